@@ -189,6 +189,10 @@ pub enum ConstantKind {
         rules: Arc<[RecursorRule]>,
         /// Whether the recursor reduces by rule K.
         k: bool,
+        /// The inductive type of the major premise (for `I.rec_i` of a nested
+        /// block: the auxiliary type's name before translation back, i.e. the
+        /// type whose constructors the rules mention).
+        major_induct: Name,
     },
 }
 
