@@ -189,9 +189,9 @@ pub enum ConstantKind {
         rules: Arc<[RecursorRule]>,
         /// Whether the recursor reduces by rule K.
         k: bool,
-        /// The inductive type of the major premise (for `I.rec_i` of a nested
-        /// block: the auxiliary type's name before translation back, i.e. the
-        /// type whose constructors the rules mention).
+        /// The head constant of the major premise's type (Lean's
+        /// `get_major_induct`): `I` for `I.rec`; for the auxiliary recursors
+        /// `I.rec_1`, … of a nested block, the nested type, e.g. `List`.
         major_induct: Name,
     },
 }
