@@ -49,8 +49,8 @@ pub use env::Env;
 pub use error::{InductiveFailure, KernelError};
 pub use expr::{alpha_eq, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node};
 pub use instantiate::{
-    abstract_fvars, has_loose_bvar, instantiate, instantiate1, instantiate_level_params, instantiate_rev,
-    lift_loose_bvars,
+    abstract_fvars, for_each_const, for_each_level, has_loose_bvar, instantiate, instantiate1,
+    instantiate_level_params, instantiate_rev, lift_loose_bvars, lower_loose_bvars,
 };
 pub use level::{Level, LevelKind};
 pub use name::Name;
