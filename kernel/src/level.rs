@@ -485,7 +485,6 @@ mod tests {
         assert!(Level::imax(&u, &Level::zero()).equiv(&Level::zero()));
         // succ (imax 0 v) ≠ v
         assert!(!Level::succ(&Level::imax(&Level::zero(), &v)).equiv(&v));
-        assert!(!Level::zero().leq(&Level::zero()).then_some(()).is_none() && true);
     }
 
     #[test]
@@ -539,17 +538,18 @@ mod tests {
 
         #[test]
         fn leq_agrees_with_evaluation(a in arb_level(), b in arb_level()) {
-            // Values 0..3 suffice to witness a failure for these small levels
-            // (offsets are at most 5), except that a large value may be needed;
-            // so check soundness exactly and completeness on these samples.
-            let mut holds_on_samples = true;
-            all_assignments(&mut |asg| if a.eval(asg) > b.eval(asg) { holds_on_samples = false; });
-            if a.leq(&b) {
-                prop_assert!(holds_on_samples, "leq claimed {} ≤ {}", a, b);
+            // After splitting on imax parameters, a counterexample to a ≤ b
+            // can always be found with each parameter 0, 1 or large.
+            let mut holds = true;
+            for x in [0u64, 1, 40] {
+                for y in [0u64, 1, 40] {
+                    for z in [0u64, 1, 40] {
+                        let asg = |n: &Name| match n.to_string().as_str() { "u" => x, "v" => y, _ => z };
+                        if a.eval(&asg) > b.eval(&asg) { holds = false; }
+                    }
+                }
             }
-            // Large values: if a ≤ b fails for a param set to 100, leq must say no.
-            let big = |n: &Name| if n.to_string() == "u" { 100 } else { 0 };
-            if a.eval(&big) > b.eval(&big) { prop_assert!(!a.leq(&b)); }
+            prop_assert_eq!(a.leq(&b), holds, "{} ≤ {}", a, b);
         }
     }
 }
