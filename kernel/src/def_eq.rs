@@ -308,7 +308,7 @@ impl TypeChecker<'_> {
             num_params,
             num_fields,
             ..
-        }) = self.env.get(&ctor).map(|i| i.kind.clone())
+        }) = self.lookup(&ctor).map(|i| i.kind.clone())
         else {
             return Ok(false);
         };
@@ -354,13 +354,13 @@ impl TypeChecker<'_> {
             Some((n, _)) => n.clone(),
             None => return Ok(false),
         };
-        let Some(ConstantKind::Inductive { ctors, is_rec, .. }) = self.env.get(&induct).map(|i| &i.kind) else {
+        let Some(ConstantKind::Inductive { ctors, is_rec, .. }) = self.lookup(&induct).map(|i| &i.kind) else {
             return Ok(false);
         };
         if ctors.len() != 1 || *is_rec {
             return Ok(false);
         }
-        let fields = match self.env.get(&ctors[0]).map(|i| &i.kind) {
+        let fields = match self.lookup(&ctors[0]).map(|i| &i.kind) {
             Some(ConstantKind::Constructor { num_fields, .. }) => *num_fields,
             _ => return Ok(false),
         };

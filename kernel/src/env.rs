@@ -20,7 +20,8 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct Env {
     arena: Arena,
-    consts: FxHashMap<Name, ConstantInfo>,
+    /// Each constant with its position in declaration order.
+    consts: FxHashMap<Name, (ConstantInfo, u32)>,
     /// Declaration order, for reporting.
     order: Vec<Name>,
     quot_initialized: bool,
@@ -41,7 +42,11 @@ impl Env {
     }
 
     pub fn get(&self, n: &Name) -> Option<&ConstantInfo> {
-        self.consts.get(n)
+        self.consts.get(n).map(|(i, _)| i)
+    }
+    /// A constant with its position in declaration order.
+    pub(crate) fn get_indexed(&self, n: &Name) -> Option<(&ConstantInfo, u32)> {
+        self.consts.get(n).map(|(i, k)| (i, *k))
     }
     pub fn contains(&self, n: &Name) -> bool {
         self.consts.contains_key(n)
@@ -79,26 +84,33 @@ impl Env {
 
     fn add_core(&mut self, decl: Declaration) -> Result<(), KernelError> {
         match decl {
+            Declaration::Quot => crate::quot::add_quot(self),
+            Declaration::Inductive(d) => crate::inductive::add_inductive(self, d),
+            other => {
+                let info = self.check_simple_header(&other)?;
+                self.check_simple_body(&other, &info.level_params, u32::MAX, None)?;
+                self.insert(info);
+                Ok(())
+            }
+        }
+    }
+
+    /// For an axiom, definition, theorem or opaque: the header checks, and
+    /// the constant it will become.
+    pub(crate) fn check_simple_header(&self, decl: &Declaration) -> Result<ConstantInfo, KernelError> {
+        Ok(match decl {
             Declaration::Axiom {
                 name,
                 level_params,
                 ty,
                 is_unsafe,
-            } => {
-                let lps = self.check_header(&name, &level_params, &[ty])?;
-                let safety = if is_unsafe { DefinitionSafety::Unsafe } else { DefinitionSafety::Safe };
-                let mut tc = TypeChecker::new(self, lps.clone(), safety, name.clone());
-                tc.check_type(ty)?;
-                drop(tc);
-                self.insert(ConstantInfo {
-                    name,
-                    level_params: lps,
-                    ty,
-                    kind: ConstantKind::Axiom,
-                    is_unsafe,
-                });
-                Ok(())
-            }
+            } => ConstantInfo {
+                name: name.clone(),
+                level_params: self.check_header(name, level_params, &[*ty])?,
+                ty: *ty,
+                kind: ConstantKind::Axiom,
+                is_unsafe: *is_unsafe,
+            },
             Declaration::Definition {
                 name,
                 level_params,
@@ -106,70 +118,86 @@ impl Env {
                 value,
                 hints,
                 safety,
-            } => {
-                let lps = self.check_header(&name, &level_params, &[ty, value])?;
-                let mut tc = TypeChecker::new(self, lps.clone(), safety, name.clone());
-                tc.check_type(ty)?;
-                tc.check_value(&name, value, ty)?;
-                drop(tc);
-                self.insert(ConstantInfo {
-                    name,
-                    level_params: lps,
-                    ty,
-                    kind: ConstantKind::Definition { value, hints },
-                    is_unsafe: safety == DefinitionSafety::Unsafe,
-                });
-                Ok(())
-            }
+            } => ConstantInfo {
+                name: name.clone(),
+                level_params: self.check_header(name, level_params, &[*ty, *value])?,
+                ty: *ty,
+                kind: ConstantKind::Definition {
+                    value: *value,
+                    hints: *hints,
+                },
+                is_unsafe: *safety == DefinitionSafety::Unsafe,
+            },
             Declaration::Theorem {
                 name,
                 level_params,
                 ty,
                 value,
-            } => {
-                let lps = self.check_header(&name, &level_params, &[ty, value])?;
-                let mut tc = TypeChecker::new(self, lps.clone(), DefinitionSafety::Safe, name.clone());
-                tc.check_type(ty)?;
-                if !tc.is_prop(ty)? {
-                    let shown = tc.show(ty);
-                    return Err(KernelError::TheoremNotProp { decl: name, ty: shown });
-                }
-                tc.check_value(&name, value, ty)?;
-                drop(tc);
-                self.insert(ConstantInfo {
-                    name,
-                    level_params: lps,
-                    ty,
-                    kind: ConstantKind::Theorem { value },
-                    is_unsafe: false,
-                });
-                Ok(())
-            }
+            } => ConstantInfo {
+                name: name.clone(),
+                level_params: self.check_header(name, level_params, &[*ty, *value])?,
+                ty: *ty,
+                kind: ConstantKind::Theorem { value: *value },
+                is_unsafe: false,
+            },
             Declaration::Opaque {
                 name,
                 level_params,
                 ty,
                 value,
                 is_unsafe,
-            } => {
-                let lps = self.check_header(&name, &level_params, &[ty, value])?;
-                let safety = if is_unsafe { DefinitionSafety::Unsafe } else { DefinitionSafety::Safe };
-                let mut tc = TypeChecker::new(self, lps.clone(), safety, name.clone());
-                tc.check_type(ty)?;
-                tc.check_value(&name, value, ty)?;
-                drop(tc);
-                self.insert(ConstantInfo {
-                    name,
-                    level_params: lps,
-                    ty,
-                    kind: ConstantKind::Opaque { value },
-                    is_unsafe,
-                });
-                Ok(())
+            } => ConstantInfo {
+                name: name.clone(),
+                level_params: self.check_header(name, level_params, &[*ty, *value])?,
+                ty: *ty,
+                kind: ConstantKind::Opaque { value: *value },
+                is_unsafe: *is_unsafe,
+            },
+            Declaration::Quot | Declaration::Inductive(_) => {
+                return Err(KernelError::Unsupported("not a simple declaration".into()))
             }
-            Declaration::Quot => crate::quot::add_quot(self),
-            Declaration::Inductive(d) => crate::inductive::add_inductive(self, d),
+        })
+    }
+
+    /// Type-checks an axiom, definition, theorem or opaque against the
+    /// constants added before position `visible_below`.
+    pub(crate) fn check_simple_body(
+        &self,
+        decl: &Declaration,
+        lps: &Arc<[Name]>,
+        visible_below: u32,
+        abort: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Result<(), KernelError> {
+        let (name, ty, value, safety, is_thm) = match decl {
+            Declaration::Axiom { name, ty, is_unsafe, .. } => (name, *ty, None, unsafe_if(*is_unsafe), false),
+            Declaration::Definition {
+                name, ty, value, safety, ..
+            } => (name, *ty, Some(*value), *safety, false),
+            Declaration::Theorem { name, ty, value, .. } => (name, *ty, Some(*value), DefinitionSafety::Safe, true),
+            Declaration::Opaque {
+                name,
+                ty,
+                value,
+                is_unsafe,
+                ..
+            } => (name, *ty, Some(*value), unsafe_if(*is_unsafe), false),
+            Declaration::Quot | Declaration::Inductive(_) => return Ok(()),
+        };
+        let mut tc = TypeChecker::new(self, lps.clone(), safety, name.clone());
+        tc.visible_below = visible_below;
+        tc.abort = abort;
+        tc.check_type(ty)?;
+        if is_thm && !tc.is_prop(ty)? {
+            let shown = tc.show(ty);
+            return Err(KernelError::TheoremNotProp {
+                decl: name.clone(),
+                ty: shown,
+            });
         }
+        if let Some(v) = value {
+            tc.check_value(name, v, ty)?;
+        }
+        Ok(())
     }
 
     /// Checks what every declaration needs: a fresh name, distinct universe
@@ -236,8 +264,16 @@ impl Env {
 
     /// Records a checked constant. Only the kernel's own `add_*` paths call this.
     pub(crate) fn insert(&mut self, info: ConstantInfo) {
+        let index = self.order.len() as u32;
         self.order.push(info.name.clone());
-        self.consts.insert(info.name.clone(), info);
+        self.consts.insert(info.name.clone(), (info, index));
+    }
+
+    /// Removes the constants added after the first `keep` (undoing a batch).
+    pub(crate) fn truncate(&mut self, keep: usize) {
+        for n in self.order.drain(keep..) {
+            self.consts.remove(&n);
+        }
     }
 
     pub(crate) fn set_quot_initialized(&mut self) {
@@ -252,6 +288,14 @@ impl Env {
         ls: &[Level],
     ) -> ExprId {
         instantiate_level_params(store, info.ty, &info.level_params, ls)
+    }
+}
+
+fn unsafe_if(is_unsafe: bool) -> DefinitionSafety {
+    if is_unsafe {
+        DefinitionSafety::Unsafe
+    } else {
+        DefinitionSafety::Safe
     }
 }
 

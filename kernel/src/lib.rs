@@ -25,6 +25,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod batch;
 mod declaration;
 mod def_eq;
 mod env;
@@ -45,6 +46,7 @@ pub use declaration::{
     ConstantInfo, ConstantKind, Constructor, Declaration, DefinitionSafety, InductiveDecl, InductiveType,
     QuotKind, RecursorRule, ReducibilityHints,
 };
+pub use batch::BatchError;
 pub use env::Env;
 pub use error::{InductiveFailure, KernelError};
 pub use expr::{alpha_eq, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node};

@@ -14,6 +14,7 @@ use crate::level::Level;
 use crate::name::Name;
 use crate::stack::MAX_DEPTH;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
 pub(crate) type Res<T> = Result<T, KernelError>;
@@ -79,6 +80,11 @@ pub struct TypeChecker<'e> {
     pub(crate) eqv: EquivManager,
     pub(crate) failures: FxHashSet<(ExprId, ExprId)>,
     pub(crate) depth: u32,
+    /// Constants with an index at or above this are invisible (parallel batches).
+    pub(crate) visible_below: u32,
+    /// Set by another worker of a parallel batch that found an error.
+    pub(crate) abort: Option<&'e AtomicBool>,
+    calls: u32,
 }
 
 /// Unwinds the recursion counter on every exit path.
@@ -108,6 +114,9 @@ impl<'e> TypeChecker<'e> {
             eqv: EquivManager::default(),
             failures: FxHashSet::default(),
             depth: 0,
+            visible_below: u32::MAX,
+            abort: None,
+            calls: 0,
         }
     }
 
@@ -128,6 +137,14 @@ impl<'e> TypeChecker<'e> {
     }
 
     pub(crate) fn enter(&mut self) -> Res<()> {
+        self.calls = self.calls.wrapping_add(1);
+        if self.calls % 4096 == 0 {
+            if let Some(flag) = self.abort {
+                if flag.load(AtomicOrdering::Relaxed) {
+                    return Err(KernelError::LimitExceeded("aborted: another declaration failed".into()));
+                }
+            }
+        }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
@@ -212,8 +229,17 @@ impl<'e> TypeChecker<'e> {
 
     // ----- environment access --------------------------------------------
 
+    /// A constant visible to this check: in a parallel batch, only those
+    /// added before the declaration being checked.
+    pub(crate) fn lookup(&self, n: &Name) -> Option<&'e ConstantInfo> {
+        let (info, index) = self.env.get_indexed(n)?;
+        (index < self.visible_below).then_some(info)
+    }
+    pub(crate) fn lookup_exists(&self, n: &Name) -> bool {
+        self.lookup(n).is_some()
+    }
     pub(crate) fn get_const(&self, n: &Name) -> Option<&'e ConstantInfo> {
-        self.env.get(n)
+        self.lookup(n)
     }
 
     // ----- declaration checks --------------------------------------------

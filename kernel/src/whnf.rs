@@ -128,7 +128,7 @@ impl TypeChecker<'_> {
     /// The definition or theorem at the head of `e`, if it can be unfolded.
     pub(crate) fn delta_info(&self, e: ExprId) -> Option<&ConstantInfo> {
         let (n, ls) = self.st.head_const(e)?;
-        let info = self.env.get(n)?;
+        let info = self.lookup(n)?;
         if info.value().is_some() && info.level_params.len() == ls.len() {
             Some(info)
         } else {
@@ -143,7 +143,7 @@ impl TypeChecker<'_> {
             ExprKind::Const(n, ls) => (n.clone(), ls.clone()),
             _ => return None,
         };
-        let info = self.env.get(&n)?;
+        let info = self.lookup(&n)?;
         let value = info.value()?;
         if info.level_params.len() != ls.len() {
             return None;
@@ -177,7 +177,7 @@ impl TypeChecker<'_> {
         }
         let (f, args) = self.st.app_args(c);
         let num_params = match self.st.kind(f) {
-            ExprKind::Const(n, _) => match self.env.get(n).map(|i| &i.kind) {
+            ExprKind::Const(n, _) => match self.lookup(n).map(|i| &i.kind) {
                 Some(ConstantKind::Constructor { num_params, .. }) => *num_params as usize,
                 _ => return Ok(None),
             },
@@ -231,7 +231,7 @@ impl TypeChecker<'_> {
             list = self.st.mk_app(cons_c, list);
         }
         let of_list = Name::from_dotted("String.ofList");
-        let ctor = if self.env.contains(&of_list) {
+        let ctor = if self.lookup_exists(&of_list) {
             of_list
         } else {
             Name::from_dotted("String.mk")
@@ -277,28 +277,13 @@ impl TypeChecker<'_> {
 
     // ----- iota and quotients ---------------------------------------------
 
-    /// The inductive type of a recursor's major premise (its type's head).
-    fn major_induct(&self, info: &ConstantInfo, major_idx: usize) -> Option<Name> {
-        let mut t = info.ty;
-        for _ in 0..major_idx {
-            match self.st.kind(t) {
-                ExprKind::Pi(_, _, _, b) => t = *b,
-                _ => return None,
-            }
-        }
-        match self.st.kind(t) {
-            ExprKind::Pi(_, _, d, _) => self.st.head_const(*d).map(|(n, _)| n.clone()),
-            _ => None,
-        }
-    }
-
     fn reduce_recursor(&mut self, e: ExprId, cheap_proj: bool) -> Res<Option<ExprId>> {
         let (f, args) = self.st.app_args(e);
         let (n, ls) = match self.st.kind(f) {
             ExprKind::Const(n, ls) => (n.clone(), ls.clone()),
             _ => return Ok(None),
         };
-        let Some(info) = self.env.get(&n) else { return Ok(None) };
+        let Some(info) = self.lookup(&n) else { return Ok(None) };
         match &info.kind {
             ConstantKind::Recursor { .. } => self.reduce_rec_app(info, &ls, &args, cheap_proj),
             ConstantKind::Quot(QuotKind::Lift) => self.reduce_quot(&args, 5, 3),
@@ -314,7 +299,7 @@ impl TypeChecker<'_> {
         let mk = self.whnf(args[mk_pos])?;
         let (mk_f, mk_args) = self.st.app_args(mk);
         let is_mk = matches!(self.st.kind(mk_f), ExprKind::Const(n, _)
-            if matches!(self.env.get(n).map(|i| &i.kind), Some(ConstantKind::Quot(QuotKind::Ctor))));
+            if matches!(self.lookup(n).map(|i| &i.kind), Some(ConstantKind::Quot(QuotKind::Ctor))));
         if !is_mk || mk_args.len() != 3 {
             return Ok(None);
         }
@@ -336,6 +321,7 @@ impl TypeChecker<'_> {
             num_minors,
             rules,
             k,
+            major_induct,
             ..
         } = &info.kind
         else {
@@ -345,7 +331,7 @@ impl TypeChecker<'_> {
         if args.len() <= major_idx || ls.len() != info.level_params.len() {
             return Ok(None);
         }
-        let Some(induct) = self.major_induct(info, major_idx) else { return Ok(None) };
+        let induct = major_induct.clone();
         let mut major = args[major_idx];
         if *k {
             major = self.to_ctor_when_k(&induct, major, *num_params as usize)?;
@@ -385,14 +371,14 @@ impl TypeChecker<'_> {
 
     pub(crate) fn is_ctor_app(&self, e: ExprId) -> bool {
         match self.st.kind(self.st.app_fn(e)) {
-            ExprKind::Const(n, _) => self.env.get(n).is_some_and(|i| i.is_constructor()),
+            ExprKind::Const(n, _) => self.lookup(n).is_some_and(|i| i.is_constructor()),
             _ => false,
         }
     }
 
     /// Structure-like: one constructor, no indices, not recursive.
     pub(crate) fn is_structure_like(&self, induct: &Name) -> bool {
-        matches!(self.env.get(induct).map(|i| &i.kind),
+        matches!(self.lookup(induct).map(|i| &i.kind),
             Some(ConstantKind::Inductive { ctors, num_indices, is_rec, .. })
                 if ctors.len() == 1 && *num_indices == 0 && !*is_rec)
     }
@@ -407,7 +393,7 @@ impl TypeChecker<'_> {
             ExprKind::Const(n, ls) if n == induct => ls.clone(),
             _ => return Ok(e),
         };
-        let Some(ConstantKind::Inductive { ctors, .. }) = self.env.get(induct).map(|i| &i.kind) else {
+        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind) else {
             return Ok(e);
         };
         if ctors.len() != 1 || targs.len() < num_params {
@@ -445,11 +431,11 @@ impl TypeChecker<'_> {
 
     /// `S.mk params (proj 0 e) … (proj (n-1) e)`.
     pub(crate) fn expand_eta_struct(&mut self, induct: &Name, ls: &Arc<[Level]>, params: &[ExprId], e: ExprId) -> ExprId {
-        let Some(ConstantKind::Inductive { ctors, .. }) = self.env.get(induct).map(|i| &i.kind) else {
+        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind) else {
             return e;
         };
         let ctor = ctors[0].clone();
-        let Some(ConstantKind::Constructor { num_fields, .. }) = self.env.get(&ctor).map(|i| &i.kind) else {
+        let Some(ConstantKind::Constructor { num_fields, .. }) = self.lookup(&ctor).map(|i| &i.kind) else {
             return e;
         };
         let num_fields = *num_fields;
