@@ -1,0 +1,268 @@
+//! The export's three index tables (names, levels, expressions) and the
+//! construction of each node as its line is read.
+//!
+//! Indices are keys of hash maps, not positions in vectors: an export may skip
+//! numbers or number its objects in any order, as long as every reference is
+//! to an object defined on an earlier line. Name 0 (the anonymous name) and
+//! level 0 (`zero`) are predefined. Expressions are built straight into the
+//! environment's hash-consing arena, so an expression shared by many
+//! declarations is stored once; building is one node per line and never
+//! recurses, whatever the depth of the term.
+
+use super::error::{IndexKind, Malformed};
+use super::json::Res;
+use super::records::{ExprRec, LevelRec, NameRec};
+use proofmill_kernel::{Arena, ExprId, ExprStore, Level, Name};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Names, levels and expressions defined so far.
+pub(crate) struct Tables {
+    names: HashMap<u64, Name>,
+    levels: HashMap<u64, Level>,
+    exprs: HashMap<u64, ExprId>,
+    /// Deepest level accepted (deeper levels are declined: the kernel
+    /// recurses on them).
+    max_level_depth: u32,
+}
+
+fn undefined(kind: IndexKind, index: u64) -> Malformed {
+    Malformed::UndefinedIndex { kind, index }
+}
+
+impl Tables {
+    pub(crate) fn new(max_level_depth: u32) -> Tables {
+        Tables {
+            names: HashMap::new(),
+            levels: HashMap::new(),
+            exprs: HashMap::new(),
+            max_level_depth,
+        }
+    }
+
+    pub(crate) fn name(&self, i: u64) -> Res<Name> {
+        if i == 0 {
+            return Ok(Name::anon());
+        }
+        self.names
+            .get(&i)
+            .cloned()
+            .ok_or(undefined(IndexKind::Name, i))
+    }
+
+    pub(crate) fn names(&self, is: &[u64]) -> Res<Vec<Name>> {
+        is.iter().map(|&i| self.name(i)).collect()
+    }
+
+    pub(crate) fn level(&self, i: u64) -> Res<Level> {
+        if i == 0 {
+            return Ok(Level::zero());
+        }
+        self.levels
+            .get(&i)
+            .cloned()
+            .ok_or(undefined(IndexKind::Level, i))
+    }
+
+    pub(crate) fn expr(&self, i: u64) -> Res<ExprId> {
+        self.exprs
+            .get(&i)
+            .copied()
+            .ok_or(undefined(IndexKind::Expr, i))
+    }
+
+    pub(crate) fn num_exprs(&self) -> usize {
+        self.exprs.len()
+    }
+
+    pub(crate) fn define_name(&mut self, idx: u64, node: &NameRec) -> Res<()> {
+        if idx == 0 {
+            return Err(Malformed::PredefinedIndex {
+                kind: IndexKind::Name,
+                predefined: "the anonymous name",
+            });
+        }
+        if self.names.contains_key(&idx) {
+            return Err(Malformed::Redefinition {
+                kind: IndexKind::Name,
+                index: idx,
+            });
+        }
+        let name = match node {
+            NameRec::Str { pre, s } => Name::str(&self.name(*pre)?, s),
+            NameRec::Num { pre, i } => Name::num(&self.name(*pre)?, *i),
+        };
+        self.names.insert(idx, name);
+        Ok(())
+    }
+
+    pub(crate) fn define_level(&mut self, idx: u64, node: &LevelRec) -> Res<()> {
+        if idx == 0 {
+            return Err(Malformed::PredefinedIndex {
+                kind: IndexKind::Level,
+                predefined: "zero",
+            });
+        }
+        if self.levels.contains_key(&idx) {
+            return Err(Malformed::Redefinition {
+                kind: IndexKind::Level,
+                index: idx,
+            });
+        }
+        let level = match node {
+            LevelRec::Succ(a) => Level::succ(&self.level(*a)?),
+            LevelRec::Max(a, b) => Level::max(&self.level(*a)?, &self.level(*b)?),
+            LevelRec::IMax(a, b) => Level::imax(&self.level(*a)?, &self.level(*b)?),
+            LevelRec::Param(n) => Level::param(&self.name(*n)?),
+        };
+        if level.depth() > self.max_level_depth {
+            return Err(Malformed::TooLarge {
+                what: "universe level (nesting depth)",
+                value: level.depth().to_string(),
+                limit: self.max_level_depth.to_string(),
+            });
+        }
+        self.levels.insert(idx, level);
+        Ok(())
+    }
+
+    /// Builds the expression node in `arena` and records its index.
+    pub(crate) fn define_expr(&mut self, arena: &mut Arena, idx: u64, node: &ExprRec) -> Res<()> {
+        if self.exprs.contains_key(&idx) {
+            return Err(Malformed::Redefinition {
+                kind: IndexKind::Expr,
+                index: idx,
+            });
+        }
+        let e = match node {
+            ExprRec::BVar(i) => arena.mk_bvar(*i),
+            ExprRec::Sort(l) => arena.mk_sort(self.level(*l)?),
+            ExprRec::Const { name, levels } => {
+                let ls: Arc<[Level]> = levels
+                    .iter()
+                    .map(|&l| self.level(l))
+                    .collect::<Res<Vec<_>>>()?
+                    .into();
+                arena.mk_const(self.name(*name)?, ls)
+            }
+            ExprRec::App(f, a) => {
+                let (f, a) = (self.expr(*f)?, self.expr(*a)?);
+                arena.mk_app(f, a)
+            }
+            ExprRec::Lam {
+                name,
+                info,
+                ty,
+                body,
+            } => {
+                let (n, t, b) = (self.name(*name)?, self.expr(*ty)?, self.expr(*body)?);
+                arena.mk_lam(n, *info, t, b)
+            }
+            ExprRec::Pi {
+                name,
+                info,
+                ty,
+                body,
+            } => {
+                let (n, t, b) = (self.name(*name)?, self.expr(*ty)?, self.expr(*body)?);
+                arena.mk_pi(n, *info, t, b)
+            }
+            ExprRec::Let {
+                name,
+                ty,
+                value,
+                body,
+            } => {
+                let n = self.name(*name)?;
+                let (t, v, b) = (self.expr(*ty)?, self.expr(*value)?, self.expr(*body)?);
+                arena.mk_let(n, t, v, b)
+            }
+            ExprRec::Proj {
+                struct_name,
+                idx,
+                expr,
+            } => {
+                let (n, e) = (self.name(*struct_name)?, self.expr(*expr)?);
+                arena.mk_proj(n, *idx, e)
+            }
+            ExprRec::Nat(n) => arena.mk_nat(n.clone()),
+            ExprRec::Str(s) => arena.mk_str(s),
+            ExprRec::MData(e) => self.expr(*e)?,
+        };
+        self.exprs.insert(idx, e);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proofmill_kernel::ExprKind;
+
+    #[test]
+    fn indices_may_skip_and_arrive_out_of_order() {
+        let mut t = Tables::new(100);
+        t.define_name(
+            7,
+            &NameRec::Str {
+                pre: 0,
+                s: "u".into(),
+            },
+        )
+        .unwrap();
+        t.define_level(5, &LevelRec::Param(7)).unwrap();
+        t.define_level(2, &LevelRec::Succ(5)).unwrap();
+        assert_eq!(
+            t.level(2).unwrap(),
+            Level::succ(&Level::param(&Name::from_dotted("u")))
+        );
+        let mut arena = Arena::new();
+        t.define_expr(&mut arena, 9, &ExprRec::Sort(2)).unwrap();
+        t.define_expr(&mut arena, 3, &ExprRec::Sort(0)).unwrap();
+        assert!(matches!(arena.kind(t.expr(3).unwrap()), ExprKind::Sort(l) if l.is_zero()));
+    }
+
+    #[test]
+    fn dangling_and_duplicate_indices_are_errors() {
+        let mut t = Tables::new(100);
+        assert_eq!(
+            t.define_level(1, &LevelRec::Succ(4)),
+            Err(Malformed::UndefinedIndex {
+                kind: IndexKind::Level,
+                index: 4
+            })
+        );
+        t.define_name(1, &NameRec::Num { pre: 0, i: 3 }).unwrap();
+        assert_eq!(
+            t.define_name(1, &NameRec::Num { pre: 0, i: 3 }),
+            Err(Malformed::Redefinition {
+                kind: IndexKind::Name,
+                index: 1
+            })
+        );
+        assert!(matches!(
+            t.define_name(0, &NameRec::Num { pre: 0, i: 3 }),
+            Err(Malformed::PredefinedIndex { .. })
+        ));
+        let mut arena = Arena::new();
+        assert_eq!(
+            t.define_expr(&mut arena, 0, &ExprRec::App(1, 2)),
+            Err(Malformed::UndefinedIndex {
+                kind: IndexKind::Expr,
+                index: 1
+            })
+        );
+    }
+
+    #[test]
+    fn absurdly_deep_levels_are_refused() {
+        let mut t = Tables::new(3);
+        for i in 1..=3 {
+            t.define_level(i, &LevelRec::Succ(i - 1)).unwrap();
+        }
+        assert!(matches!(
+            t.define_level(4, &LevelRec::Succ(3)),
+            Err(Malformed::TooLarge { .. })
+        ));
+    }
+}
