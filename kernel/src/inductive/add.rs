@@ -79,7 +79,7 @@ pub(super) fn check_inductive_types(
         while let ExprKind::Pi(n, bi, dom, body) = tc.store_ref().kind(t).clone() {
             if i < np {
                 if k == 0 {
-                    let p = tc.mk_local(n, bi, dom);
+                    let p = local_for(&mut tc, n, bi, dom);
                     params.push(p);
                     t = instantiate1(tc.store(), body, p);
                 } else {
@@ -94,7 +94,7 @@ pub(super) fn check_inductive_types(
                 }
                 i += 1;
             } else {
-                let x = tc.mk_local(n, bi, dom);
+                let x = local_for(&mut tc, n, bi, dom);
                 t = instantiate1(tc.store(), body, x);
                 nidx += 1;
             }
@@ -134,6 +134,33 @@ pub(super) fn check_inductive_types(
         nindices,
         result_level: result_level.unwrap_or_else(Level::zero),
     })
+}
+
+/// A local for a binder `(n : d)`, with `d`'s outer type annotations
+/// (`optParam`, `autoParam`, `outParam`, `semiOutParam`) removed, as Lean's
+/// `mk_local_decl_for` does. Generated recursors show the unannotated types.
+fn local_for(tc: &mut TypeChecker<'_>, n: Name, bi: BinderInfo, d: ExprId) -> ExprId {
+    let d = consume_type_annotations(tc.store_ref(), d);
+    tc.mk_local(n, bi, d)
+}
+
+/// Lean's `Expr.consumeTypeAnnotations`.
+fn consume_type_annotations<S: ExprStore>(s: &S, mut e: ExprId) -> ExprId {
+    loop {
+        let (head, args) = s.app_args(e);
+        let keep_first = match s.kind(head) {
+            ExprKind::Const(c, _) if c.prefix().is_anon() => match c.last_str() {
+                Some("optParam" | "autoParam") => args.len() == 2,
+                Some("outParam" | "semiOutParam") => args.len() == 1,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !keep_first {
+            return e;
+        }
+        e = args[0];
+    }
 }
 
 fn local_type(tc: &TypeChecker<'_>, x: ExprId) -> ExprId {
@@ -184,7 +211,7 @@ pub(super) fn generate(
     for _ in 0..np {
         match tc.store_ref().kind(t).clone() {
             ExprKind::Pi(n, bi, d, b) => {
-                let p = tc.mk_local(n, bi, d);
+                let p = local_for(&mut tc, n, bi, d);
                 params.push(p);
                 let body = instantiate1(tc.store(), b, p);
                 t = tc.whnf(body)?;
@@ -299,7 +326,7 @@ impl<'e> Gen<'_, 'e> {
         let mut t = self.tc.whnf(t)?;
         let mut steps = 0u32;
         while let ExprKind::Pi(n, bi, d, b) = self.kind(t) {
-            let x = self.tc.mk_local(n, bi, d);
+            let x = local_for(&mut self.tc, n, bi, d);
             let body = instantiate1(self.st(), b, x);
             t = self.tc.whnf(body)?;
             steps += 1;
@@ -330,7 +357,7 @@ impl<'e> Gen<'_, 'e> {
                             },
                         ));
                     }
-                    let x = self.tc.mk_local(n, bi, d);
+                    let x = local_for(&mut self.tc, n, bi, d);
                     t = instantiate1(self.st(), b, x);
                 }
                 _ => {
@@ -386,7 +413,7 @@ impl<'e> Gen<'_, 'e> {
                         if !decl.is_unsafe {
                             self.check_positivity(d, idx, &c.name, i)?;
                         }
-                        let x = self.tc.mk_local(n, bi, d);
+                        let x = local_for(&mut self.tc, n, bi, d);
                         t = instantiate1(self.st(), b, x);
                     }
                     i += 1;
@@ -444,7 +471,7 @@ impl<'e> Gen<'_, 'e> {
         let mut i = 0usize;
         let mut to_check = Vec::new();
         while let ExprKind::Pi(n, bi, d, b) = self.kind(t) {
-            let x = self.tc.mk_local(n, bi, d);
+            let x = local_for(&mut self.tc, n, bi, d);
             if i >= self.np {
                 let s = self.tc.infer_only(d)?;
                 let lvl = self.tc.ensure_sort(s, d)?;
@@ -471,7 +498,7 @@ impl<'e> Gen<'_, 'e> {
                 let p = self.params[i];
                 t = instantiate1(self.st(), b, p);
             } else {
-                let x = self.tc.mk_local(n, bi, d);
+                let x = local_for(&mut self.tc, n, bi, d);
                 fields.push(x);
                 if self.is_rec_argument(d)?.is_some() {
                     rec.push(x);
@@ -503,7 +530,7 @@ impl<'e> Gen<'_, 'e> {
         let mut t = self.tc.whnf(ty)?;
         let mut xs = Vec::new();
         while let ExprKind::Pi(n, bi, d, b) = self.kind(t) {
-            let x = self.tc.mk_local(n, bi, d);
+            let x = local_for(&mut self.tc, n, bi, d);
             xs.push(x);
             let body = instantiate1(self.st(), b, x);
             t = self.tc.whnf(body)?;
@@ -533,7 +560,7 @@ impl<'e> Gen<'_, 'e> {
                     let p = self.params[i];
                     instantiate1(self.st(), b, p)
                 } else {
-                    let x = self.tc.mk_local(n, bi, dom);
+                    let x = local_for(&mut self.tc, n, bi, dom);
                     indices.push(x);
                     instantiate1(self.st(), b, x)
                 };
