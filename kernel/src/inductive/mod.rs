@@ -360,6 +360,23 @@ fn check_block_syntax(env: &Env, decl: &InductiveDecl) -> Res<Arc<[Name]>> {
     }
     let block = &decl.types[0].name;
     let arena = env.arena();
+    // The parameters are binders of the first type (before any reduction, as
+    // Lean's nested-occurrence pass requires); checking this first also bounds
+    // `num_params` by the size of the input.
+    let mut cur = decl.types[0].ty;
+    for _ in 0..decl.num_params {
+        match arena.kind(cur) {
+            ExprKind::Pi(_, _, _, b) => cur = *b,
+            _ => {
+                return Err(KernelError::Inductive {
+                    name: block.clone(),
+                    failure: InductiveFailure::MalformedBlock(
+                        "the first type has fewer binders than the block has parameters".into(),
+                    ),
+                })
+            }
+        }
+    }
     for t in &decl.types {
         check_no_nested_aux(arena, block, &t.name, t.ty)?;
         for c in &t.ctors {

@@ -764,3 +764,108 @@ fn rejects_non_sort_type() {
         matches!(failure(e), Some(InductiveFailure::NotASortTelescope))
     });
 }
+
+fn add_bool(env: &mut Env) {
+    let mut b = B(env);
+    let ty = b.sort(Level::one());
+    let bool_ = b.c("Bool");
+    env.add(ind(
+        &[],
+        0,
+        vec![(
+            "Bool",
+            ty,
+            vec![("Bool.false", bool_), ("Bool.true", bool_)],
+        )],
+    ))
+    .unwrap();
+}
+
+/// The parameters of a nested occurrence are dropped from the auxiliary
+/// type, so they must be type-checked on their own (Lean 4 #14576).
+#[test]
+fn rejects_ill_typed_dropped_nested_parameter() {
+    let mut env = Env::new();
+    add_bool(&mut env);
+    let mut b = B(&mut env);
+    // L (α : Type) (b : Bool) : Type, L.mk : L α b
+    let ty = b.sort(Level::one());
+    let bool_ = b.c("Bool");
+    let l_ty = b.pi("b", bool_, ty);
+    let l_ty = b.pi("α", ty, l_ty);
+    let l = b.c("L");
+    let (v0, v1) = (b.v(0), b.v(1));
+    let l_ab = b.app(l, &[v1, v0]);
+    let mk = b.pi("b", bool_, l_ab);
+    let mk = b.pi("α", ty, mk);
+    env.add(ind(&[], 2, vec![("L", l_ty, vec![("L.mk", mk)])]))
+        .unwrap();
+    // E.mk : L E (Bool.true Bool.true) → E
+    let mut b = B(&mut env);
+    let e = b.c("E");
+    let tt = b.c("Bool.true");
+    let bad = b.app(tt, &[tt]);
+    let l_e = b.app(l, &[e, bad]);
+    let e_mk = b.pi("l", l_e, e);
+    expect_failure(
+        &mut env,
+        ind(&[], 0, vec![("E", ty, vec![("E.mk", e_mk)])]),
+        |e| matches!(e, KernelError::FunctionExpected { .. }),
+    );
+    // The same with a well-typed parameter is accepted.
+    let mut b = B(&mut env);
+    let l_e = b.app(l, &[e, tt]);
+    let e_mk = b.pi("l", l_e, e);
+    env.add(ind(&[], 0, vec![("E", ty, vec![("E.mk", e_mk)])]))
+        .unwrap();
+    let (_, _, kind) = rec_info(&env, "E.rec_1");
+    let ConstantKind::Recursor { rules, .. } = kind else {
+        panic!()
+    };
+    assert_eq!(rules[0].ctor, n("L.mk"));
+}
+
+#[test]
+fn rejects_more_parameters_than_binders() {
+    let mut env = Env::new();
+    let mut b = B(&mut env);
+    let ty = b.sort(Level::one());
+    expect_failure(&mut env, ind(&[], u32::MAX, vec![("T", ty, vec![])]), |e| {
+        matches!(failure(e), Some(InductiveFailure::MalformedBlock(_)))
+    });
+}
+
+/// `List (List Tree)`: nesting inside nesting gives two auxiliary types.
+#[test]
+fn doubly_nested() {
+    let mut env = Env::new();
+    add_list(&mut env);
+    let mut b = B(&mut env);
+    let ty = b.sort(Level::one());
+    let tree = b.c("Tree");
+    let list0 = b.cl("List", &[Level::zero()]);
+    let lt = b.app(list0, &[tree]);
+    let llt = b.app(list0, &[lt]);
+    let node = b.pi("children", llt, tree);
+    env.add(ind(&[], 0, vec![("Tree", ty, vec![("Tree.node", node)])]))
+        .unwrap();
+    for r in ["Tree.rec", "Tree.rec_1", "Tree.rec_2"] {
+        let (lps, ty, kind) = rec_info(&env, r);
+        let ConstantKind::Recursor {
+            num_motives, rules, ..
+        } = kind
+        else {
+            panic!()
+        };
+        assert_eq!(num_motives, 3);
+        let mut tc = env.checker(&lps);
+        tc.check_type(ty).unwrap();
+        for rule in rules.iter() {
+            tc.infer(rule.rhs).unwrap();
+        }
+    }
+    match &env.get(&n("Tree")).unwrap().kind {
+        ConstantKind::Inductive { num_nested, .. } => assert_eq!(*num_nested, 2),
+        _ => panic!(),
+    }
+}
