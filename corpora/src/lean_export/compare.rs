@@ -15,7 +15,8 @@
 
 use super::declarations::{Supplied, SuppliedCtor, SuppliedInductive, SuppliedRec, SuppliedType};
 use proofmill_kernel::{
-    Arena, ConstantInfo, ConstantKind, Env, ExprId, ExprKind, ExprStore, Level, Name, QuotKind,
+    expr_to_string, Arena, ConstantInfo, ConstantKind, Env, ExprId, ExprKind, ExprStore, Level,
+    Name, QuotKind,
 };
 use std::collections::HashSet;
 
@@ -84,10 +85,16 @@ impl<'a> Renaming<'a> {
     }
 }
 
-/// Structural equality of `input` and `kernel` (both in `arena`) up to binder
-/// names and info, with universe levels compared after renaming. Iterative,
-/// and each pair of shared subterms is visited once.
-fn terms_match(arena: &Arena, r: &Renaming<'_>, input: ExprId, kernel: ExprId) -> bool {
+/// The first pair of subterms where `input` and `kernel` (both in `arena`)
+/// differ, if any: structural comparison up to binder names and info, with
+/// universe levels compared after renaming. Iterative, and each pair of
+/// shared subterms is visited once.
+fn first_difference(
+    arena: &Arena,
+    r: &Renaming<'_>,
+    input: ExprId,
+    kernel: ExprId,
+) -> Option<(ExprId, ExprId)> {
     let mut seen = HashSet::new();
     let mut stack = vec![(input, kernel)];
     while let Some((x, y)) = stack.pop() {
@@ -121,10 +128,20 @@ fn terms_match(arena: &Arena, r: &Renaming<'_>, input: ExprId, kernel: ExprId) -
             (a, b) => a == b,
         };
         if !ok {
-            return false;
+            return Some((x, y));
         }
     }
-    true
+    None
+}
+
+/// Where two terms differ, for a message: the differing subterms, rendered.
+fn describe_difference(arena: &Arena, input: ExprId, kernel: ExprId) -> String {
+    let show = |e| expr_to_string(arena, e, &|_| None);
+    format!(
+        "the input has `{}` where the kernel has `{}`",
+        show(input),
+        show(kernel)
+    )
 }
 
 fn kernel_const<'e>(env: &'e Env, name: &Name, kind: &str) -> Result<&'e ConstantInfo, Mismatch> {
@@ -139,13 +156,15 @@ fn kernel_const<'e>(env: &'e Env, name: &Name, kind: &str) -> Result<&'e Constan
 /// Universe parameters and type agree (up to renaming).
 fn check_head(env: &Env, input: &Supplied, kernel: &ConstantInfo, what: &str) -> Res {
     let r = Renaming::new(&input.name, &input.level_params, &kernel.level_params)?;
-    if terms_match(env.arena(), &r, input.ty, kernel.ty) {
-        Ok(())
-    } else {
-        fail(
+    match first_difference(env.arena(), &r, input.ty, kernel.ty) {
+        None => Ok(()),
+        Some((a, b)) => fail(
             &input.name,
-            format!("the {what}'s type differs from the kernel's"),
-        )
+            format!(
+                "the {what}'s type differs from the kernel's: {}",
+                describe_difference(env.arena(), a, b)
+            ),
+        ),
     }
 }
 
@@ -255,12 +274,13 @@ fn check_rec(env: &Env, rec: &SuppliedRec) -> Res {
             mine.num_fields,
             theirs.num_fields,
         )?;
-        if !terms_match(env.arena(), &r, mine.rhs, theirs.rhs) {
+        if let Some((a, b)) = first_difference(env.arena(), &r, mine.rhs, theirs.rhs) {
             return fail(
                 name,
                 format!(
-                    "{what} (for {}) has a right-hand side that differs from the kernel's",
-                    mine.ctor
+                    "{what} (for {}) has a right-hand side that differs from the kernel's: {}",
+                    mine.ctor,
+                    describe_difference(env.arena(), a, b)
                 ),
             );
         }
@@ -304,6 +324,10 @@ pub(crate) fn check_quot(env: &Env, q: &Supplied, kind: QuotKind) -> Res {
 mod tests {
     use super::*;
     use proofmill_kernel::BinderInfo;
+
+    fn terms_match(arena: &Arena, r: &Renaming<'_>, input: ExprId, kernel: ExprId) -> bool {
+        first_difference(arena, r, input, kernel).is_none()
+    }
     use std::sync::Arc;
 
     #[test]

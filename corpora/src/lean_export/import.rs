@@ -1,5 +1,6 @@
 //! The import driver: read a line, define what it defines, and submit each
-//! declaration to the kernel as soon as it is read.
+//! declaration to the kernel as soon as it is read (or, with several
+//! threads, read everything and submit one parallel batch).
 
 use super::compare;
 use super::declarations::{resolve, Resolved};
@@ -74,11 +75,27 @@ impl ImportLimits {
 }
 
 /// How to import.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImportOptions {
     pub axioms: AxiomPolicy,
     pub limits: ImportLimits,
+    /// Threads checking declarations. With 1 (the default) the import
+    /// streams: each declaration is checked as soon as its line is read.
+    /// With more, the whole export is read first and handed to the kernel's
+    /// parallel `Env::add_batch`; the verdict, and the failure reported, are
+    /// the same.
+    pub threads: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            axioms: AxiomPolicy::default(),
+            limits: ImportLimits::default(),
+            threads: 1,
+        }
+    }
 }
 
 impl ImportOptions {
@@ -88,6 +105,10 @@ impl ImportOptions {
     }
     pub fn with_limits(mut self, limits: ImportLimits) -> Self {
         self.limits = limits;
+        self
+    }
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
         self
     }
 }
@@ -145,15 +166,6 @@ impl<'e> Importer<'e> {
         }
     }
 
-    /// Reads every line of `reader`, stopping at the first failure.
-    pub fn read_all<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
-        let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
-        while let Some((line_no, line)) = lines.next_line()? {
-            self.process_line(line_no, line)?;
-        }
-        Ok(())
-    }
-
     /// What has been imported so far.
     pub fn report(&self) -> ImportReport {
         ImportReport {
@@ -163,11 +175,34 @@ impl<'e> Importer<'e> {
         }
     }
 
-    /// Processes one line (`line_no` is used in errors). Blank lines are skipped.
+    /// Reads every line of `reader`, stopping at the first failure.
+    pub fn read_all<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
+        if self.options.threads > 1 {
+            return self.read_all_batched(reader);
+        }
+        let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
+        while let Some((line_no, line)) = lines.next_line()? {
+            self.process_line(line_no, line)?;
+        }
+        Ok(())
+    }
+
+    /// Processes one line (`line_no` is used in errors), checking the
+    /// declaration it holds, if any. Blank lines are skipped.
     pub fn process_line(&mut self, line_no: u64, line: &str) -> Result<(), ImportError> {
+        if let Some(resolved) = self.read_line(line_no, line)? {
+            self.submit(line_no, resolved)?;
+            self.report.declarations += 1;
+        }
+        Ok(())
+    }
+
+    /// Defines what a line defines; a declaration is returned, resolved, for
+    /// the caller to submit.
+    fn read_line(&mut self, line_no: u64, line: &str) -> Result<Option<Resolved>, ImportError> {
         self.report.lines = self.report.lines.max(line_no);
         if line.trim().is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let bad = |what| ImportError::malformed(line_no, what);
         let record = parse_record(line, self.options.limits.max_nat_digits).map_err(bad)?;
@@ -182,20 +217,30 @@ impl<'e> Importer<'e> {
                     return Err(bad(Malformed::UnsupportedFormat(version)));
                 }
                 self.report.format_version = Some(version);
-                Ok(())
             }
-            Record::Name { idx, node } => self.tables.define_name(idx, &node).map_err(bad),
-            Record::Level { idx, node } => self.tables.define_level(idx, &node).map_err(bad),
-            Record::Expr { idx, node } => self
-                .tables
-                .define_expr(self.env.arena_mut(), idx, &node)
-                .map_err(bad),
-            Record::Decl(d) => {
-                let resolved = resolve(&self.tables, &d).map_err(bad)?;
-                self.submit(line_no, resolved)?;
-                self.report.declarations += 1;
-                Ok(())
+            Record::Name { idx, node } => self.tables.define_name(idx, &node).map_err(bad)?,
+            Record::Level { idx, node } => self.tables.define_level(idx, &node).map_err(bad)?,
+            Record::Expr { idx, node } => {
+                let arena = self.env.arena_mut();
+                self.tables.define_expr(arena, idx, &node).map_err(bad)?
             }
+            Record::Decl(d) => return resolve(&self.tables, &d).map(Some).map_err(bad),
+        }
+        Ok(None)
+    }
+
+    /// Refuses axioms the options do not permit.
+    fn check_policy(&self, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
+        match resolved {
+            Resolved::Plain(Declaration::Axiom { name, .. })
+                if !self.options.axioms.permits(name) =>
+            {
+                Err(ImportError::AxiomNotPermitted {
+                    line,
+                    decl: name.clone(),
+                })
+            }
+            _ => Ok(()),
         }
     }
 
@@ -207,27 +252,103 @@ impl<'e> Importer<'e> {
         })
     }
 
+    /// Checks one declaration: policy, kernel, then the input's claims about
+    /// what the kernel generated.
     fn submit(&mut self, line: u64, resolved: Resolved) -> Result<(), ImportError> {
+        self.check_policy(line, &resolved)?;
         let name = resolved.name();
-        let mismatch =
-            |(decl, what): compare::Mismatch| ImportError::GeneratedMismatch { line, decl, what };
-        match resolved {
-            Resolved::Plain(decl) => {
-                if matches!(decl, Declaration::Axiom { .. }) && !self.options.axioms.permits(&name)
-                {
-                    return Err(ImportError::AxiomNotPermitted { line, decl: name });
-                }
-                self.add(line, &name, decl)
-            }
-            Resolved::Quot(supplied, kind) => {
+        match &resolved {
+            Resolved::Plain(decl) => self.add(line, &name, decl.clone())?,
+            Resolved::Quot(..) => {
                 if !self.env.quot_initialized() {
                     self.add(line, &name, Declaration::Quot)?;
                 }
-                compare::check_quot(self.env, &supplied, kind).map_err(mismatch)
             }
-            Resolved::Inductive(ind) => {
-                self.add(line, &name, ind.to_declaration())?;
-                compare::check_inductive(self.env, &ind).map_err(mismatch)
+            Resolved::Inductive(ind) => self.add(line, &name, ind.to_declaration())?,
+        }
+        self.compare(line, &resolved)
+    }
+
+    /// The input's recursors, constructors and quotient constants against the kernel's.
+    fn compare(&self, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
+        let mismatch =
+            |(decl, what): compare::Mismatch| ImportError::GeneratedMismatch { line, decl, what };
+        match resolved {
+            Resolved::Plain(_) => Ok(()),
+            Resolved::Quot(supplied, kind) => {
+                compare::check_quot(self.env, supplied, *kind).map_err(mismatch)
+            }
+            Resolved::Inductive(ind) => compare::check_inductive(self.env, ind).map_err(mismatch),
+        }
+    }
+
+    /// Reads the whole export, then checks its declarations as one parallel
+    /// batch. Failures are reported as the streaming import reports them:
+    /// the earliest line's.
+    fn read_all_batched<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
+        let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
+        let mut pending = Vec::new();
+        // The first failure met while reading; what was read before it is checked first.
+        let stop = loop {
+            let (line_no, line) = match lines.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break None,
+                Err(e) => break Some(e),
+            };
+            match self.read_line(line_no, line) {
+                Ok(None) => {}
+                Ok(Some(resolved)) => match self.check_policy(line_no, &resolved) {
+                    Ok(()) => pending.push((line_no, resolved)),
+                    Err(e) => break Some(e),
+                },
+                Err(e) => break Some(e),
+            }
+        };
+        self.submit_batch(pending)?;
+        stop.map_or(Ok(()), Err)
+    }
+
+    fn submit_batch(&mut self, pending: Vec<(u64, Resolved)>) -> Result<(), ImportError> {
+        let mut quot = self.env.quot_initialized();
+        // Kernel declarations, each with the position in `pending` it comes from.
+        let mut decls = Vec::new();
+        let mut origin = Vec::new();
+        for (i, (_, r)) in pending.iter().enumerate() {
+            let decl = match r {
+                Resolved::Plain(d) => d.clone(),
+                Resolved::Quot(..) if quot => continue,
+                Resolved::Quot(..) => {
+                    quot = true;
+                    Declaration::Quot
+                }
+                Resolved::Inductive(ind) => ind.to_declaration(),
+            };
+            decls.push(decl);
+            origin.push(i);
+        }
+        match self.env.add_batch(decls, self.options.threads) {
+            Ok(()) => {
+                for (line, r) in &pending {
+                    self.compare(*line, r)?;
+                    self.report.declarations += 1;
+                }
+                Ok(())
+            }
+            Err(batch) => {
+                // Nothing of the batch is left in the environment. Replaying
+                // it in order finds the earliest failure, which may be an
+                // earlier disagreement with a generated constant.
+                let (line, r) = &pending[origin[batch.index]];
+                let first_found = ImportError::Kernel {
+                    line: *line,
+                    decl: r.name(),
+                    error: batch.error,
+                };
+                for (line, r) in pending {
+                    self.submit(line, r)?;
+                    self.report.declarations += 1;
+                }
+                Err(first_found)
             }
         }
     }

@@ -313,3 +313,33 @@ fn big_natural_literals_and_metadata_are_read() {
     assert_eq!(r.unwrap().expressions, 2);
     assert!(env.arena().len() == 1, "mdata is transparent: one node");
 }
+
+#[test]
+fn batched_import_gives_the_streaming_verdicts() {
+    let threads = |n| ImportOptions::default().with_threads(n);
+    let good = small_export(META_31, false);
+    let (env, r) = import(&good, threads(2));
+    assert_eq!(r.unwrap().declarations, 2);
+    assert_eq!(env.len(), 2);
+    // A kernel rejection, then a malformed line: the rejection comes first.
+    let bad = format!(
+        "{META_31}\n{{\"in\":1,\"str\":{{\"pre\":0,\"str\":\"bad\"}}}}\n{{\"ie\":0,\"sort\":0}}\n\
+         {{\"def\":{{\"name\":1,\"levelParams\":[],\"type\":0,\"value\":0,\"hints\":\"abbrev\",\"safety\":\"safe\",\"all\":[1]}}}}\n{{oops"
+    );
+    for n in [1, 2] {
+        let e = import(&bad, threads(n)).1.unwrap_err();
+        assert!(
+            matches!(&e, ImportError::Kernel { line: 4, .. }),
+            "threads {n}: {e}"
+        );
+    }
+    // A non-permitted axiom after a good declaration.
+    let options = |n| threads(n).with_axioms(AxiomPolicy::none());
+    for n in [1, 2] {
+        let e = import(&good, options(n)).1.unwrap_err();
+        assert!(
+            matches!(&e, ImportError::AxiomNotPermitted { line: 9, .. }),
+            "threads {n}: {e}"
+        );
+    }
+}
