@@ -869,3 +869,167 @@ fn doubly_nested() {
         _ => panic!(),
     }
 }
+
+// ----- no panics on arbitrary input ------------------------------------------
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A term shape, built into the arena with `build`.
+    #[derive(Clone, Debug)]
+    enum T {
+        Var(u32),
+        Sort(u8),
+        Const(u8),
+        App(Box<T>, Box<T>),
+        Pi(Box<T>, Box<T>),
+        Lam(Box<T>, Box<T>),
+    }
+
+    const CONSTS: [&str; 9] = [
+        "A", "B", "A.mk", "B.mk", "Nat", "Nat.zero", "Nat.succ", "List", "List.nil",
+    ];
+
+    fn term() -> impl Strategy<Value = T> {
+        let leaf = prop_oneof![
+            (0u32..4).prop_map(T::Var),
+            (0u8..3).prop_map(T::Sort),
+            (0u8..CONSTS.len() as u8).prop_map(T::Const),
+        ];
+        leaf.prop_recursive(5, 40, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| T::App(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| T::Pi(Box::new(a), Box::new(b))),
+                (inner.clone(), inner).prop_map(|(a, b)| T::Lam(Box::new(a), Box::new(b))),
+            ]
+        })
+    }
+
+    fn build(b: &mut B<'_>, t: &T) -> ExprId {
+        match t {
+            T::Var(i) => b.v(*i),
+            T::Sort(0) => b.sort(Level::zero()),
+            T::Sort(1) => b.sort(Level::one()),
+            T::Sort(_) => b.sort(u()),
+            T::Const(k) => {
+                let name = CONSTS[*k as usize];
+                if name.starts_with("List") || name.starts_with('A') || name.starts_with('B') {
+                    b.cl(name, &[u()])
+                } else {
+                    b.c(name)
+                }
+            }
+            T::App(f, a) => {
+                let (f, a) = (build(b, f), build(b, a));
+                b.app(f, &[a])
+            }
+            T::Pi(d, body) => {
+                let (d, body) = (build(b, d), build(b, body));
+                b.pi("x", d, body)
+            }
+            T::Lam(d, body) => {
+                let (d, body) = (build(b, d), build(b, body));
+                b.lam("x", d, body)
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn add_never_panics(
+            np in 0u32..3,
+            ta in term(),
+            tb in term(),
+            ca in proptest::collection::vec(term(), 0..3),
+            cb in proptest::collection::vec(term(), 0..2),
+            two in any::<bool>(),
+        ) {
+            let mut env = Env::new();
+            add_nat(&mut env);
+            add_list(&mut env);
+            let mut b = B(&mut env);
+            let ta = build(&mut b, &ta);
+            let tb = build(&mut b, &tb);
+            let ca: Vec<ExprId> = ca.iter().map(|t| build(&mut b, t)).collect();
+            let cb: Vec<ExprId> = cb.iter().map(|t| build(&mut b, t)).collect();
+            let mut types = vec![("A", ta, ca.iter().map(|&c| ("A.mk", c)).take(1).collect::<Vec<_>>())];
+            if two {
+                types.push(("B", tb, cb.iter().map(|&c| ("B.mk", c)).take(1).collect()));
+            }
+            let before = env.len();
+            if env.add(ind(&["u"], np, types)).is_err() {
+                prop_assert_eq!(env.len(), before);
+            }
+        }
+    }
+
+    /// Field types drawn from meaningful shapes, so that the deeper checks
+    /// (positivity, universes, nesting, recursor generation) are reached.
+    fn field() -> impl Strategy<Value = T> {
+        let c = |k: u8| T::Const(k);
+        let app = |f: T, a: T| T::App(Box::new(f), Box::new(a));
+        let pi = |d: T, b: T| T::Pi(Box::new(d), Box::new(b));
+        let a = c(0);
+        let nat = c(4);
+        let list = c(7);
+        let shapes = vec![
+            a.clone(),
+            nat.clone(),
+            pi(nat.clone(), a.clone()),
+            pi(a.clone(), nat.clone()),
+            pi(pi(a.clone(), nat.clone()), a.clone()),
+            app(list.clone(), a.clone()),
+            app(list.clone(), nat.clone()),
+            app(list.clone(), app(list.clone(), a.clone())),
+            app(list.clone(), pi(nat.clone(), a.clone())),
+            pi(nat.clone(), app(list.clone(), a.clone())),
+            T::Sort(0),
+            T::Sort(1),
+            T::Sort(2),
+            T::Var(0),
+            app(a.clone(), nat.clone()),
+        ];
+        prop_oneof![
+            4 => proptest::sample::select(shapes),
+            1 => term(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn fields_never_panic(
+            fields in proptest::collection::vec(field(), 0..4),
+            sort in 0u8..3,
+        ) {
+            let mut env = Env::new();
+            add_nat(&mut env);
+            add_list(&mut env);
+            let mut b = B(&mut env);
+            let ty = build(&mut b, &T::Sort(sort));
+            let a = b.cl("A", &[u()]);
+            let mut mk = a;
+            for f in fields.iter().rev() {
+                let d = build(&mut b, f);
+                mk = b.pi("f", d, mk);
+            }
+            let before = env.len();
+            let r = env.add(ind(&["u"], 0, vec![("A", ty, vec![("A.mk", mk)])]));
+            match r {
+                Ok(()) => {
+                    let info = env.get(&n("A.rec")).unwrap().clone();
+                    let mut tc = env.checker(&info.level_params);
+                    prop_assert!(tc.check_type(info.ty).is_ok());
+                    if let ConstantKind::Recursor { rules, .. } = &info.kind {
+                        for rule in rules.iter() {
+                            prop_assert!(tc.infer(rule.rhs).is_ok());
+                        }
+                    }
+                }
+                Err(_) => prop_assert_eq!(env.len(), before),
+            }
+        }
+    }
+}
