@@ -61,60 +61,125 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
     let lps = check_block_syntax(env, &decl)?;
     let elim = nested::elim_nested(env, &decl)?;
     check_names(env, &decl, &elim)?;
-
-    // Type formers, against the environment as it is.
     let types = add::check_inductive_types(env, &elim.decl, &lps)?;
-
-    // Constructors and recursors, with the type formers entered temporarily.
     let (is_rec, is_reflexive) = add::rec_and_reflexive(env.arena(), &elim.decl);
+    let b = Block {
+        decl: &decl,
+        elim: &elim,
+        lps,
+        types,
+        is_rec,
+        is_reflexive,
+    };
+    let (gen, recs) = check_and_generate(env, &b)?;
+    let consts = assemble(env, &b, &gen, recs)?;
+    for info in &consts {
+        if env.contains(&info.name) {
+            return Err(KernelError::AlreadyDeclared(info.name.clone()));
+        }
+    }
     let keep = env.names().len();
-    let all_aux: Arc<[Name]> = elim.decl.types.iter().map(|t| t.name.clone()).collect();
-    for (k, t) in elim.decl.types.iter().enumerate() {
-        env.insert(ConstantInfo {
+    for info in consts.iter().cloned() {
+        env.insert(info);
+    }
+    if !elim.aux.is_empty() {
+        if let Err(e) = recheck(env, &consts, &block, decl.is_unsafe) {
+            env.truncate(keep);
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// A block whose type formers have been checked.
+struct Block<'a> {
+    /// As submitted.
+    decl: &'a InductiveDecl,
+    /// With nested occurrences eliminated.
+    elim: &'a nested::Elim,
+    lps: Arc<[Name]>,
+    types: add::TypesInfo,
+    is_rec: bool,
+    is_reflexive: bool,
+}
+
+impl Block<'_> {
+    /// The inductive type constant for type `k` of the (extended) block.
+    fn type_info(&self, k: usize, all: &Arc<[Name]>) -> ConstantInfo {
+        let t = &self.elim.decl.types[k];
+        ConstantInfo {
             name: t.name.clone(),
-            level_params: lps.clone(),
+            level_params: self.lps.clone(),
             ty: t.ty,
             kind: ConstantKind::Inductive {
-                num_params: decl.num_params,
-                num_indices: types.nindices[k] as u32,
-                all: all_aux.clone(),
+                num_params: self.decl.num_params,
+                num_indices: self.types.nindices[k] as u32,
+                all: all.clone(),
                 ctors: t.ctors.iter().map(|c| c.name.clone()).collect(),
-                num_nested: elim.aux.len() as u32,
-                is_rec,
-                is_reflexive,
+                num_nested: self.elim.aux.len() as u32,
+                is_rec: self.is_rec,
+                is_reflexive: self.is_reflexive,
             },
-            is_unsafe: decl.is_unsafe,
-        });
+            is_unsafe: self.decl.is_unsafe,
+        }
     }
-    let generated = add::generate(env, &elim, &lps, &types);
+}
+
+/// Generated recursors in the environment's arena: type and rules (rule
+/// right-hand side, number of fields), per type of the extended block.
+type Recs = Vec<(ExprId, Vec<(ExprId, u32)>)>;
+
+/// Enters the type formers temporarily, checks the constructors and
+/// generates the recursors, removes the type formers again, and copies the
+/// generated terms into the environment's arena.
+fn check_and_generate(env: &mut Env, b: &Block<'_>) -> Res<(add::Generated, Recs)> {
+    let keep = env.names().len();
+    let all_aux: Arc<[Name]> = b.elim.decl.types.iter().map(|t| t.name.clone()).collect();
+    for k in 0..b.elim.decl.types.len() {
+        env.insert(b.type_info(k, &all_aux));
+    }
+    let generated = add::generate(env, b.elim, &b.lps, &b.types);
     env.truncate(keep);
     let (scratch, gen) = generated?;
-
-    // Copy the generated terms into the environment's arena.
     let mut memo = FxHashMap::default();
     let arena = env.arena_mut();
-    let mut recs: Vec<(ExprId, Vec<(ExprId, u32)>)> = Vec::with_capacity(gen.recs.len());
-    for r in &gen.recs {
-        let ty = arena.import_local(&scratch, r.ty, &mut memo);
-        let rules = r
-            .rules
-            .iter()
-            .map(|&(rhs, nf)| (arena.import_local(&scratch, rhs, &mut memo), nf))
-            .collect();
-        recs.push((ty, rules));
-    }
-    drop(scratch);
+    let recs = gen
+        .recs
+        .iter()
+        .map(|r| {
+            let ty = arena.import_local(&scratch, r.ty, &mut memo);
+            let rules = r
+                .rules
+                .iter()
+                .map(|&(rhs, nf)| (arena.import_local(&scratch, rhs, &mut memo), nf))
+                .collect();
+            (ty, rules)
+        })
+        .collect();
+    Ok((gen, recs))
+}
 
-    let rec_lps: Arc<[Name]> = match &gen.elim_level {
-        Some(u) => std::iter::once(u.clone())
-            .chain(lps.iter().cloned())
-            .collect(),
-        None => lps.clone(),
-    };
+/// The constants the block adds, in Lean's order: without nesting all types,
+/// then all constructors, then all recursors; with nesting each type with
+/// its constructors and recursor, then the auxiliary recursors `I.rec_k`.
+/// For a nested block, auxiliary types are translated back first.
+fn assemble(
+    env: &mut Env,
+    b: &Block<'_>,
+    gen: &add::Generated,
+    recs: Recs,
+) -> Res<Vec<ConstantInfo>> {
+    let (decl, elim) = (b.decl, b.elim);
+    let nested = !elim.aux.is_empty();
     let norig = decl.types.len();
     let all: Arc<[Name]> = decl.types.iter().map(|t| t.name.clone()).collect();
-    let nested = !elim.aux.is_empty();
-    let rec_names = rec_names(&elim, norig);
+    let rec_lps: Arc<[Name]> = match &gen.elim_level {
+        Some(u) => std::iter::once(u.clone())
+            .chain(b.lps.iter().cloned())
+            .collect(),
+        None => b.lps.clone(),
+    };
+    let rec_names = rec_names(elim, norig);
     let rec_map: FxHashMap<Name, Name> = elim
         .decl
         .types
@@ -124,28 +189,28 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
         .map(|(t, new)| (rec_name(&t.name), new.clone()))
         .collect();
 
-    let mut infos = Vec::new();
-    let mut ctor_infos = Vec::new();
-    let mut rec_infos = Vec::new();
-    for (k, t) in elim.decl.types.iter().enumerate() {
-        let (rec_ty, rules) = &recs[k];
+    let mut type_infos = Vec::with_capacity(norig);
+    let mut ctor_infos = Vec::with_capacity(norig);
+    let mut rec_infos = Vec::with_capacity(recs.len());
+    for (k, (t, (rec_ty, rules))) in elim.decl.types.iter().zip(recs).enumerate() {
         let (rec_ty, rules) = if nested {
             nested::with_arena(env, |_, arena| -> Res<_> {
-                let ty = elim.restore(arena, *rec_ty, &rec_map)?;
+                let ty = elim.restore(arena, rec_ty, &rec_map)?;
                 let rules = rules
-                    .iter()
-                    .map(|&(rhs, nf)| Ok((elim.restore(arena, rhs, &rec_map)?, nf)))
+                    .into_iter()
+                    .map(|(rhs, nf)| Ok((elim.restore(arena, rhs, &rec_map)?, nf)))
                     .collect::<Res<Vec<_>>>()?;
                 Ok((ty, rules))
             })?
         } else {
-            (*rec_ty, rules.clone())
+            (rec_ty, rules)
         };
         let rules: Arc<[RecursorRule]> = t
             .ctors
             .iter()
             .zip(rules)
             .map(|(c, (rhs, num_fields))| RecursorRule {
+                // An auxiliary type's rules are for the nested type's constructors.
                 ctor: elim
                     .aux_ctors
                     .get(&c.name)
@@ -155,7 +220,7 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
             })
             .collect();
         let major_induct =
-            major_induct(env.arena(), rec_ty, &gen, k).unwrap_or_else(|| t.name.clone());
+            major_induct(env.arena(), rec_ty, gen, k).unwrap_or_else(|| t.name.clone());
         rec_infos.push(ConstantInfo {
             name: rec_names[k].clone(),
             level_params: rec_lps.clone(),
@@ -163,7 +228,7 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
             kind: ConstantKind::Recursor {
                 all: all.clone(),
                 num_params: decl.num_params,
-                num_indices: types.nindices[k] as u32,
+                num_indices: b.types.nindices[k] as u32,
                 num_motives: gen.num_motives,
                 num_minors: gen.num_minors,
                 rules,
@@ -175,22 +240,9 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
         if k >= norig {
             continue;
         }
-        infos.push(ConstantInfo {
-            name: t.name.clone(),
-            level_params: lps.clone(),
-            ty: decl.types[k].ty,
-            kind: ConstantKind::Inductive {
-                num_params: decl.num_params,
-                num_indices: types.nindices[k] as u32,
-                all: all.clone(),
-                ctors: t.ctors.iter().map(|c| c.name.clone()).collect(),
-                num_nested: elim.aux.len() as u32,
-                is_rec,
-                is_reflexive,
-            },
-            is_unsafe: decl.is_unsafe,
-        });
-        let mut cs = Vec::new();
+        // The submitted type, with `all` naming the submitted types only.
+        type_infos.push(b.type_info(k, &all));
+        let mut cs = Vec::with_capacity(t.ctors.len());
         for (cidx, c) in t.ctors.iter().enumerate() {
             let ty = if nested {
                 nested::with_arena(env, |_, arena| {
@@ -201,7 +253,7 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
             };
             cs.push(ConstantInfo {
                 name: c.name.clone(),
-                level_params: lps.clone(),
+                level_params: b.lps.clone(),
                 ty,
                 kind: ConstantKind::Constructor {
                     induct: t.name.clone(),
@@ -215,39 +267,21 @@ pub(crate) fn add_inductive(env: &mut Env, decl: InductiveDecl) -> Result<(), Ke
         ctor_infos.push(cs);
     }
 
-    // Lean's order: without nesting all types, then all constructors, then all
-    // recursors; with nesting each type with its constructors and recursor,
-    // then the auxiliary recursors.
-    let mut ordered = Vec::new();
+    let mut out = Vec::new();
     if nested {
-        let mut aux_recs = rec_infos.split_off(norig);
-        for ((ti, cs), ri) in infos.into_iter().zip(ctor_infos).zip(rec_infos) {
-            ordered.push(ti);
-            ordered.extend(cs);
-            ordered.push(ri);
+        let aux_recs = rec_infos.split_off(norig);
+        for ((ti, cs), ri) in type_infos.into_iter().zip(ctor_infos).zip(rec_infos) {
+            out.push(ti);
+            out.extend(cs);
+            out.push(ri);
         }
-        ordered.append(&mut aux_recs);
+        out.extend(aux_recs);
     } else {
-        ordered.extend(infos);
-        ordered.extend(ctor_infos.into_iter().flatten());
-        ordered.extend(rec_infos);
+        out.extend(type_infos);
+        out.extend(ctor_infos.into_iter().flatten());
+        out.extend(rec_infos);
     }
-    for info in &ordered {
-        if env.contains(&info.name) {
-            return Err(KernelError::AlreadyDeclared(info.name.clone()));
-        }
-    }
-    let keep = env.names().len();
-    for info in ordered.iter().cloned() {
-        env.insert(info);
-    }
-    if nested {
-        if let Err(e) = recheck(env, &ordered, &block, decl.is_unsafe) {
-            env.truncate(keep);
-            return Err(e);
-        }
-    }
-    Ok(())
+    Ok(out)
 }
 
 /// `I.rec`
