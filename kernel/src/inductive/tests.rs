@@ -1033,3 +1033,50 @@ mod arbitrary {
         }
     }
 }
+
+/// `Bar.bar : Foo (idT Bar) → Bar`, where the nested parameter reduces to
+/// `Bar` only after unfolding (a case that once made Lean's kernel loop).
+#[test]
+fn nested_behind_a_definition_terminates() {
+    let mut env = Env::new();
+    let mut b = B(&mut env);
+    let ty = b.sort(Level::one());
+    let foo_ty = b.pi("A", ty, ty);
+    let foo = b.c("Foo");
+    let (v0, v1) = (b.v(0), b.v(1));
+    let foo_a = b.app(foo, &[v1]);
+    let mk = b.pi("a", v0, foo_a);
+    let mk = b.pi("A", ty, mk);
+    env.add(ind(&[], 1, vec![("Foo", foo_ty, vec![("Foo.foo", mk)])]))
+        .unwrap();
+    let mut b = B(&mut env);
+    let id_ty = b.pi("x", ty, ty);
+    let v0 = b.v(0);
+    let id_val = b.lam("x", ty, v0);
+    env.add(Declaration::Definition {
+        name: n("idT"),
+        level_params: vec![],
+        ty: id_ty,
+        value: id_val,
+        hints: crate::declaration::ReducibilityHints::Abbrev,
+        safety: crate::declaration::DefinitionSafety::Safe,
+    })
+    .unwrap();
+    let mut b = B(&mut env);
+    let bar = b.c("Bar");
+    let id = b.c("idT");
+    let id_bar = b.app(id, &[bar]);
+    let foo_id_bar = b.app(foo, &[id_bar]);
+    let mk = b.pi("x", foo_id_bar, bar);
+    env.add(ind(&[], 0, vec![("Bar", ty, vec![("Bar.bar", mk)])]))
+        .unwrap();
+    let (lps, ty, kind) = rec_info(&env, "Bar.rec_1");
+    let ConstantKind::Recursor { rules, .. } = kind else {
+        panic!()
+    };
+    let mut tc = env.checker(&lps);
+    tc.check_type(ty).unwrap();
+    for r in rules.iter() {
+        tc.infer(r.rhs).unwrap();
+    }
+}
