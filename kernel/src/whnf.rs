@@ -251,7 +251,8 @@ impl TypeChecker<'_> {
         }
         let (f, args) = self.st.app_args(e);
         let fname = match self.st.kind(f) {
-            ExprKind::Const(n, ls) if ls.is_empty() => n.to_string(),
+            // Only operations the environment declares are computed.
+            ExprKind::Const(n, ls) if ls.is_empty() && self.lookup_exists(n) => n.to_string(),
             _ => return Ok(None),
         };
         if nargs == 1 {
