@@ -126,7 +126,7 @@ pub enum ImportError {
     #[error("line {line}: {what}")]
     Malformed { line: u64, what: Malformed },
     /// The kernel refused (or declined) a declaration.
-    #[error("{decl}: {error} (line {line})")]
+    #[error("{decl}: {} (line {line})", kernel_message(decl, error))]
     Kernel {
         line: u64,
         decl: Name,
@@ -139,6 +139,16 @@ pub enum ImportError {
     /// An axiom outside the permitted list.
     #[error("{decl}: axiom not permitted (line {line})")]
     AxiomNotPermitted { line: u64, decl: Name },
+}
+
+/// The kernel's message, without the declaration's name when the message
+/// starts with it (the error line names the declaration already).
+fn kernel_message(decl: &Name, error: &KernelError) -> String {
+    let msg = error.to_string();
+    match msg.strip_prefix(&format!("{decl}: ")) {
+        Some(rest) => rest.to_owned(),
+        None => msg,
+    }
 }
 
 impl ImportError {

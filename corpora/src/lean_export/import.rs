@@ -37,6 +37,21 @@ impl AxiomPolicy {
     }
 }
 
+/// Whether the input's claims about the constants the kernel generates
+/// (recursors, constructors, quotient constants, inductive flags) are
+/// compared with the kernel's.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum GeneratedCheck {
+    /// Compare, and reject on any difference (the default, and what
+    /// `proofmill lean-check` does).
+    #[default]
+    Compare,
+    /// Do not compare. The environment is the same either way (the kernel
+    /// never uses the input's recursors); only an export that lies about
+    /// them is no longer flagged. For testing what the kernel alone refuses.
+    Skip,
+}
+
 /// Size limits on untrusted input; exceeding one declines the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -86,6 +101,7 @@ pub struct ImportOptions {
     /// parallel `Env::add_batch`; the verdict, and the failure reported, are
     /// the same.
     pub threads: usize,
+    pub generated: GeneratedCheck,
 }
 
 impl Default for ImportOptions {
@@ -94,6 +110,7 @@ impl Default for ImportOptions {
             axioms: AxiomPolicy::default(),
             limits: ImportLimits::default(),
             threads: 1,
+            generated: GeneratedCheck::Compare,
         }
     }
 }
@@ -109,6 +126,10 @@ impl ImportOptions {
     }
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+    pub fn with_generated_check(mut self, generated: GeneratedCheck) -> Self {
+        self.generated = generated;
         self
     }
 }
@@ -273,6 +294,9 @@ impl<'e> Importer<'e> {
     fn compare(&self, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
         let mismatch =
             |(decl, what): compare::Mismatch| ImportError::GeneratedMismatch { line, decl, what };
+        if self.options.generated == GeneratedCheck::Skip {
+            return Ok(());
+        }
         match resolved {
             Resolved::Plain(_) => Ok(()),
             Resolved::Quot(supplied, kind) => {

@@ -39,4 +39,6 @@ mod tables;
 mod tests;
 
 pub use error::{ImportError, IndexKind, Malformed, Verdict};
-pub use import::{check_export, AxiomPolicy, ImportLimits, ImportOptions, ImportReport, Importer};
+pub use import::{
+    check_export, AxiomPolicy, GeneratedCheck, ImportLimits, ImportOptions, ImportReport, Importer,
+};
