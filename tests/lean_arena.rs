@@ -251,3 +251,35 @@ fn every_top_level_file_and_folder_has_an_expected_outcome() {
         assert!(root.join(f).is_file(), "{f} is listed but missing");
     }
 }
+
+/// The reject cases must be refused by the kernel itself, not only because
+/// the export's recursors disagree with the kernel's: several of them also
+/// lie about a recursor (e.g. `False.rec` claimed K-like), which the
+/// comparison catches first and would otherwise hide the bug the case is
+/// about (an `imax` comparison, a wrong reduction rule, …).
+#[test]
+fn reject_cases_are_refused_by_the_kernel_itself() {
+    use proofmill_corpora::lean_export::{
+        check_export, GeneratedCheck, ImportError, ImportOptions,
+    };
+    let root = arena_dir();
+    let mut files = Vec::new();
+    collect(&root, &root, &mut files);
+    let options = ImportOptions::default().with_generated_check(GeneratedCheck::Skip);
+    let mut wrong = Vec::new();
+    for rel in files.iter().filter(|f| expected(f) == Some(1)) {
+        let text = std::fs::read(root.join(rel)).expect("test file reads");
+        let result =
+            proofmill_kernel::with_kernel_stack(|| check_export(&text[..], options.clone()));
+        match result {
+            Err(ImportError::Kernel { error, .. }) if !error.is_decline() => {}
+            Err(e) => wrong.push(format!("  {}: {e}", rel.display())),
+            Ok(_) => wrong.push(format!("  {}: accepted", rel.display())),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "reject cases the kernel alone does not refuse:\n{}",
+        wrong.join("\n")
+    );
+}
