@@ -362,10 +362,13 @@ impl<'e> Importer<'e> {
                 // Nothing of the batch is left in the environment. Replaying
                 // it in order finds the earliest failure, which may be an
                 // earlier disagreement with a generated constant.
-                let (line, r) = &pending[origin[batch.index]];
+                let (line, decl) = origin
+                    .get(batch.index)
+                    .and_then(|&i| pending.get(i))
+                    .map_or((0, Name::anon()), |(line, r)| (*line, r.name()));
                 let first_found = ImportError::Kernel {
-                    line: *line,
-                    decl: r.name(),
+                    line,
+                    decl,
                     error: batch.error,
                 };
                 for (line, r) in pending {
