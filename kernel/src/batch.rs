@@ -47,7 +47,11 @@ impl Env {
         }
     }
 
-    fn add_batch_parallel(&mut self, decls: Vec<Declaration>, threads: usize) -> Result<(), BatchError> {
+    fn add_batch_parallel(
+        &mut self,
+        decls: Vec<Declaration>,
+        threads: usize,
+    ) -> Result<(), BatchError> {
         let keep = self.names().len();
         // (batch index, environment index, declaration, its level params)
         let mut pending = Vec::new();
@@ -100,12 +104,17 @@ impl Env {
                             break;
                         }
                         let (index, env_index, decl, lps) = &pending[i];
-                        if let Err(error) = self.check_simple_body(decl, lps, *env_index, Some(&abort)) {
+                        if let Err(error) =
+                            self.check_simple_body(decl, lps, *env_index, Some(&abort))
+                        {
                             abort.store(true, Ordering::Relaxed);
                             failures
                                 .lock()
                                 .unwrap_or_else(|p| p.into_inner())
-                                .push(BatchError { index: *index, error });
+                                .push(BatchError {
+                                    index: *index,
+                                    error,
+                                });
                         }
                     })
                     .expect("cannot spawn a checker thread");
@@ -113,8 +122,11 @@ impl Env {
         });
         let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
         // An "aborted" error is a consequence, not a cause: prefer real ones.
-        failures
-            .into_iter()
-            .min_by_key(|f| (matches!(&f.error, KernelError::LimitExceeded(s) if s.starts_with("aborted")), f.index))
+        failures.into_iter().min_by_key(|f| {
+            (
+                matches!(&f.error, KernelError::LimitExceeded(s) if s.starts_with("aborted")),
+                f.index,
+            )
+        })
     }
 }

@@ -132,7 +132,9 @@ impl Declaration {
             Declaration::Inductive(d) => d
                 .types
                 .iter()
-                .flat_map(|t| std::iter::once(t.name.clone()).chain(t.ctors.iter().map(|c| c.name.clone())))
+                .flat_map(|t| {
+                    std::iter::once(t.name.clone()).chain(t.ctors.iter().map(|c| c.name.clone()))
+                })
                 .collect(),
         }
     }
@@ -213,7 +215,9 @@ impl ConstantInfo {
     /// The value a definition unfolds to (theorems too: Lean unfolds them when needed).
     pub fn value(&self) -> Option<ExprId> {
         match &self.kind {
-            ConstantKind::Definition { value, .. } | ConstantKind::Theorem { value } => Some(*value),
+            ConstantKind::Definition { value, .. } | ConstantKind::Theorem { value } => {
+                Some(*value)
+            }
             _ => None,
         }
     }

@@ -71,20 +71,16 @@ impl TypeChecker<'_> {
             return Ok(r);
         }
         match (self.st.kind(t_n).clone(), self.st.kind(s_n).clone()) {
-            (ExprKind::Const(n1, l1), ExprKind::Const(n2, l2)) => {
-                if n1 == n2 && levels_equiv(&l1, &l2) {
-                    return Ok(true);
-                }
+            (ExprKind::Const(n1, l1), ExprKind::Const(n2, l2))
+                if n1 == n2 && levels_equiv(&l1, &l2) =>
+            {
+                return Ok(true);
             }
-            (ExprKind::FVar(f1), ExprKind::FVar(f2)) => {
-                if f1 == f2 {
-                    return Ok(true);
-                }
-            }
-            (ExprKind::Proj(_, i1, x1), ExprKind::Proj(_, i2, x2)) => {
-                if i1 == i2 && self.is_def_eq(x1, x2)? {
-                    return Ok(true);
-                }
+            (ExprKind::FVar(f1), ExprKind::FVar(f2)) if f1 == f2 => return Ok(true),
+            (ExprKind::Proj(_, i1, x1), ExprKind::Proj(_, i2, x2))
+                if i1 == i2 && self.is_def_eq(x1, x2)? =>
+            {
+                return Ok(true);
             }
             _ => {}
         }
@@ -120,7 +116,9 @@ impl TypeChecker<'_> {
             let (kt, ks) = (self.st.kind(t).clone(), self.st.kind(s).clone());
             let (n, bi, d1, b1, d2, b2) = match (kt, ks) {
                 (ExprKind::Lam(n, bi, d1, b1), ExprKind::Lam(_, _, d2, b2))
-                | (ExprKind::Pi(n, bi, d1, b1), ExprKind::Pi(_, _, d2, b2)) => (n, bi, d1, b1, d2, b2),
+                | (ExprKind::Pi(n, bi, d1, b1), ExprKind::Pi(_, _, d2, b2)) => {
+                    (n, bi, d1, b1, d2, b2)
+                }
                 _ => break,
             };
             let d1i = instantiate_rev(&mut self.st, d1, &fvars);
@@ -162,8 +160,12 @@ impl TypeChecker<'_> {
     /// `x` when `e` is `Nat.succ x` or a literal `x+1`.
     fn nat_pred(&mut self, e: ExprId) -> Option<ExprId> {
         match self.st.kind(e).clone() {
-            ExprKind::NatLit(n) if *n > BigUint::from(0u32) => Some(self.st.mk_nat((*n).clone() - BigUint::one())),
-            ExprKind::App(f, a) if self.st.is_const_named(f, &Name::from_dotted("Nat.succ")) => Some(a),
+            ExprKind::NatLit(n) if *n > BigUint::from(0u32) => {
+                Some(self.st.mk_nat((*n).clone() - BigUint::one()))
+            }
+            ExprKind::App(f, a) if self.st.is_const_named(f, &Name::from_dotted("Nat.succ")) => {
+                Some(a)
+            }
             _ => None,
         }
     }
@@ -190,11 +192,15 @@ impl TypeChecker<'_> {
             match (dt, ds) {
                 (None, None) => return Ok((t, s, None)),
                 (Some(_), None) => {
-                    let u = self.unfold_definition(t).expect("delta_info said unfoldable");
+                    let u = self
+                        .unfold_definition(t)
+                        .expect("delta_info said unfoldable");
                     t = self.whnf_core_with(u, true)?;
                 }
                 (None, Some(_)) => {
-                    let u = self.unfold_definition(s).expect("delta_info said unfoldable");
+                    let u = self
+                        .unfold_definition(s)
+                        .expect("delta_info said unfoldable");
                     s = self.whnf_core_with(u, true)?;
                 }
                 (Some((nt, ht)), Some((ns, hs))) => match ht.compare(hs) {
@@ -253,7 +259,9 @@ impl TypeChecker<'_> {
     }
 
     fn is_def_eq_app(&mut self, t: ExprId, s: ExprId) -> Res<bool> {
-        if !matches!(self.st.kind(t), ExprKind::App(..)) || !matches!(self.st.kind(s), ExprKind::App(..)) {
+        if !matches!(self.st.kind(t), ExprKind::App(..))
+            || !matches!(self.st.kind(s), ExprKind::App(..))
+        {
             return Ok(false);
         }
         let (tf, ta) = self.st.app_args(t);
@@ -275,7 +283,9 @@ impl TypeChecker<'_> {
     }
 
     fn try_eta_expansion_core(&mut self, t: ExprId, s: ExprId) -> Res<bool> {
-        if !matches!(self.st.kind(t), ExprKind::Lam(..)) || matches!(self.st.kind(s), ExprKind::Lam(..)) {
+        if !matches!(self.st.kind(t), ExprKind::Lam(..))
+            || matches!(self.st.kind(s), ExprKind::Lam(..))
+        {
             return Ok(false);
         }
         let s_ty = self.infer_only(s)?;
@@ -354,7 +364,9 @@ impl TypeChecker<'_> {
             Some((n, _)) => n.clone(),
             None => return Ok(false),
         };
-        let Some(ConstantKind::Inductive { ctors, is_rec, .. }) = self.lookup(&induct).map(|i| &i.kind) else {
+        let Some(ConstantKind::Inductive { ctors, is_rec, .. }) =
+            self.lookup(&induct).map(|i| &i.kind)
+        else {
             return Ok(false);
         };
         if ctors.len() != 1 || *is_rec {

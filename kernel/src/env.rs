@@ -68,7 +68,12 @@ impl Env {
     /// A checker over this environment for terms with the given universe
     /// parameters (e.g. to check a generated proof before adding it).
     pub fn checker(&self, level_params: &[Name]) -> TypeChecker<'_> {
-        TypeChecker::new(self, level_params.into(), DefinitionSafety::Safe, Name::anon())
+        TypeChecker::new(
+            self,
+            level_params.into(),
+            DefinitionSafety::Safe,
+            Name::anon(),
+        )
     }
 
     /// The one door: checks `decl` and, if it is well formed, adds what it
@@ -97,7 +102,10 @@ impl Env {
 
     /// For an axiom, definition, theorem or opaque: the header checks, and
     /// the constant it will become.
-    pub(crate) fn check_simple_header(&self, decl: &Declaration) -> Result<ConstantInfo, KernelError> {
+    pub(crate) fn check_simple_header(
+        &self,
+        decl: &Declaration,
+    ) -> Result<ConstantInfo, KernelError> {
         Ok(match decl {
             Declaration::Axiom {
                 name,
@@ -169,11 +177,22 @@ impl Env {
         abort: Option<&std::sync::atomic::AtomicBool>,
     ) -> Result<(), KernelError> {
         let (name, ty, value, safety, is_thm) = match decl {
-            Declaration::Axiom { name, ty, is_unsafe, .. } => (name, *ty, None, unsafe_if(*is_unsafe), false),
+            Declaration::Axiom {
+                name,
+                ty,
+                is_unsafe,
+                ..
+            } => (name, *ty, None, unsafe_if(*is_unsafe), false),
             Declaration::Definition {
-                name, ty, value, safety, ..
+                name,
+                ty,
+                value,
+                safety,
+                ..
             } => (name, *ty, Some(*value), *safety, false),
-            Declaration::Theorem { name, ty, value, .. } => (name, *ty, Some(*value), DefinitionSafety::Safe, true),
+            Declaration::Theorem {
+                name, ty, value, ..
+            } => (name, *ty, Some(*value), DefinitionSafety::Safe, true),
             Declaration::Opaque {
                 name,
                 ty,
@@ -225,7 +244,12 @@ impl Env {
 
     /// A submitted term must exist, be closed, and be within the depth limit;
     /// its universe parameters must be declared.
-    pub(crate) fn check_term(&self, name: &Name, level_params: &[Name], t: ExprId) -> Result<(), KernelError> {
+    pub(crate) fn check_term(
+        &self,
+        name: &Name,
+        level_params: &[Name],
+        t: ExprId,
+    ) -> Result<(), KernelError> {
         if !self.arena.contains(t) {
             return Err(KernelError::NotClosed(name.clone()));
         }
@@ -250,7 +274,9 @@ impl Env {
                 })
             });
             if too_deep {
-                return Err(KernelError::TooDeep { limit: MAX_DEPTH / 16 });
+                return Err(KernelError::TooDeep {
+                    limit: MAX_DEPTH / 16,
+                });
             }
             if let Some(param) = bad {
                 return Err(KernelError::UndeclaredLevelParam {

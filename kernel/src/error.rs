@@ -112,7 +112,9 @@ impl KernelError {
     pub fn is_decline(&self) -> bool {
         matches!(
             self,
-            KernelError::TooDeep { .. } | KernelError::LimitExceeded(_) | KernelError::Unsupported(_)
+            KernelError::TooDeep { .. }
+                | KernelError::LimitExceeded(_)
+                | KernelError::Unsupported(_)
         )
     }
 }
@@ -120,7 +122,9 @@ impl KernelError {
 impl fmt::Display for InductiveFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InductiveFailure::NotASortTelescope => write!(f, "its type is not of the form Π params indices, Sort u"),
+            InductiveFailure::NotASortTelescope => {
+                write!(f, "its type is not of the form Π params indices, Sort u")
+            }
             InductiveFailure::MalformedBlock(s) => write!(f, "malformed block: {s}"),
             InductiveFailure::WrongConstructorParams { ctor } => {
                 write!(f, "constructor {ctor} does not take the block's parameters")
@@ -130,16 +134,24 @@ impl fmt::Display for InductiveFailure {
                 "constructor {ctor} does not return the inductive type applied to its parameters"
             ),
             InductiveFailure::NonPositive { ctor, arg } => {
-                write!(f, "non-positive occurrence in argument {arg} of constructor {ctor}")
+                write!(
+                    f,
+                    "non-positive occurrence in argument {arg} of constructor {ctor}"
+                )
             }
             InductiveFailure::InvalidOccurrence { ctor, arg } => {
-                write!(f, "invalid occurrence of the inductive in argument {arg} of constructor {ctor}")
+                write!(
+                    f,
+                    "invalid occurrence of the inductive in argument {arg} of constructor {ctor}"
+                )
             }
             InductiveFailure::FieldUniverseTooHigh { ctor, arg } => write!(
                 f,
                 "argument {arg} of constructor {ctor} is in a universe too large for the inductive"
             ),
-            InductiveFailure::BadConstructor { ctor, reason } => write!(f, "constructor {ctor}: {reason}"),
+            InductiveFailure::BadConstructor { ctor, reason } => {
+                write!(f, "constructor {ctor}: {reason}")
+            }
             InductiveFailure::BadNesting(s) => write!(f, "invalid nested inductive: {s}"),
         }
     }
@@ -158,7 +170,10 @@ impl fmt::Display for KernelError {
                 constant,
                 expected,
                 got,
-            } => write!(f, "{constant} expects {expected} universe levels, got {got}"),
+            } => write!(
+                f,
+                "{constant} expects {expected} universe levels, got {got}"
+            ),
             KernelError::NotClosed(n) => write!(f, "{n} has loose bound or free variables"),
             KernelError::TypeExpected { term, its_type } => {
                 write!(f, "type expected: {term} has type {its_type}")
@@ -176,11 +191,22 @@ impl fmt::Display for KernelError {
                 "application type mismatch: {function} expects an argument of type {expected}, \
                  but {argument} has type {argument_type}"
             ),
-            KernelError::LetTypeMismatch { name, expected, got } => {
+            KernelError::LetTypeMismatch {
+                name,
+                expected,
+                got,
+            } => {
                 write!(f, "let {name}: value has type {got}, expected {expected}")
             }
-            KernelError::DeclTypeMismatch { decl, expected, got } => {
-                write!(f, "{decl}: value has type {got}, but it is declared to have type {expected}")
+            KernelError::DeclTypeMismatch {
+                decl,
+                expected,
+                got,
+            } => {
+                write!(
+                    f,
+                    "{decl}: value has type {got}, but it is declared to have type {expected}"
+                )
             }
             KernelError::TheoremNotProp { decl, ty } => {
                 write!(f, "theorem {decl}: its type {ty} is not a proposition")
@@ -197,7 +223,9 @@ impl fmt::Display for KernelError {
             KernelError::UnsafeReference { decl, constant } => {
                 write!(f, "safe declaration {decl} refers to unsafe {constant}")
             }
-            KernelError::TooDeep { limit } => write!(f, "input nested deeper than the limit of {limit}"),
+            KernelError::TooDeep { limit } => {
+                write!(f, "input nested deeper than the limit of {limit}")
+            }
             KernelError::LimitExceeded(s) => write!(f, "limit exceeded: {s}"),
             KernelError::Unsupported(s) => write!(f, "unsupported: {s}"),
         }

@@ -242,7 +242,11 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
             )
         }
         ExprKind::Lam(_, _, t, b) | ExprKind::Pi(_, _, t, b) => {
-            let tag = if matches!(kind, ExprKind::Lam(..)) { 6 } else { 7 };
+            let tag = if matches!(kind, ExprKind::Lam(..)) {
+                6
+            } else {
+                7
+            };
             let (nt, nb) = (s.node(*t), s.node(*b));
             (
                 mix(mix(tag, nt.hash), nb.hash),
@@ -415,7 +419,12 @@ impl Arena {
     /// Copies `e`, which lives in `base` or in the scratch layer `local` laid
     /// over it, into `self` (which must be `base` grown by later additions).
     /// Iterative, so deep terms cannot exhaust the stack.
-    pub fn import_local(&mut self, local: &Arena, e: ExprId, memo: &mut FxHashMap<u32, ExprId>) -> ExprId {
+    pub fn import_local(
+        &mut self,
+        local: &Arena,
+        e: ExprId,
+        memo: &mut FxHashMap<u32, ExprId>,
+    ) -> ExprId {
         if !e.is_local() {
             return e;
         }
@@ -461,46 +470,14 @@ pub fn child_ids(kind: &ExprKind) -> Vec<ExprId> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hash_consing_shares_equal_nodes() {
-        let mut a = Arena::new();
-        let x = a.mk_bvar(0);
-        let s = a.mk_sort(Level::zero());
-        let l1 = a.mk_lam(Name::from_dotted("x"), BinderInfo::Default, s, x);
-        let l2 = a.mk_lam(Name::from_dotted("x"), BinderInfo::Default, s, x);
-        assert_eq!(l1, l2);
-        assert_eq!(a.bvar_range(x), 1);
-        assert_eq!(a.bvar_range(l1), 0);
-    }
-
-    #[test]
-    fn local_layer_reuses_base_nodes() {
-        let mut base = Arena::new();
-        let s = base.mk_sort(Level::zero());
-        let app = base.mk_app(s, s);
-        let mut local = LocalStore::new(&base);
-        assert_eq!(local.mk_app(s, s), app);
-        let f = local.mk_fvar(FVarId(0));
-        let fa = local.mk_app(f, s);
-        assert!(fa.is_local());
-        assert!(local.has_fvar(fa));
-        let t = local.mk_app(app, s);
-        assert!(t.is_local());
-        let scratch = local.into_local();
-        let mut memo = FxHashMap::default();
-        let imported = base.import_local(&scratch, t, &mut memo);
-        assert!(!imported.is_local());
-        assert_eq!(base.mk_app(app, s), imported);
-    }
-}
-
 /// Structural equality up to binder names and binder info (α-equivalence on
 /// de Bruijn terms). `a` and `b` may live in different stores.
-pub fn alpha_eq<A: ExprStore + ?Sized, B: ExprStore + ?Sized>(sa: &A, a: ExprId, sb: &B, b: ExprId) -> bool {
+pub fn alpha_eq<A: ExprStore + ?Sized, B: ExprStore + ?Sized>(
+    sa: &A,
+    a: ExprId,
+    sb: &B,
+    b: ExprId,
+) -> bool {
     let mut seen = rustc_hash::FxHashSet::default();
     let mut stack = vec![(a, b)];
     while let Some((x, y)) = stack.pop() {
@@ -540,4 +517,41 @@ pub fn alpha_eq<A: ExprStore + ?Sized, B: ExprStore + ?Sized>(sa: &A, a: ExprId,
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_consing_shares_equal_nodes() {
+        let mut a = Arena::new();
+        let x = a.mk_bvar(0);
+        let s = a.mk_sort(Level::zero());
+        let l1 = a.mk_lam(Name::from_dotted("x"), BinderInfo::Default, s, x);
+        let l2 = a.mk_lam(Name::from_dotted("x"), BinderInfo::Default, s, x);
+        assert_eq!(l1, l2);
+        assert_eq!(a.bvar_range(x), 1);
+        assert_eq!(a.bvar_range(l1), 0);
+    }
+
+    #[test]
+    fn local_layer_reuses_base_nodes() {
+        let mut base = Arena::new();
+        let s = base.mk_sort(Level::zero());
+        let app = base.mk_app(s, s);
+        let mut local = LocalStore::new(&base);
+        assert_eq!(local.mk_app(s, s), app);
+        let f = local.mk_fvar(FVarId(0));
+        let fa = local.mk_app(f, s);
+        assert!(fa.is_local());
+        assert!(local.has_fvar(fa));
+        let t = local.mk_app(app, s);
+        assert!(t.is_local());
+        let scratch = local.into_local();
+        let mut memo = FxHashMap::default();
+        let imported = base.import_local(&scratch, t, &mut memo);
+        assert!(!imported.is_local());
+        assert_eq!(base.mk_app(app, s), imported);
+    }
 }

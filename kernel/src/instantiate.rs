@@ -179,7 +179,9 @@ pub fn has_loose_bvar<S: ExprStore>(s: &S, e: ExprId, i: u32) -> bool {
             ExprKind::Lam(_, _, t, b) | ExprKind::Pi(_, _, t, b) => {
                 go(s, t, i, seen) || go(s, b, i + 1, seen)
             }
-            ExprKind::Let(_, t, v, b) => go(s, t, i, seen) || go(s, v, i, seen) || go(s, b, i + 1, seen),
+            ExprKind::Let(_, t, v, b) => {
+                go(s, t, i, seen) || go(s, v, i, seen) || go(s, b, i + 1, seen)
+            }
             ExprKind::Proj(_, _, x) => go(s, x, i, seen),
             _ => false,
         }
@@ -212,7 +214,12 @@ pub fn abstract_fvars<S: ExprStore>(s: &mut S, e: ExprId, fvars: &[FVarId]) -> E
 }
 
 /// Replaces universe parameter `ps[i]` by `ls[i]` everywhere in `e`.
-pub fn instantiate_level_params<S: ExprStore>(s: &mut S, e: ExprId, ps: &[Name], ls: &[Level]) -> ExprId {
+pub fn instantiate_level_params<S: ExprStore>(
+    s: &mut S,
+    e: ExprId,
+    ps: &[Name],
+    ls: &[Level],
+) -> ExprId {
     if ps.is_empty() || !s.has_level_param(e) {
         return e;
     }

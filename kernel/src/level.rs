@@ -115,9 +115,7 @@ impl Level {
     pub fn mk_imax(a: &Level, b: &Level) -> Level {
         if b.is_never_zero() {
             Level::mk_max(a, b)
-        } else if b.is_zero() || a.is_zero() || a == b {
-            b.clone()
-        } else if *a == Level::one() {
+        } else if b.is_zero() || a.is_zero() || a == b || *a == Level::one() {
             b.clone()
         } else {
             Level::imax(a, b)
@@ -196,9 +194,7 @@ impl Level {
             LevelKind::Zero => self.clone(),
             LevelKind::Succ(l) => Level::succ(&l.instantiate(ps, ls)),
             LevelKind::Max(a, b) => Level::mk_max(&a.instantiate(ps, ls), &b.instantiate(ps, ls)),
-            LevelKind::IMax(a, b) => {
-                Level::mk_imax(&a.instantiate(ps, ls), &b.instantiate(ps, ls))
-            }
+            LevelKind::IMax(a, b) => Level::mk_imax(&a.instantiate(ps, ls), &b.instantiate(ps, ls)),
             LevelKind::Param(n) => match ps.iter().position(|p| p == n) {
                 Some(i) if i < ls.len() => ls[i].clone(),
                 _ => self.clone(),
@@ -408,15 +404,14 @@ fn leq_max_succ(a: &Level, b: &Level) -> bool {
     let max_b = tb.iter().map(|(_, k)| *k).max().unwrap_or(0);
     ta.iter().all(|(p, k)| match p {
         None => *k <= max_b,
-        Some(p) => tb
-            .iter()
-            .any(|(q, m)| q.as_ref() == Some(p) && *m >= *k),
+        Some(p) => tb.iter().any(|(q, m)| q.as_ref() == Some(p) && *m >= *k),
     })
 }
 
 impl PartialEq for Level {
     fn eq(&self, other: &Level) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
     }
 }
 impl Eq for Level {}
@@ -514,7 +509,9 @@ mod tests {
         })
     }
 
-    fn all_assignments(f: &mut dyn FnMut(&dyn Fn(&Name) -> u64)) {
+    type Assignment<'a> = &'a dyn Fn(&Name) -> u64;
+
+    fn all_assignments(f: &mut dyn FnMut(Assignment<'_>)) {
         for a in 0..3u64 {
             for b in 0..3u64 {
                 for c in 0..3u64 {

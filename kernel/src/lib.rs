@@ -24,6 +24,9 @@
 //! assert!(env.add(bad).is_err());
 //! ```
 #![forbid(unsafe_code)]
+// `guarded!` runs a body as an immediately called closure so that a `?` inside
+// it cannot skip the recursion counter's decrement.
+#![allow(clippy::redundant_closure_call)]
 
 mod batch;
 mod declaration;
@@ -42,14 +45,16 @@ mod stack;
 mod type_checker;
 mod whnf;
 
-pub use declaration::{
-    ConstantInfo, ConstantKind, Constructor, Declaration, DefinitionSafety, InductiveDecl, InductiveType,
-    QuotKind, RecursorRule, ReducibilityHints,
-};
 pub use batch::BatchError;
+pub use declaration::{
+    ConstantInfo, ConstantKind, Constructor, Declaration, DefinitionSafety, InductiveDecl,
+    InductiveType, QuotKind, RecursorRule, ReducibilityHints,
+};
 pub use env::Env;
 pub use error::{InductiveFailure, KernelError};
-pub use expr::{alpha_eq, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node};
+pub use expr::{
+    alpha_eq, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node,
+};
 pub use instantiate::{
     abstract_fvars, for_each_const, for_each_level, has_loose_bvar, instantiate, instantiate1,
     instantiate_level_params, instantiate_rev, lift_loose_bvars, lower_loose_bvars,

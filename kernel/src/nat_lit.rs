@@ -107,13 +107,34 @@ mod tests {
 
     #[test]
     fn arithmetic_matches_lean() {
-        assert_eq!(compute(NatBinOp::Sub, &n(3), &n(5)), Some(NatValue::Num(n(0))));
-        assert_eq!(compute(NatBinOp::Div, &n(7), &n(0)), Some(NatValue::Num(n(0))));
-        assert_eq!(compute(NatBinOp::Mod, &n(7), &n(0)), Some(NatValue::Num(n(7))));
-        assert_eq!(compute(NatBinOp::Gcd, &n(12), &n(18)), Some(NatValue::Num(n(6))));
-        assert_eq!(compute(NatBinOp::Ble, &n(2), &n(2)), Some(NatValue::Bool(true)));
-        assert_eq!(compute(NatBinOp::Pow, &n(2), &n(10)), Some(NatValue::Num(n(1024))));
-        assert_eq!(compute(NatBinOp::Pow, &n(2), &n(MAX_POW_EXPONENT + 1)), None);
+        assert_eq!(
+            compute(NatBinOp::Sub, &n(3), &n(5)),
+            Some(NatValue::Num(n(0)))
+        );
+        assert_eq!(
+            compute(NatBinOp::Div, &n(7), &n(0)),
+            Some(NatValue::Num(n(0)))
+        );
+        assert_eq!(
+            compute(NatBinOp::Mod, &n(7), &n(0)),
+            Some(NatValue::Num(n(7)))
+        );
+        assert_eq!(
+            compute(NatBinOp::Gcd, &n(12), &n(18)),
+            Some(NatValue::Num(n(6)))
+        );
+        assert_eq!(
+            compute(NatBinOp::Ble, &n(2), &n(2)),
+            Some(NatValue::Bool(true))
+        );
+        assert_eq!(
+            compute(NatBinOp::Pow, &n(2), &n(10)),
+            Some(NatValue::Num(n(1024)))
+        );
+        assert_eq!(
+            compute(NatBinOp::Pow, &n(2), &n(MAX_POW_EXPONENT + 1)),
+            None
+        );
         assert_eq!(log2(&n(1024)), n(10));
         assert_eq!(log2(&n(0)), n(0));
     }

@@ -80,7 +80,11 @@ fn go<S: ExprStore + ?Sized>(
         }
         ExprKind::Lam(n, _, t, b) | ExprKind::Pi(n, _, t, b) => {
             let is_lam = matches!(s.kind(e), ExprKind::Lam(..));
-            let name = if n.is_anon() { "x".to_string() } else { n.to_string() };
+            let name = if n.is_anon() {
+                "x".to_string()
+            } else {
+                n.to_string()
+            };
             out.push_str(if is_lam { "(fun (" } else { "((" });
             out.push_str(&name);
             out.push_str(" : ");

@@ -25,13 +25,21 @@ fn check_eq(env: &mut Env) -> Result<(), KernelError> {
         .ok_or_else(|| KernelError::QuotNeedsEq("there is no Eq".into()))?;
     let ctors = match &eq.kind {
         ConstantKind::Inductive { ctors, .. } => ctors.clone(),
-        _ => return Err(KernelError::QuotNeedsEq("Eq is not an inductive type".into())),
+        _ => {
+            return Err(KernelError::QuotNeedsEq(
+                "Eq is not an inductive type".into(),
+            ))
+        }
     };
     if eq.level_params.len() != 1 {
-        return Err(KernelError::QuotNeedsEq("Eq must have one universe parameter".into()));
+        return Err(KernelError::QuotNeedsEq(
+            "Eq must have one universe parameter".into(),
+        ));
     }
     if ctors.len() != 1 {
-        return Err(KernelError::QuotNeedsEq("Eq must have one constructor".into()));
+        return Err(KernelError::QuotNeedsEq(
+            "Eq must have one constructor".into(),
+        ));
     }
     let refl = env
         .get(&ctors[0])
@@ -57,11 +65,16 @@ fn check_eq(env: &mut Env) -> Result<(), KernelError> {
         return Err(KernelError::QuotNeedsEq("Eq has an unexpected type".into()));
     }
     if refl.level_params.len() != 1 {
-        return Err(KernelError::QuotNeedsEq("Eq.refl must have one universe parameter".into()));
+        return Err(KernelError::QuotNeedsEq(
+            "Eq.refl must have one universe parameter".into(),
+        ));
     }
-    let refl_ty = instantiate_level_params(a, refl.ty, &refl.level_params, std::slice::from_ref(&u));
+    let refl_ty =
+        instantiate_level_params(a, refl.ty, &refl.level_params, std::slice::from_ref(&u));
     if !alpha_eq(a, refl_ty, a, expected_refl) {
-        return Err(KernelError::QuotNeedsEq("Eq's constructor has an unexpected type".into()));
+        return Err(KernelError::QuotNeedsEq(
+            "Eq's constructor has an unexpected type".into(),
+        ));
     }
     Ok(())
 }

@@ -99,7 +99,12 @@ macro_rules! guarded {
 pub(crate) use guarded;
 
 impl<'e> TypeChecker<'e> {
-    pub fn new(env: &'e Env, level_params: Arc<[Name]>, safety: DefinitionSafety, decl_name: Name) -> Self {
+    pub fn new(
+        env: &'e Env,
+        level_params: Arc<[Name]>,
+        safety: DefinitionSafety,
+        decl_name: Name,
+    ) -> Self {
         TypeChecker {
             env,
             st: LocalStore::new(env.arena()),
@@ -138,10 +143,12 @@ impl<'e> TypeChecker<'e> {
 
     pub(crate) fn enter(&mut self) -> Res<()> {
         self.calls = self.calls.wrapping_add(1);
-        if self.calls % 4096 == 0 {
+        if self.calls.is_multiple_of(4096) {
             if let Some(flag) = self.abort {
                 if flag.load(AtomicOrdering::Relaxed) {
-                    return Err(KernelError::LimitExceeded("aborted: another declaration failed".into()));
+                    return Err(KernelError::LimitExceeded(
+                        "aborted: another declaration failed".into(),
+                    ));
                 }
             }
         }
@@ -353,7 +360,9 @@ impl<'e> TypeChecker<'e> {
     }
 
     fn infer_const(&mut self, n: &Name, ls: &Arc<[Level]>, infer_only: bool) -> Res<ExprId> {
-        let info = self.get_const(n).ok_or_else(|| KernelError::UnknownConstant(n.clone()))?;
+        let info = self
+            .get_const(n)
+            .ok_or_else(|| KernelError::UnknownConstant(n.clone()))?;
         if info.level_params.len() != ls.len() {
             return Err(KernelError::WrongNumLevels {
                 constant: n.clone(),
@@ -372,7 +381,12 @@ impl<'e> TypeChecker<'e> {
                 self.check_level(l)?;
             }
         }
-        Ok(instantiate_level_params(&mut self.st, info.ty, &info.level_params, ls))
+        Ok(instantiate_level_params(
+            &mut self.st,
+            info.ty,
+            &info.level_params,
+            ls,
+        ))
     }
 
     fn infer_app(&mut self, e: ExprId, infer_only: bool) -> Res<ExprId> {
@@ -489,7 +503,9 @@ impl<'e> TypeChecker<'e> {
         let mut r = r;
         for i in (0..ids.len()).rev() {
             if self.st.has_fvar(r) {
-                let v = self.lctx[ids[i].0 as usize].value.expect("let local has a value");
+                let v = self.lctx[ids[i].0 as usize]
+                    .value
+                    .expect("let local has a value");
                 let abs = abstract_fvars(&mut self.st, r, &ids[i..=i]);
                 r = instantiate1(&mut self.st, abs, v);
             }
@@ -497,7 +513,14 @@ impl<'e> TypeChecker<'e> {
         Ok(r)
     }
 
-    fn infer_proj(&mut self, e: ExprId, s: &Name, idx: u32, x: ExprId, infer_only: bool) -> Res<ExprId> {
+    fn infer_proj(
+        &mut self,
+        e: ExprId,
+        s: &Name,
+        idx: u32,
+        x: ExprId,
+        infer_only: bool,
+    ) -> Res<ExprId> {
         let bad = |tc: &Self, reason: &str| KernelError::InvalidProjection {
             term: tc.show(e),
             reason: reason.to_string(),
@@ -510,9 +533,14 @@ impl<'e> TypeChecker<'e> {
             _ => return Err(bad(self, "the value's type is not an inductive type")),
         };
         if &iname != s {
-            return Err(bad(self, "the value's type is not the projection's structure"));
+            return Err(bad(
+                self,
+                "the value's type is not the projection's structure",
+            ));
         }
-        let info = self.get_const(&iname).ok_or_else(|| KernelError::UnknownConstant(iname.clone()))?;
+        let info = self
+            .get_const(&iname)
+            .ok_or_else(|| KernelError::UnknownConstant(iname.clone()))?;
         let (num_params, num_indices, ctors) = match &info.kind {
             ConstantKind::Inductive {
                 num_params,
@@ -526,9 +554,14 @@ impl<'e> TypeChecker<'e> {
             return Err(bad(self, "not a structure (one constructor, no indices)"));
         }
         if args.len() != num_params as usize {
-            return Err(bad(self, "structure type applied to the wrong number of parameters"));
+            return Err(bad(
+                self,
+                "structure type applied to the wrong number of parameters",
+            ));
         }
-        let ctor = self.get_const(&ctors[0]).ok_or_else(|| KernelError::UnknownConstant(ctors[0].clone()))?;
+        let ctor = self
+            .get_const(&ctors[0])
+            .ok_or_else(|| KernelError::UnknownConstant(ctors[0].clone()))?;
         if ctor.level_params.len() != ls.len() {
             return Err(bad(self, "wrong number of universe levels"));
         }

@@ -171,7 +171,11 @@ impl TypeChecker<'_> {
     }
 
     fn reduce_proj(&mut self, idx: u32, x: ExprId, cheap_proj: bool) -> Res<Option<ExprId>> {
-        let mut c = if cheap_proj { self.whnf_core_with(x, true)? } else { self.whnf(x)? };
+        let mut c = if cheap_proj {
+            self.whnf_core_with(x, true)?
+        } else {
+            self.whnf(x)?
+        };
         if let ExprKind::StrLit(_) = self.st.kind(c) {
             c = self.string_lit_to_ctor(c);
         }
@@ -191,13 +195,16 @@ impl TypeChecker<'_> {
     pub(crate) fn nat_lit_value(&self, e: ExprId) -> Option<BigUint> {
         match self.st.kind(e) {
             ExprKind::NatLit(n) => Some((**n).clone()),
-            ExprKind::Const(n, ls) if ls.is_empty() && *n == Name::from_dotted("Nat.zero") => Some(BigUint::zero()),
+            ExprKind::Const(n, ls) if ls.is_empty() && *n == Name::from_dotted("Nat.zero") => {
+                Some(BigUint::zero())
+            }
             _ => None,
         }
     }
 
     fn mk_nat_const(&mut self, s: &str) -> ExprId {
-        self.st.mk_const(Name::from_dotted(s), Arc::from(Vec::new()))
+        self.st
+            .mk_const(Name::from_dotted(s), Arc::from(Vec::new()))
     }
 
     /// `n` as `Nat.zero` or `Nat.succ (n-1)`.
@@ -218,10 +225,16 @@ impl TypeChecker<'_> {
             _ => return e,
         };
         let zero = Arc::from(vec![Level::zero()]);
-        let char_ty = self.st.mk_const(Name::from_dotted("Char"), Arc::from(Vec::new()));
-        let nil = self.st.mk_const(Name::from_dotted("List.nil"), Arc::clone(&zero));
+        let char_ty = self
+            .st
+            .mk_const(Name::from_dotted("Char"), Arc::from(Vec::new()));
+        let nil = self
+            .st
+            .mk_const(Name::from_dotted("List.nil"), Arc::clone(&zero));
         let cons = self.st.mk_const(Name::from_dotted("List.cons"), zero);
-        let of_nat = self.st.mk_const(Name::from_dotted("Char.ofNat"), Arc::from(Vec::new()));
+        let of_nat = self
+            .st
+            .mk_const(Name::from_dotted("Char.ofNat"), Arc::from(Vec::new()));
         let mut list = self.st.mk_app(nil, char_ty);
         for ch in s.chars().rev() {
             let lit = self.st.mk_nat(BigUint::from(u32::from(ch)));
@@ -260,18 +273,32 @@ impl TypeChecker<'_> {
                 return Ok(None);
             }
             let a = self.whnf(args[0])?;
-            let Some(v) = self.nat_lit_value(a) else { return Ok(None) };
-            let r = if fname == "Nat.succ" { v + BigUint::one() } else { nat_lit::log2(&v) };
+            let Some(v) = self.nat_lit_value(a) else {
+                return Ok(None);
+            };
+            let r = if fname == "Nat.succ" {
+                v + BigUint::one()
+            } else {
+                nat_lit::log2(&v)
+            };
             return Ok(Some(self.st.mk_nat(r)));
         }
-        let Some(op) = NatBinOp::from_name(&fname) else { return Ok(None) };
+        let Some(op) = NatBinOp::from_name(&fname) else {
+            return Ok(None);
+        };
         let a = self.whnf(args[0])?;
-        let Some(va) = self.nat_lit_value(a) else { return Ok(None) };
+        let Some(va) = self.nat_lit_value(a) else {
+            return Ok(None);
+        };
         let b = self.whnf(args[1])?;
-        let Some(vb) = self.nat_lit_value(b) else { return Ok(None) };
+        let Some(vb) = self.nat_lit_value(b) else {
+            return Ok(None);
+        };
         Ok(match nat_lit::compute(op, &va, &vb) {
             Some(NatValue::Num(n)) => Some(self.st.mk_nat(n)),
-            Some(NatValue::Bool(b)) => Some(self.mk_nat_const(if b { "Bool.true" } else { "Bool.false" })),
+            Some(NatValue::Bool(b)) => {
+                Some(self.mk_nat_const(if b { "Bool.true" } else { "Bool.false" }))
+            }
             None => None,
         })
     }
@@ -284,7 +311,9 @@ impl TypeChecker<'_> {
             ExprKind::Const(n, ls) => (n.clone(), ls.clone()),
             _ => return Ok(None),
         };
-        let Some(info) = self.lookup(&n) else { return Ok(None) };
+        let Some(info) = self.lookup(&n) else {
+            return Ok(None);
+        };
         match &info.kind {
             ConstantKind::Recursor { .. } => self.reduce_rec_app(info, &ls, &args, cheap_proj),
             ConstantKind::Quot(QuotKind::Lift) => self.reduce_quot(&args, 5, 3),
@@ -293,7 +322,12 @@ impl TypeChecker<'_> {
         }
     }
 
-    fn reduce_quot(&mut self, args: &[ExprId], mk_pos: usize, arg_pos: usize) -> Res<Option<ExprId>> {
+    fn reduce_quot(
+        &mut self,
+        args: &[ExprId],
+        mk_pos: usize,
+        arg_pos: usize,
+    ) -> Res<Option<ExprId>> {
         if args.len() <= mk_pos {
             return Ok(None);
         }
@@ -335,22 +369,28 @@ impl TypeChecker<'_> {
         let induct = major_induct.clone();
         let mut major = args[major_idx];
         if *k {
-            major = self.to_ctor_when_k(&induct, major, *num_params as usize)?;
+            major = self.ctor_for_rule_k(&induct, major, *num_params as usize)?;
         }
-        major = if cheap_proj { self.whnf_core_with(major, true)? } else { self.whnf(major)? };
+        major = if cheap_proj {
+            self.whnf_core_with(major, true)?
+        } else {
+            self.whnf(major)?
+        };
         if let Some(v) = self.nat_lit_value_strict(major) {
             major = self.nat_lit_to_ctor(&v);
         } else if let ExprKind::StrLit(_) = self.st.kind(major) {
             major = self.string_lit_to_ctor(major);
         } else if !self.is_ctor_app(major) {
-            major = self.to_ctor_when_structure(&induct, major)?;
+            major = self.ctor_for_structure_eta(&induct, major)?;
         }
         let (mf, margs) = self.st.app_args(major);
         let ctor_name = match self.st.kind(mf) {
             ExprKind::Const(n, _) => n.clone(),
             _ => return Ok(None),
         };
-        let Some(rule) = rules.iter().find(|r| r.ctor == ctor_name) else { return Ok(None) };
+        let Some(rule) = rules.iter().find(|r| r.ctor == ctor_name) else {
+            return Ok(None);
+        };
         let nfields = rule.num_fields as usize;
         if nfields > margs.len() {
             return Ok(None);
@@ -386,7 +426,7 @@ impl TypeChecker<'_> {
 
     /// Rule K: a major premise of a K-like type reduces as if it were the
     /// (unique, field-less) constructor, provided the types agree.
-    fn to_ctor_when_k(&mut self, induct: &Name, e: ExprId, num_params: usize) -> Res<ExprId> {
+    fn ctor_for_rule_k(&mut self, induct: &Name, e: ExprId, num_params: usize) -> Res<ExprId> {
         let ty = self.infer_only(e)?;
         let ty = self.whnf(ty)?;
         let (h, targs) = self.st.app_args(ty);
@@ -394,7 +434,8 @@ impl TypeChecker<'_> {
             ExprKind::Const(n, ls) if n == induct => ls.clone(),
             _ => return Ok(e),
         };
-        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind) else {
+        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind)
+        else {
             return Ok(e);
         };
         if ctors.len() != 1 || targs.len() < num_params {
@@ -411,7 +452,7 @@ impl TypeChecker<'_> {
     }
 
     /// Structure eta for a major premise: `e` ⇝ `S.mk params (e.1) … (e.n)`.
-    fn to_ctor_when_structure(&mut self, induct: &Name, e: ExprId) -> Res<ExprId> {
+    fn ctor_for_structure_eta(&mut self, induct: &Name, e: ExprId) -> Res<ExprId> {
         if !self.is_structure_like(induct) {
             return Ok(e);
         }
@@ -431,12 +472,21 @@ impl TypeChecker<'_> {
     }
 
     /// `S.mk params (proj 0 e) … (proj (n-1) e)`.
-    pub(crate) fn expand_eta_struct(&mut self, induct: &Name, ls: &Arc<[Level]>, params: &[ExprId], e: ExprId) -> ExprId {
-        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind) else {
+    pub(crate) fn expand_eta_struct(
+        &mut self,
+        induct: &Name,
+        ls: &Arc<[Level]>,
+        params: &[ExprId],
+        e: ExprId,
+    ) -> ExprId {
+        let Some(ConstantKind::Inductive { ctors, .. }) = self.lookup(induct).map(|i| &i.kind)
+        else {
             return e;
         };
         let ctor = ctors[0].clone();
-        let Some(ConstantKind::Constructor { num_fields, .. }) = self.lookup(&ctor).map(|i| &i.kind) else {
+        let Some(ConstantKind::Constructor { num_fields, .. }) =
+            self.lookup(&ctor).map(|i| &i.kind)
+        else {
             return e;
         };
         let num_fields = *num_fields;

@@ -42,11 +42,17 @@ fn duplicate_names_are_refused() {
 fn unknown_constants_and_bad_levels_are_refused() {
     let mut env = base_env();
     let b = cnst(&mut env, "B");
-    assert_eq!(axiom(&mut env, "b", b).unwrap_err(), KernelError::UnknownConstant(n("B")));
+    assert_eq!(
+        axiom(&mut env, "b", b).unwrap_err(),
+        KernelError::UnknownConstant(n("B"))
+    );
     let u = Level::param(&n("u"));
     let s = sort(&mut env, u);
     let err = axiom(&mut env, "c", s).unwrap_err();
-    assert!(matches!(err, KernelError::UndeclaredLevelParam { .. }), "{err}");
+    assert!(
+        matches!(err, KernelError::UndeclaredLevelParam { .. }),
+        "{err}"
+    );
     let err = env
         .add(Declaration::Axiom {
             name: n("d"),

@@ -169,7 +169,8 @@ fn verdict(junk: usize, threads: usize, t: &T) -> Result<(), String> {
         hints: ReducibilityHints::Abbrev,
         safety: DefinitionSafety::Safe,
     };
-    env.add_batch(vec![d], threads).map_err(|e| e.error.to_string())
+    env.add_batch(vec![d], threads)
+        .map_err(|e| e.error.to_string())
 }
 
 proptest! {

@@ -3,14 +3,23 @@ mod common;
 use common::*;
 use proofmill_kernel::*;
 
-fn ind(level_params: &[&str], num_params: u32, name: &str, ty: ExprId, ctors: Vec<(&str, ExprId)>) -> Declaration {
+fn ind(
+    level_params: &[&str],
+    num_params: u32,
+    name: &str,
+    ty: ExprId,
+    ctors: Vec<(&str, ExprId)>,
+) -> Declaration {
     Declaration::Inductive(InductiveDecl {
         level_params: level_params.iter().map(|s| n(s)).collect(),
         num_params,
         types: vec![InductiveType {
             name: n(name),
             ty,
-            ctors: ctors.into_iter().map(|(c, ty)| Constructor { name: n(c), ty }).collect(),
+            ctors: ctors
+                .into_iter()
+                .map(|(c, ty)| Constructor { name: n(c), ty })
+                .collect(),
         }],
         is_unsafe: false,
     })
@@ -38,13 +47,17 @@ fn add_eq(env: &mut Env) {
     let app = env.arena_mut().mk_apps(eq_c, &[b1, b0, b0]);
     let t = pi(env, "a", BinderInfo::Default, b0, app);
     let refl_ty = pi(env, "α", BinderInfo::Implicit, sort_u, t);
-    env.add(ind(&["u"], 2, "Eq", eq_ty, vec![("Eq.refl", refl_ty)])).unwrap();
+    env.add(ind(&["u"], 2, "Eq", eq_ty, vec![("Eq.refl", refl_ty)]))
+        .unwrap();
 }
 
 #[test]
 fn quotients_need_eq_and_compute() {
     let mut env = base_env();
-    assert!(matches!(env.add(Declaration::Quot), Err(KernelError::QuotNeedsEq(_))));
+    assert!(matches!(
+        env.add(Declaration::Quot),
+        Err(KernelError::QuotNeedsEq(_))
+    ));
     add_eq(&mut env);
     env.add(Declaration::Quot).unwrap();
     assert!(env.quot_initialized());
@@ -67,7 +80,7 @@ fn quotients_need_eq_and_compute() {
     };
     let f = cnst(&mut env, "f");
     let r = cnst(&mut env, "R");
-    let eq1 = cnst_l(&mut env, "Eq", &[one.clone()]);
+    let eq1 = cnst_l(&mut env, "Eq", std::slice::from_ref(&one));
     let fa = env.arena_mut().mk_app(f, b2);
     let fb = env.arena_mut().mk_app(f, b1);
     let eq_app = env.arena_mut().mk_apps(eq1, &[a_ty, fa, fb]);
@@ -78,7 +91,7 @@ fn quotients_need_eq_and_compute() {
     axiom(&mut env, "h", h_ty).unwrap();
     // Quot.lift.{1,1} f h (Quot.mk.{1} R a) ≡ f a
     let lift = cnst_l(&mut env, "Quot.lift", &[one.clone(), one.clone()]);
-    let mk = cnst_l(&mut env, "Quot.mk", &[one.clone()]);
+    let mk = cnst_l(&mut env, "Quot.mk", std::slice::from_ref(&one));
     let a = cnst(&mut env, "a");
     let h = cnst(&mut env, "h");
     let q = env.arena_mut().mk_apps(mk, &[a_ty, r, a]);
@@ -99,7 +112,8 @@ fn add_pair_and_unit(env: &mut Env) {
     let pair = cnst(env, "Pair");
     let snd = pi(env, "snd", BinderInfo::Default, a_ty, pair);
     let mk_ty = pi(env, "fst", BinderInfo::Default, a_ty, snd);
-    env.add(ind(&[], 0, "Pair", t, vec![("Pair.mk", mk_ty)])).unwrap();
+    env.add(ind(&[], 0, "Pair", t, vec![("Pair.mk", mk_ty)]))
+        .unwrap();
     let u = cnst(env, "U");
     env.add(ind(&[], 0, "U", t, vec![("U.star", u)])).unwrap();
 }
@@ -144,7 +158,14 @@ fn add_nat(env: &mut Env) {
     let t = type0(env);
     let nat = cnst(env, "Nat");
     let succ = pi(env, "n", BinderInfo::Default, nat, nat);
-    env.add(ind(&[], 0, "Nat", t, vec![("Nat.zero", nat), ("Nat.succ", succ)])).unwrap();
+    env.add(ind(
+        &[],
+        0,
+        "Nat",
+        t,
+        vec![("Nat.zero", nat), ("Nat.succ", succ)],
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -167,11 +188,17 @@ fn nat_literals_are_successors() {
     let nat = cnst(&mut env, "Nat");
     let one = Level::one();
     let rec = cnst_l(&mut env, "Nat.rec", &[one]);
-    let motive = env.arena_mut().mk_lam(n("x"), BinderInfo::Default, nat, nat);
+    let motive = env
+        .arena_mut()
+        .mk_lam(n("x"), BinderInfo::Default, nat, nat);
     let b0 = env.arena_mut().mk_bvar(0);
     let step_body = env.arena_mut().mk_app(succ, b0);
-    let step_inner = env.arena_mut().mk_lam(n("ih"), BinderInfo::Default, nat, step_body);
-    let step = env.arena_mut().mk_lam(n("k"), BinderInfo::Default, nat, step_inner);
+    let step_inner = env
+        .arena_mut()
+        .mk_lam(n("ih"), BinderInfo::Default, nat, step_body);
+    let step = env
+        .arena_mut()
+        .mk_lam(n("k"), BinderInfo::Default, nat, step_inner);
     let three = env.arena_mut().mk_nat(3u32.into());
     let app = env.arena_mut().mk_apps(rec, &[motive, zero, step, three]);
     def(&mut env, "three", nat, app).unwrap();
