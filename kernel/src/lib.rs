@@ -35,6 +35,7 @@ mod env;
 mod error;
 mod expr;
 mod inductive;
+mod infer;
 mod instantiate;
 mod level;
 mod name;

@@ -95,6 +95,14 @@ impl Name {
         }
     }
 
+    /// The last component when it is a number.
+    pub fn last_num(&self) -> Option<u64> {
+        match &self.0.kind {
+            NameKind::Num(_, n) => Some(*n),
+            _ => None,
+        }
+    }
+
     pub fn hash_value(&self) -> u64 {
         self.0.hash
     }
@@ -239,6 +247,9 @@ mod tests {
         let b = Name::from_dotted("x.1");
         assert_ne!(a, b);
         assert_eq!(a.to_string(), "x.1");
+        assert_eq!((a.last_num(), a.last_str()), (Some(1), None));
+        assert_eq!((b.last_num(), b.last_str()), (None, Some("1")));
+        assert_eq!(Name::anon().last_num(), None);
     }
 
     #[test]
