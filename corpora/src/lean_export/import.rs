@@ -225,8 +225,18 @@ impl<'e> Importer<'e> {
         if line.trim().is_empty() {
             return Ok(None);
         }
+        let record = parse_record(line, self.options.limits.max_nat_digits);
+        self.define(line_no, record)
+    }
+
+    /// Defines what a parsed line defines (see `read_line`).
+    fn define(
+        &mut self,
+        line_no: u64,
+        record: Result<Record, Malformed>,
+    ) -> Result<Option<Resolved>, ImportError> {
         let bad = |what| ImportError::malformed(line_no, what);
-        let record = parse_record(line, self.options.limits.max_nat_digits).map_err(bad)?;
+        let record = record.map_err(bad)?;
         let first = !self.seen_record;
         self.seen_record = true;
         match record {
@@ -313,21 +323,51 @@ impl<'e> Importer<'e> {
         let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
         let mut pending = Vec::new();
         // The first failure met while reading; what was read before it is checked first.
-        let stop = loop {
-            let (line_no, line) = match lines.next_line() {
-                Ok(Some(l)) => l,
-                Ok(None) => break None,
-                Err(e) => break Some(e),
-            };
-            match self.read_line(line_no, line) {
-                Ok(None) => {}
-                Ok(Some(resolved)) => match self.check_policy(line_no, &resolved) {
-                    Ok(()) => pending.push((line_no, resolved)),
-                    Err(e) => break Some(e),
-                },
-                Err(e) => break Some(e),
+        let mut stop = None;
+        let mut end = false;
+        while stop.is_none() && !end {
+            // Lines are parsed as JSON on all threads, a chunk at a time, and
+            // then defined in order (definitions depend on earlier lines).
+            let mut chunk = Vec::with_capacity(PARSE_CHUNK);
+            while chunk.len() < PARSE_CHUNK {
+                match lines.next_line() {
+                    Ok(Some((line_no, line))) => chunk.push((line_no, line.to_string())),
+                    Ok(None) => {
+                        end = true;
+                        break;
+                    }
+                    Err(e) => {
+                        stop = Some(e);
+                        break;
+                    }
+                }
             }
-        };
+            let parsed = parse_in_parallel(
+                &chunk,
+                self.options.threads,
+                self.options.limits.max_nat_digits,
+            );
+            for ((line_no, line), record) in chunk.iter().zip(parsed) {
+                self.report.lines = self.report.lines.max(*line_no);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match self.define(*line_no, record) {
+                    Ok(None) => {}
+                    Ok(Some(resolved)) => match self.check_policy(*line_no, &resolved) {
+                        Ok(()) => pending.push((*line_no, resolved)),
+                        Err(e) => {
+                            stop = Some(e);
+                            break;
+                        }
+                    },
+                    Err(e) => {
+                        stop = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
         self.submit_batch(pending)?;
         stop.map_or(Ok(()), Err)
     }
@@ -379,6 +419,34 @@ impl<'e> Importer<'e> {
             }
         }
     }
+}
+
+/// Lines parsed together in the batched import.
+const PARSE_CHUNK: usize = 8192;
+
+/// Parses `lines` as records on up to `threads` threads, keeping their order.
+fn parse_in_parallel(
+    lines: &[(u64, String)],
+    threads: usize,
+    max_nat_digits: usize,
+) -> Vec<Result<Record, Malformed>> {
+    let per = lines.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = lines
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, l)| parse_record(l, max_nat_digits))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Checks a whole export into a fresh environment.
