@@ -63,5 +63,5 @@ pub use instantiate::{
 pub use level::{Level, LevelKind};
 pub use name::Name;
 pub use pretty::expr_to_string;
-pub use stack::{on_kernel_stack, with_kernel_stack, KERNEL_STACK_BYTES, MAX_DEPTH};
+pub use stack::{on_kernel_stack, with_kernel_stack, KERNEL_STACK_BYTES, MAX_DEPTH, MAX_STEPS};
 pub use type_checker::TypeChecker;

@@ -14,6 +14,12 @@ pub const KERNEL_STACK_BYTES: usize = 4 << 30;
 /// The deepest nesting of terms, and of checker recursion, that is accepted.
 pub const MAX_DEPTH: u32 = 1_000_000;
 
+/// The most inference, reduction and conversion steps spent on one
+/// declaration; beyond it the declaration is declined
+/// (`KernelError::LimitExceeded`), so no input makes the kernel run without
+/// bound (e.g. `Nat.rec` unfolded on a literal of a billion).
+pub const MAX_STEPS: u64 = 200_000_000;
+
 thread_local! {
     static ON_KERNEL_STACK: Cell<bool> = const { Cell::new(false) };
 }

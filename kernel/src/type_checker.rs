@@ -13,7 +13,7 @@ use crate::infer::{Contexts, CtxId};
 use crate::instantiate::abstract_fvars;
 use crate::level::Level;
 use crate::name::Name;
-use crate::stack::MAX_DEPTH;
+use crate::stack::{MAX_DEPTH, MAX_STEPS};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Arc;
@@ -87,7 +87,7 @@ pub struct TypeChecker<'e> {
     pub(crate) visible_below: u32,
     /// Set by another worker of a parallel batch that found an error.
     pub(crate) abort: Option<&'e AtomicBool>,
-    calls: u32,
+    calls: u64,
 }
 
 /// Unwinds the recursion counter on every exit path.
@@ -147,8 +147,13 @@ impl<'e> TypeChecker<'e> {
     }
 
     pub(crate) fn enter(&mut self) -> Res<()> {
-        self.calls = self.calls.wrapping_add(1);
+        self.calls += 1;
         if self.calls.is_multiple_of(4096) {
+            if self.calls > MAX_STEPS {
+                return Err(KernelError::LimitExceeded(format!(
+                    "more than {MAX_STEPS} inference, reduction and conversion steps for one declaration"
+                )));
+            }
             if let Some(flag) = self.abort {
                 if flag.load(AtomicOrdering::Relaxed) {
                     return Err(KernelError::LimitExceeded(

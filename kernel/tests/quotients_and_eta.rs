@@ -205,3 +205,29 @@ fn nat_literals_are_successors() {
     let mut tc = env.checker(&[]);
     assert!(tc.is_def_eq(app, three).unwrap());
 }
+
+#[test]
+fn a_billion_reduction_steps_are_declined_not_run() {
+    let mut env = Env::new();
+    add_nat(&mut env);
+    let nat = cnst(&mut env, "Nat");
+    let ty1 = type0(&mut env);
+    let two = Level::succ(&Level::one());
+    let rec = cnst_l(&mut env, "Nat.rec", &[two]);
+    // Nat.rec (motive := fun _ => Type) Nat (fun _ ih => ih) 1000000000 : Type
+    let motive = env
+        .arena_mut()
+        .mk_lam(n("x"), BinderInfo::Default, nat, ty1);
+    let b0 = env.arena_mut().mk_bvar(0);
+    let step_inner = env
+        .arena_mut()
+        .mk_lam(n("ih"), BinderInfo::Default, ty1, b0);
+    let step = env
+        .arena_mut()
+        .mk_lam(n("k"), BinderInfo::Default, nat, step_inner);
+    let big = env.arena_mut().mk_nat(1_000_000_000u64.into());
+    let ty = env.arena_mut().mk_apps(rec, &[motive, nat, step, big]);
+    let zero = cnst(&mut env, "Nat.zero");
+    let err = def(&mut env, "slow", ty, zero).unwrap_err();
+    assert!(err.is_decline(), "{err}");
+}
