@@ -1,5 +1,6 @@
 //! What can go wrong while importing a Lean 4 export, and what each failure
-//! means for the Lean Kernel Arena's contract (accept / reject / decline).
+//! means for the Lean Kernel Arena's contract (accept / reject / decline);
+//! and, at the end, what can go wrong while writing one ([`WriteError`]).
 //!
 //! Two families, kept apart on purpose:
 //! - [`Malformed`]: the input is not a well-formed lean4export file (bad JSON,
@@ -187,4 +188,18 @@ impl ImportError {
             ImportError::Io(_) | ImportError::Malformed { .. } => None,
         }
     }
+}
+
+/// Why an environment could not be written as a Lean 4 export.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The output could not be written.
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    /// A constant breaks something every environment built by `Env::add`
+    /// satisfies (closed terms in the environment's arena, constructors and
+    /// recursors with their inductive type): a kernel bug, not bad input.
+    #[error("{decl}: cannot be exported: {reason}")]
+    NotExportable { decl: Name, reason: &'static str },
 }

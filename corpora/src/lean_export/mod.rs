@@ -1,4 +1,5 @@
-//! Import of Lean 4 exports (lean4export's NDJSON, formats 3.0.0 and 3.1.0).
+//! Import of Lean 4 exports (lean4export's NDJSON, formats 3.0.0 and 3.1.0),
+//! and export of checked environments in the same format (3.1.0).
 //!
 //! An export is one JSON object per line: a `meta` header, then numbered
 //! names (`in`), universe levels (`il`) and expressions (`ie`), each defined
@@ -25,7 +26,8 @@
 //! - `declarations`: records → kernel declarations and the input's claims;
 //! - `compare`: the input's claims against the kernel's constants;
 //! - `import`: the driver, options and report;
-//! - `error`: what can go wrong, and the arena verdict it means.
+//! - `error`: what can go wrong, and the arena verdict it means;
+//! - `write`: the way back, a checked environment → NDJSON ([`write_env`]).
 
 mod compare;
 mod declarations;
@@ -37,8 +39,10 @@ mod records;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod write;
 
-pub use error::{ImportError, IndexKind, Malformed, Verdict};
+pub use error::{ImportError, IndexKind, Malformed, Verdict, WriteError};
 pub use import::{
     check_export, AxiomPolicy, GeneratedCheck, ImportLimits, ImportOptions, ImportReport, Importer,
 };
+pub use write::{write_env, WriteSummary, FORMAT_VERSION};
