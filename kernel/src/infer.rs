@@ -50,6 +50,20 @@ impl Contexts {
         c
     }
 
+    /// The free variables standing for `#0 … #(n-1)`, in one walk.
+    fn top(&self, mut c: CtxId, n: u32) -> Option<Vec<FVarId>> {
+        let mut out = Vec::with_capacity(n as usize);
+        while out.len() < n as usize {
+            if c == CtxId::EMPTY {
+                return None;
+            }
+            let (f, tail) = self.cells[(c.0 - 1) as usize];
+            out.push(f);
+            c = tail;
+        }
+        Some(out)
+    }
+
     /// The free variable standing for `#i`.
     fn lookup(&self, mut c: CtxId, mut i: u32) -> Option<FVarId> {
         loop {
@@ -97,14 +111,11 @@ impl TypeChecker<'_> {
         if let Some(&m) = self.materialized.get(&(e, c)) {
             return Ok(m);
         }
-        let mut subst = Vec::with_capacity(r as usize);
-        for i in 0..r {
-            let f = self
-                .contexts
-                .lookup(c, i)
-                .ok_or(KernelError::LooseBVar(i))?;
-            subst.push(self.st.mk_fvar(f));
-        }
+        let fvars = self
+            .contexts
+            .top(c, r)
+            .ok_or(KernelError::LooseBVar(r - 1))?;
+        let subst: Vec<ExprId> = fvars.into_iter().map(|f| self.st.mk_fvar(f)).collect();
         let m = instantiate(&mut self.st, e, &subst);
         self.materialized.insert((e, c), m);
         Ok(m)
