@@ -1,5 +1,6 @@
 //! Argument parsing (clap) and dispatch to one file per subcommand.
 
+mod check;
 mod error;
 mod lean_check;
 
@@ -16,6 +17,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    Check(check::CheckArgs),
     LeanCheck(lean_check::LeanCheckArgs),
 }
 
@@ -23,6 +25,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => check::run(args),
         Command::LeanCheck(args) => lean_check::run(args),
     }
 }

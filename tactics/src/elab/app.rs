@@ -1,0 +1,169 @@
+//! Applications: implicit arguments become metavariables, named arguments
+//! go to the binder of that name, explicit arguments are elaborated against
+//! their (partly solved) expected types, `by` blocks last.
+
+use super::{err, EResult, Elab, MVarKind};
+use crate::syntax::{Pos, Term, TermKind};
+use proofmill_kernel::{instantiate1, BinderInfo, ExprId, ExprKind, ExprStore};
+
+/// An argument: still syntax, or already elaborated (`x.f` passes `x`).
+pub enum EArg<'t> {
+    Syn(&'t Term),
+    Done(ExprId, Pos),
+}
+
+impl EArg<'_> {
+    fn pos(&self) -> Pos {
+        match self {
+            EArg::Syn(t) => t.pos,
+            EArg::Done(_, p) => *p,
+        }
+    }
+}
+
+/// A term applied to new metavariables: the term, its type, and the
+/// metavariables with their binder infos.
+pub type Applied = (ExprId, ExprId, Vec<(ExprId, BinderInfo)>);
+
+impl<'e> Elab<'e> {
+    /// Applies `f` to `args`, inserting implicit arguments unless `explicit`.
+    pub fn app_core(
+        &mut self,
+        f: ExprId,
+        explicit: bool,
+        args: Vec<EArg<'_>>,
+        mut named: Vec<(String, &Term)>,
+        expected: Option<ExprId>,
+        pos: Pos,
+    ) -> EResult<ExprId> {
+        let mut fty = self.infer(f, pos)?;
+        let mut e = f;
+        let mut pending: Vec<(ExprId, EArg<'_>)> = Vec::new();
+        let mut args = args.into_iter().peekable();
+        loop {
+            let mut ty = self.inst(fty);
+            if !matches!(self.kind(ty), ExprKind::Pi(..)) {
+                if args.peek().is_none() && named.is_empty() {
+                    break;
+                }
+                ty = self.whnf(ty, pos)?;
+            }
+            let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
+                break;
+            };
+            let bname = n.last_str().unwrap_or("").to_string();
+            let m;
+            if let Some(k) = named.iter().position(|(x, _)| *x == bname) {
+                let (_, t) = named.remove(k);
+                m = self.new_mvar(dom, t.pos, MVarKind::Hole);
+                pending.push((m, EArg::Syn(t)));
+            } else {
+                let implicit = !explicit && bi != BinderInfo::Default;
+                if implicit {
+                    if bi == BinderInfo::StrictImplicit && args.peek().is_none() {
+                        break;
+                    }
+                    m = self.new_mvar(dom, pos, MVarKind::Implicit(bname));
+                } else if let Some(a) = args.next() {
+                    m = self.new_mvar(dom, a.pos(), MVarKind::Hole);
+                    pending.push((m, a));
+                } else {
+                    break;
+                }
+            }
+            e = self.store().mk_app(e, m);
+            fty = instantiate1(self.store(), body, m);
+        }
+        if let Some(a) = args.next() {
+            let shown = self.show(e);
+            let ty = self.show(fty);
+            return err(
+                a.pos(),
+                format!("function expected: too many arguments to\n  {shown}\nof type\n  {ty}"),
+            );
+        }
+        if let Some((n, t)) = named.first() {
+            return err(t.pos, format!("no argument named '{n}'"));
+        }
+        if let Some(x) = expected {
+            self.unify(fty, x);
+        }
+        // `by` blocks and lambdas without binder types wait for the others.
+        pending.sort_by_key(|(_, a)| match a {
+            EArg::Syn(t) => matches!(t.kind, TermKind::By(_)),
+            _ => false,
+        });
+        for (m, a) in pending {
+            let mty = self.mvar_type(m);
+            let (v, apos) = match a {
+                EArg::Syn(t) => (self.elab(t, Some(mty))?, t.pos),
+                EArg::Done(v, p) => {
+                    self.ensure_type(v, mty, p)?;
+                    (v, p)
+                }
+            };
+            if !self.unify(m, v) {
+                self.ensure_type(v, mty, apos)?;
+                let sv = self.show(v);
+                return err(apos, format!("cannot use\n  {sv}\nas this argument"));
+            }
+        }
+        Ok(e)
+    }
+
+    pub fn mvar_type(&mut self, m: ExprId) -> ExprId {
+        let i = self.mvar_index(m).expect("a metavariable");
+        let t = self.mvars[i].ty;
+        self.inst(t)
+    }
+
+    /// Instantiates the leading binders of `e`'s type with new metavariables
+    /// (all of them, or until `stop` says so). Returns the term and its type.
+    pub fn apply_mvars(&mut self, e: ExprId, max: usize, pos: Pos) -> EResult<Applied> {
+        let mut ty = self.infer(e, pos)?;
+        let mut e = e;
+        let mut ms = Vec::new();
+        while ms.len() < max {
+            let mut t = self.inst(ty);
+            if !matches!(self.kind(t), ExprKind::Pi(..)) {
+                t = self.whnf(t, pos)?;
+            }
+            let ExprKind::Pi(n, bi, dom, body) = self.kind(t) else {
+                break;
+            };
+            let m = self.new_mvar(
+                dom,
+                pos,
+                MVarKind::Implicit(n.last_str().unwrap_or("x").to_string()),
+            );
+            ms.push((m, bi));
+            e = self.store().mk_app(e, m);
+            ty = instantiate1(self.store(), body, m);
+        }
+        let ty = self.inst(ty);
+        Ok((e, ty, ms))
+    }
+
+    /// Number of leading Π binders of `ty` (after whnf).
+    pub fn count_pis(&mut self, ty: ExprId, pos: Pos) -> EResult<usize> {
+        let mut n = 0;
+        let mut t = self.inst(ty);
+        loop {
+            if !matches!(self.kind(t), ExprKind::Pi(..)) {
+                t = self.whnf(t, pos)?;
+            }
+            match self.kind(t) {
+                ExprKind::Pi(_, _, dom, body) => {
+                    let x = self.tc.mk_local(
+                        proofmill_kernel::Name::str(&proofmill_kernel::Name::anon(), "x"),
+                        BinderInfo::Default,
+                        dom,
+                    );
+                    t = instantiate1(self.store(), body, x);
+                    n += 1;
+                }
+                _ => return Ok(n),
+            }
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! The elaborator: surface terms to kernel terms.
+//!
+//! It works in a kernel [`TypeChecker`]'s local context. Local variables are
+//! free variables of that context; so are metavariables (holes, implicit
+//! arguments, goals), which this module tracks on the side and assigns by
+//! first-order unification ([`unify`]). Universe metavariables are universe
+//! parameters named `?u.N`. Nothing here is trusted: the final terms go to
+//! `Env::add`.
+
+mod app;
+mod delab;
+mod term;
+mod unify;
+
+pub use delab::delab;
+
+use crate::notation::NotationTable;
+use crate::syntax::Pos;
+use proofmill_kernel::{
+    BinderInfo, Env, ExprId, ExprKind, ExprStore, FVarId, KernelError, Level, LevelKind, Name,
+    TypeChecker,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Why elaboration failed, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElabError {
+    pub pos: Pos,
+    pub msg: String,
+}
+
+impl fmt::Display for ElabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pos, self.msg)
+    }
+}
+
+pub type EResult<T> = Result<T, ElabError>;
+
+pub fn err<T>(pos: Pos, msg: impl Into<String>) -> EResult<T> {
+    Err(ElabError {
+        pos,
+        msg: msg.into(),
+    })
+}
+
+/// A structure: its constructor and field names (for `p.field` and `⟨…⟩`).
+#[derive(Clone, Debug)]
+pub struct StructInfo {
+    pub ctor: Name,
+    pub fields: Vec<String>,
+}
+
+/// What the elaborator needs from the file being checked.
+pub struct Globals<'e> {
+    pub env: &'e Env,
+    /// The current namespace and its parents, innermost first (root excluded).
+    pub namespaces: Vec<Name>,
+    pub opens: Vec<Name>,
+    /// Declared universe names in scope.
+    pub universes: Vec<String>,
+    pub structures: &'e HashMap<Name, StructInfo>,
+    pub notations: &'e NotationTable,
+}
+
+impl Globals<'_> {
+    /// Resolves a (dotted) name against namespaces and `open`s.
+    pub fn resolve(&self, s: &str) -> Option<Name> {
+        let n = Name::from_dotted(s);
+        for ns in &self.namespaces {
+            let c = join(ns, s);
+            if self.env.contains(&c) {
+                return Some(c);
+            }
+        }
+        if self.env.contains(&n) {
+            return Some(n);
+        }
+        for o in &self.opens {
+            let c = join(o, s);
+            if self.env.contains(&c) {
+                return Some(c);
+            }
+        }
+        None
+    }
+}
+
+pub fn join(ns: &Name, s: &str) -> Name {
+    let mut n = ns.clone();
+    for part in s.split('.') {
+        n = Name::str(&n, part);
+    }
+    n
+}
+
+/// How a metavariable came to be (for messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MVarKind {
+    Hole,
+    Implicit(String),
+    Goal,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Assignment {
+    Term(ExprId),
+    /// `(fun xs => body) args`, built once `body` is fully assigned.
+    Delayed {
+        xs: Vec<ExprId>,
+        body: ExprId,
+        args: Vec<ExprId>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct MVar {
+    pub ty: ExprId,
+    pub val: Option<Assignment>,
+    pub pos: Pos,
+    pub kind: MVarKind,
+}
+
+/// State that unification may need to roll back.
+#[derive(Clone)]
+pub(crate) struct Snapshot {
+    vals: Vec<Option<Assignment>>,
+    lvals: Vec<Option<Level>>,
+}
+
+pub struct Elab<'e> {
+    pub tc: TypeChecker<'e>,
+    pub g: &'e Globals<'e>,
+    pub(crate) mvars: Vec<MVar>,
+    pub(crate) mvar_of: HashMap<FVarId, usize>,
+    pub(crate) lmvars: Vec<Option<Level>>,
+    /// Local names in scope, innermost last.
+    pub scope: Vec<(String, ExprId)>,
+    /// Universe parameters bound automatically (`Sort u` with `u` undeclared).
+    pub auto_levels: Vec<String>,
+    /// While set, unification does not unfold definitions (used to find
+    /// instances of a rewrite rule's left side, as Lean's `kabstract` does).
+    pub(crate) syntactic: bool,
+}
+
+fn lmvar_prefix() -> Name {
+    Name::str(&Name::anon(), "?u")
+}
+
+impl<'e> Elab<'e> {
+    pub fn new(g: &'e Globals<'e>) -> Elab<'e> {
+        Elab {
+            tc: g.env.checker(&[]),
+            g,
+            mvars: Vec::new(),
+            mvar_of: HashMap::new(),
+            lmvars: Vec::new(),
+            scope: Vec::new(),
+            auto_levels: Vec::new(),
+            syntactic: false,
+        }
+    }
+
+    pub fn store(&mut self) -> &mut proofmill_kernel::LocalStore<'e> {
+        self.tc.store()
+    }
+
+    pub fn kind(&mut self, e: ExprId) -> ExprKind {
+        self.tc.store_ref().kind(e).clone()
+    }
+
+    pub fn kernel(&self, pos: Pos, e: KernelError) -> ElabError {
+        ElabError {
+            pos,
+            msg: format!("kernel: {e}"),
+        }
+    }
+
+    // ----- metavariables ---------------------------------------------------
+
+    pub fn new_mvar(&mut self, ty: ExprId, pos: Pos, kind: MVarKind) -> ExprId {
+        let name = match &kind {
+            MVarKind::Implicit(n) => format!("?{n}"),
+            _ => "?m".to_string(),
+        };
+        let f = self
+            .tc
+            .mk_local(Name::str(&Name::anon(), &name), BinderInfo::Default, ty);
+        let ExprKind::FVar(id) = self.tc.store_ref().kind(f).clone() else {
+            unreachable!("mk_local makes a free variable")
+        };
+        self.mvar_of.insert(id, self.mvars.len());
+        self.mvars.push(MVar {
+            ty,
+            val: None,
+            pos,
+            kind,
+        });
+        f
+    }
+
+    /// A new type: `?α : Sort ?u`.
+    pub fn new_type_mvar(&mut self, pos: Pos) -> ExprId {
+        let l = self.new_level_mvar();
+        let s = self.store().mk_sort(l);
+        self.new_mvar(s, pos, MVarKind::Hole)
+    }
+
+    pub fn new_level_mvar(&mut self) -> Level {
+        let i = self.lmvars.len() as u64;
+        self.lmvars.push(None);
+        Level::param(&Name::num(&lmvar_prefix(), i))
+    }
+
+    pub(crate) fn level_mvar_index(l: &Level) -> Option<usize> {
+        if let LevelKind::Param(n) = l.kind() {
+            if n.prefix() == lmvar_prefix() {
+                return n.to_string().rsplit('.').next()?.parse().ok();
+            }
+        }
+        None
+    }
+
+    /// The metavariable `e` is, if it is one.
+    pub fn mvar_index(&self, e: ExprId) -> Option<usize> {
+        match self.tc.store_ref().kind(e) {
+            ExprKind::FVar(f) => self.mvar_of.get(f).copied(),
+            _ => None,
+        }
+    }
+    pub fn is_unassigned_mvar(&self, e: ExprId) -> bool {
+        self.mvar_index(e)
+            .is_some_and(|i| self.mvars[i].val.is_none())
+    }
+    pub fn fvar_id(&self, e: ExprId) -> Option<FVarId> {
+        match self.tc.store_ref().kind(e) {
+            ExprKind::FVar(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            vals: self.mvars.iter().map(|m| m.val.clone()).collect(),
+            lvals: self.lmvars.clone(),
+        }
+    }
+    pub(crate) fn rollback(&mut self, s: Snapshot) {
+        for (m, v) in self.mvars.iter_mut().zip(s.vals) {
+            m.val = v;
+        }
+        self.mvars.truncate(self.mvars.len());
+        self.lmvars = s.lvals;
+    }
+
+    pub(crate) fn assign(&mut self, m: ExprId, v: Assignment) {
+        if let Some(i) = self.mvar_index(m) {
+            self.mvars[i].val = Some(v);
+        }
+    }
+
+    pub fn inst_level(&self, l: &Level) -> Level {
+        if !l.has_param() {
+            return l.clone();
+        }
+        let mut ps = Vec::new();
+        let mut ls = Vec::new();
+        for (i, v) in self.lmvars.iter().enumerate() {
+            if let Some(v) = v {
+                ps.push(Name::num(&lmvar_prefix(), i as u64));
+                ls.push(v.clone());
+            }
+        }
+        let mut cur = l.clone();
+        for _ in 0..64 {
+            let next = cur.instantiate(&ps, &ls);
+            if next == cur {
+                break;
+            }
+            cur = next;
+        }
+        cur
+    }
+
+    /// Replaces every assigned metavariable (and universe metavariable) by its value.
+    pub fn inst(&mut self, e: ExprId) -> ExprId {
+        let mut memo = HashMap::new();
+        self.inst_memo(e, &mut memo)
+    }
+
+    fn inst_memo(&mut self, e: ExprId, memo: &mut HashMap<ExprId, ExprId>) -> ExprId {
+        let node = self.tc.store_ref().node(e);
+        if !node.has_fvar && !node.has_level_param {
+            return e;
+        }
+        if let Some(&r) = memo.get(&e) {
+            return r;
+        }
+        let r = match self.kind(e) {
+            ExprKind::FVar(f) => match self.mvar_of.get(&f).copied() {
+                Some(i) => match self.mvars[i].val.clone() {
+                    Some(Assignment::Term(v)) => {
+                        let r = self.inst_memo(v, memo);
+                        self.mvars[i].val = Some(Assignment::Term(r));
+                        r
+                    }
+                    Some(Assignment::Delayed { xs, body, args }) => {
+                        let b = self.inst_memo(body, memo);
+                        if self.has_unassigned(b) {
+                            e
+                        } else {
+                            let lam = self.close_over(&xs, b, false);
+                            let args: Vec<ExprId> =
+                                args.iter().map(|&a| self.inst_memo(a, memo)).collect();
+                            let r = self.store().mk_apps(lam, &args);
+                            self.mvars[i].val = Some(Assignment::Term(r));
+                            r
+                        }
+                    }
+                    None => e,
+                },
+                None => e,
+            },
+            ExprKind::Sort(l) => {
+                let l2 = self.inst_level(&l);
+                self.store().mk_sort(l2)
+            }
+            ExprKind::Const(n, ls) => {
+                let ls2: Vec<Level> = ls.iter().map(|l| self.inst_level(l)).collect();
+                self.store().mk_const(n, ls2.into())
+            }
+            ExprKind::App(f, a) => {
+                let (f2, a2) = (self.inst_memo(f, memo), self.inst_memo(a, memo));
+                self.store().mk_app(f2, a2)
+            }
+            ExprKind::Lam(n, bi, t, b) => {
+                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
+                self.store().mk_lam(n, bi, t2, b2)
+            }
+            ExprKind::Pi(n, bi, t, b) => {
+                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
+                self.store().mk_pi(n, bi, t2, b2)
+            }
+            ExprKind::Let(n, t, v, b) => {
+                let t2 = self.inst_memo(t, memo);
+                let v2 = self.inst_memo(v, memo);
+                let b2 = self.inst_memo(b, memo);
+                self.store().mk_let(n, t2, v2, b2)
+            }
+            ExprKind::Proj(s, i, x) => {
+                let x2 = self.inst_memo(x, memo);
+                self.store().mk_proj(s, i, x2)
+            }
+            _ => e,
+        };
+        memo.insert(e, r);
+        r
+    }
+
+    /// Unassigned metavariables in `e` (after instantiation), first occurrence first.
+    pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![e];
+        let st = self.tc.store_ref();
+        while let Some(x) = stack.pop() {
+            if !st.node(x).has_fvar || !seen.insert(x) {
+                continue;
+            }
+            match st.kind(x) {
+                ExprKind::FVar(f) => {
+                    if let Some(&i) = self.mvar_of.get(f) {
+                        if self.mvars[i].val.is_none() && !out.contains(&i) {
+                            out.push(i);
+                        }
+                    }
+                }
+                k => {
+                    let mut cs = proofmill_kernel_children(k);
+                    cs.reverse();
+                    stack.extend(cs);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn has_unassigned(&self, e: ExprId) -> bool {
+        !self.unassigned_in(e).is_empty()
+    }
+
+    /// Free variables of `e` that are not metavariables.
+    pub fn local_fvars(&self, e: ExprId) -> Vec<FVarId> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![e];
+        let st = self.tc.store_ref();
+        while let Some(x) = stack.pop() {
+            if !st.node(x).has_fvar || !seen.insert(x) {
+                continue;
+            }
+            match st.kind(x) {
+                ExprKind::FVar(f) => {
+                    if !self.mvar_of.contains_key(f) && !out.contains(f) {
+                        out.push(*f);
+                    }
+                }
+                k => stack.extend(proofmill_kernel_children(k)),
+            }
+        }
+        out
+    }
+
+    /// Universe metavariables left in `e`.
+    pub fn level_mvars_in(&self, e: ExprId) -> Vec<usize> {
+        let mut out = Vec::new();
+        proofmill_kernel::for_each_level(self.tc.store_ref(), e, &mut |l: &Level| {
+            l.for_each_param(&mut |p| {
+                if p.prefix() == lmvar_prefix() {
+                    if let Some(i) = p
+                        .to_string()
+                        .rsplit('.')
+                        .next()
+                        .and_then(|s| s.parse().ok())
+                    {
+                        if !out.contains(&i) {
+                            out.push(i);
+                        }
+                    }
+                }
+            })
+        });
+        out
+    }
+
+    /// Sets unassigned universe metavariables to `l`.
+    pub fn default_level_mvars(&mut self, ids: &[usize], l: &Level) {
+        for &i in ids {
+            if self.lmvars[i].is_none() {
+                self.lmvars[i] = Some(l.clone());
+            }
+        }
+    }
+    pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
+        self.lmvars[i] = Some(l);
+    }
+
+    // ----- kernel helpers --------------------------------------------------
+
+    pub fn infer(&mut self, e: ExprId, pos: Pos) -> EResult<ExprId> {
+        self.tc.infer_only(e).map_err(|k| self.kernel(pos, k))
+    }
+    pub fn whnf(&mut self, e: ExprId, pos: Pos) -> EResult<ExprId> {
+        let e = self.inst(e);
+        self.tc.whnf(e).map_err(|k| self.kernel(pos, k))
+    }
+    /// The universe of a type.
+    pub fn sort_level(&mut self, ty: ExprId, pos: Pos) -> EResult<Level> {
+        let s = self.infer(ty, pos)?;
+        let s = self.whnf(s, pos)?;
+        match self.kind(s) {
+            ExprKind::Sort(l) => Ok(self.inst_level(&l)),
+            _ => {
+                let shown = self.show(ty);
+                err(pos, format!("type expected, got\n  {shown}"))
+            }
+        }
+    }
+
+    /// Adds a local `name : ty` to the context and the name scope.
+    pub fn push_local(&mut self, name: &str, bi: BinderInfo, ty: ExprId) -> ExprId {
+        let x = self.tc.mk_local(Name::str(&Name::anon(), name), bi, ty);
+        self.scope.push((name.to_string(), x));
+        x
+    }
+
+    /// `∀ xs, body` (or `fun xs => body`) with metavariables in the binder
+    /// types instantiated first, so that nothing escapes the abstraction.
+    pub fn close_over(&mut self, xs: &[ExprId], body: ExprId, pi: bool) -> ExprId {
+        self.close_over_with(xs, body, pi, None)
+    }
+
+    /// Like [`Elab::close_over`], optionally forcing every binder's info.
+    pub fn close_over_with(
+        &mut self,
+        xs: &[ExprId],
+        body: ExprId,
+        pi: bool,
+        info: Option<BinderInfo>,
+    ) -> ExprId {
+        let ids: Vec<FVarId> = xs.iter().filter_map(|&x| self.fvar_id(x)).collect();
+        let body = self.inst(body);
+        let mut r = proofmill_kernel::abstract_fvars(self.store(), body, &ids);
+        for i in (0..xs.len()).rev() {
+            let d = self.tc.local_decl(xs[i]).cloned().expect("a local");
+            let ty = self.inst(d.ty);
+            let ty = proofmill_kernel::abstract_fvars(self.store(), ty, &ids[..i]);
+            let bi = info.unwrap_or(d.info);
+            r = if pi {
+                self.store().mk_pi(d.name, bi, ty, r)
+            } else {
+                self.store().mk_lam(d.name, bi, ty, r)
+            };
+        }
+        r
+    }
+
+    /// Renders a term with the file's notation.
+    pub fn show(&mut self, e: ExprId) -> String {
+        let e = self.inst(e);
+        let t = delab(self, e);
+        crate::print::print_term(&t, self.g.notations)
+    }
+}
+
+/// The children of a node (re-exported helper: the kernel's `child_ids` is private).
+pub(crate) fn proofmill_kernel_children(k: &ExprKind) -> Vec<ExprId> {
+    match k {
+        ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => vec![*a, *b],
+        ExprKind::Let(_, a, b, c) => vec![*a, *b, *c],
+        ExprKind::Proj(_, _, a) => vec![*a],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,430 @@
+//! Elaboration of each kind of term.
+
+use super::app::EArg;
+use super::{err, EResult, Elab, MVarKind};
+use crate::syntax::{Arg, Binder, BinderKind, LevelSyn, Pos, Term, TermKind};
+use proofmill_kernel::{
+    instantiate1, BinderInfo, ConstantKind, ExprId, ExprKind, ExprStore, Level, Name,
+};
+use std::sync::Arc;
+
+pub fn binder_info(k: BinderKind) -> BinderInfo {
+    match k {
+        BinderKind::Explicit => BinderInfo::Default,
+        BinderKind::Implicit => BinderInfo::Implicit,
+        BinderKind::StrictImplicit => BinderInfo::StrictImplicit,
+        BinderKind::Inst => BinderInfo::InstImplicit,
+    }
+}
+
+impl<'e> Elab<'e> {
+    /// Elaborates `t`, checking it against `expected` when given.
+    pub fn elab(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+        let e = self.elab_core(t, expected)?;
+        if let Some(x) = expected {
+            self.ensure_type(e, x, t.pos)?;
+        }
+        Ok(e)
+    }
+
+    /// Elaborates a type (something whose type is a sort).
+    pub fn elab_type(&mut self, t: &Term) -> EResult<ExprId> {
+        let e = self.elab_core(t, None)?;
+        let ty = self.infer(e, t.pos)?;
+        let ty = self.whnf(ty, t.pos)?;
+        match self.kind(ty) {
+            ExprKind::Sort(_) => Ok(e),
+            _ => {
+                if self.is_unassigned_mvar(ty) {
+                    let l = self.new_level_mvar();
+                    let s = self.store().mk_sort(l);
+                    if self.unify(ty, s) {
+                        return Ok(e);
+                    }
+                }
+                let (se, st) = (self.show(e), self.show(ty));
+                err(t.pos, format!("type expected, got\n  ({se} : {st})"))
+            }
+        }
+    }
+
+    pub fn elab_level(&mut self, l: &LevelSyn) -> Level {
+        match l {
+            LevelSyn::Num(n) => {
+                let mut r = Level::zero();
+                for _ in 0..*n {
+                    r = Level::succ(&r);
+                }
+                r
+            }
+            LevelSyn::Param(u) => {
+                if !self.g.universes.contains(u) && !self.auto_levels.contains(u) {
+                    self.auto_levels.push(u.clone());
+                }
+                Level::param(&Name::str(&Name::anon(), u))
+            }
+            LevelSyn::Add(l, k) => {
+                let mut r = self.elab_level(l);
+                for _ in 0..*k {
+                    r = Level::succ(&r);
+                }
+                r
+            }
+            LevelSyn::Max(a, b) => Level::max(&self.elab_level(a), &self.elab_level(b)),
+            LevelSyn::IMax(a, b) => Level::imax(&self.elab_level(a), &self.elab_level(b)),
+        }
+    }
+
+    fn elab_core(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+        let pos = t.pos;
+        match &t.kind {
+            TermKind::Ident(name) => {
+                let (f, _) = self.resolve_head(name, pos)?;
+                self.app_core(f, false, Vec::new(), Vec::new(), expected, pos)
+            }
+            TermKind::Explicit(name) => Ok(self.resolve_head(name, pos)?.0),
+            TermKind::Num(n) => {
+                let nat = Name::from_dotted("Nat");
+                if !self.g.env.contains(&nat) {
+                    return err(
+                        pos,
+                        "numerals need the type Nat, which this theory does not have",
+                    );
+                }
+                Ok(self.store().mk_nat(n.clone()))
+            }
+            TermKind::Sort(l) => {
+                let l = self.elab_level(l);
+                Ok(self.store().mk_sort(l))
+            }
+            TermKind::Type(l) => {
+                let l = Level::succ(&self.elab_level(l));
+                Ok(self.store().mk_sort(l))
+            }
+            TermKind::Prop => Ok(self.store().mk_sort(Level::zero())),
+            TermKind::Hole => {
+                let ty = match expected {
+                    Some(x) => x,
+                    None => self.new_type_mvar(pos),
+                };
+                Ok(self.new_mvar(ty, pos, MVarKind::Hole))
+            }
+            TermKind::App(head, args) => {
+                let mut pos_args = Vec::new();
+                let mut named = Vec::new();
+                for a in args {
+                    match a {
+                        Arg::Pos(x) => pos_args.push(EArg::Syn(x)),
+                        Arg::Named(n, x) => named.push((n.clone(), x)),
+                    }
+                }
+                let (f, explicit) = match &head.kind {
+                    TermKind::Ident(n) => self.resolve_head(n, head.pos)?,
+                    TermKind::Explicit(n) => (self.resolve_head(n, head.pos)?.0, true),
+                    _ => (self.elab(head, None)?, false),
+                };
+                self.app_core(f, explicit, pos_args, named, expected, pos)
+            }
+            TermKind::Lam(binders, body) => self.elab_lam(binders, body, expected),
+            TermKind::Pi(binders, body) => self.elab_pi(binders, body),
+            TermKind::Arrow(a, b) => {
+                let dom = self.elab_type(a)?;
+                let cod = self.elab_type(b)?;
+                Ok(self
+                    .store()
+                    .mk_pi(Name::str(&Name::anon(), "a"), BinderInfo::Default, dom, cod))
+            }
+            TermKind::Exists(binders, body) => {
+                let desugared = exists_syntax(binders, body, pos);
+                self.elab_core(&desugared, expected)
+            }
+            TermKind::Ascribe(e, ty) => {
+                let ty = self.elab_type(ty)?;
+                self.elab(e, Some(ty))
+            }
+            TermKind::Show(ty, e) => {
+                let ty = self.elab_type(ty)?;
+                self.elab(e, Some(ty))
+            }
+            TermKind::Anon(items) => self.elab_anon(items, expected, pos),
+            TermKind::ProjIdx(e, i) => {
+                let v = self.elab(e, None)?;
+                self.proj_index(v, *i, pos)
+            }
+            TermKind::ProjField(e, f) => {
+                let v = self.elab(e, None)?;
+                self.field_access(v, f, pos, expected)
+            }
+            TermKind::By(tacs) => {
+                let Some(goal) = expected else {
+                    return err(pos, "cannot run tactics: the expected type is not known");
+                };
+                let goal = self.inst(goal);
+                if self.has_unassigned(goal) {
+                    let s = self.show(goal);
+                    return err(
+                        pos,
+                        format!("cannot run tactics: the expected type has holes\n  {s}"),
+                    );
+                }
+                self.run_tactics(tacs, goal, pos)
+            }
+            TermKind::Calc(steps) => Ok(self.elab_calc(steps, pos)?.0),
+        }
+    }
+
+    /// A name in head position: a local, a constant, or `x.field` chains.
+    /// Returns the term (constants with fresh universe metavariables).
+    pub fn resolve_head(&mut self, name: &str, pos: Pos) -> EResult<(ExprId, bool)> {
+        if let Some(x) = self.lookup_local(name) {
+            return Ok((x, false));
+        }
+        let parts: Vec<&str> = name.split('.').collect();
+        if let Some(x) = self.lookup_local(parts[0]) {
+            let mut v = x;
+            for f in &parts[1..] {
+                v = self.field_access(v, f, pos, None)?;
+            }
+            return Ok((v, false));
+        }
+        if let Some(c) = self.g.resolve(name) {
+            return Ok((self.mk_const_fresh(&c), false));
+        }
+        for k in (1..parts.len()).rev() {
+            let prefix = parts[..k].join(".");
+            if let Some(c) = self.g.resolve(&prefix) {
+                let mut v = self.mk_const_fresh(&c);
+                for f in &parts[k..] {
+                    v = self.field_access(v, f, pos, None)?;
+                }
+                return Ok((v, false));
+            }
+        }
+        err(pos, format!("unknown identifier '{name}'"))
+    }
+
+    pub fn lookup_local(&self, name: &str) -> Option<ExprId> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, x)| *x)
+    }
+
+    /// `c.{?u…}`: a constant at fresh universe metavariables.
+    pub fn mk_const_fresh(&mut self, c: &Name) -> ExprId {
+        let n = self.g.env.get(c).map_or(0, |i| i.num_level_params());
+        let ls: Vec<Level> = (0..n).map(|_| self.new_level_mvar()).collect();
+        self.store().mk_const(c.clone(), Arc::from(ls))
+    }
+
+    /// The structure `ty` is an instance of (after whnf), with its arguments.
+    fn struct_of(&mut self, v: ExprId, pos: Pos) -> EResult<Option<Name>> {
+        let ty = self.infer(v, pos)?;
+        let ty = self.whnf(ty, pos)?;
+        Ok(self.tc.store_ref().head_const(ty).map(|(n, _)| n.clone()))
+    }
+
+    pub fn proj_index(&mut self, v: ExprId, i: u32, pos: Pos) -> EResult<ExprId> {
+        let s = self.struct_of(v, pos)?;
+        let info = s.as_ref().and_then(|s| self.g.structures.get(s).cloned());
+        match (s, info) {
+            (Some(s), Some(info)) if i >= 1 && (i as usize) <= info.fields.len() => {
+                Ok(self.store().mk_proj(s, i - 1, v))
+            }
+            _ => {
+                let sv = self.show(v);
+                err(pos, format!("invalid projection .{i} of\n  {sv}"))
+            }
+        }
+    }
+
+    /// `v.field`: a structure field, or `S.field v` (generalized field notation).
+    pub fn field_access(
+        &mut self,
+        v: ExprId,
+        field: &str,
+        pos: Pos,
+        expected: Option<ExprId>,
+    ) -> EResult<ExprId> {
+        if let Ok(i) = field.parse::<u32>() {
+            return self.proj_index(v, i, pos);
+        }
+        let s = self.struct_of(v, pos)?;
+        if let Some(s) = &s {
+            if let Some(info) = self.g.structures.get(s) {
+                if let Some(i) = info.fields.iter().position(|f| f == field) {
+                    return Ok(self.store().mk_proj(s.clone(), i as u32, v));
+                }
+            }
+            let f = Name::str(s, field);
+            if self.g.env.contains(&f) {
+                let c = self.mk_const_fresh(&f);
+                return self.app_core(
+                    c,
+                    false,
+                    vec![EArg::Done(v, pos)],
+                    Vec::new(),
+                    expected,
+                    pos,
+                );
+            }
+        }
+        let sv = self.show(v);
+        err(pos, format!("unknown field '{field}' of\n  {sv}"))
+    }
+
+    /// Elaborates binders into locals (pushed on the scope). Untyped binders
+    /// take their types from `expected` Π types, or become metavariables.
+    pub fn elab_binders(
+        &mut self,
+        binders: &[Binder],
+        mut expected: Option<ExprId>,
+    ) -> EResult<(Vec<ExprId>, Option<ExprId>)> {
+        let mut xs = Vec::new();
+        for b in binders {
+            let declared = match &b.ty {
+                Some(t) => Some(self.elab_type(t)?),
+                None => None,
+            };
+            for (name, npos) in &b.names {
+                let exp_pi = match expected {
+                    Some(x) => {
+                        let x = self.whnf(x, *npos)?;
+                        match self.kind(x) {
+                            ExprKind::Pi(_, _, d, body) => Some((d, body)),
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
+                let dom = match (declared, exp_pi) {
+                    (Some(d), Some((ed, _))) => {
+                        self.unify(d, ed);
+                        d
+                    }
+                    (Some(d), None) => d,
+                    (None, Some((ed, _))) => ed,
+                    (None, None) => self.new_type_mvar(*npos),
+                };
+                let x = self.push_local(name, binder_info(b.kind), dom);
+                xs.push(x);
+                expected = exp_pi.map(|(_, body)| instantiate1(self.store(), body, x));
+            }
+        }
+        Ok((xs, expected))
+    }
+
+    pub fn pop_scope(&mut self, n: usize) {
+        let k = self.scope.len().saturating_sub(n);
+        self.scope.truncate(k);
+    }
+
+    fn elab_lam(
+        &mut self,
+        binders: &[Binder],
+        body: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<ExprId> {
+        let (xs, exp) = self.elab_binders(binders, expected)?;
+        let b = self.elab(body, exp);
+        self.pop_scope(xs.len());
+        let b = self.inst(b?);
+        Ok(self.close_over(&xs, b, false))
+    }
+
+    fn elab_pi(&mut self, binders: &[Binder], body: &Term) -> EResult<ExprId> {
+        let (xs, _) = self.elab_binders(binders, None)?;
+        let b = self.elab_type(body);
+        self.pop_scope(xs.len());
+        let b = self.inst(b?);
+        Ok(self.close_over(&xs, b, true))
+    }
+
+    /// `⟨a, b⟩` against a structure-like expected type.
+    fn elab_anon(&mut self, items: &[Term], expected: Option<ExprId>, pos: Pos) -> EResult<ExprId> {
+        let Some(x) = expected else {
+            return err(pos, "anonymous constructor: the expected type is not known");
+        };
+        let x = self.whnf(x, pos)?;
+        let head = self.tc.store_ref().head_const(x).map(|(n, _)| n.clone());
+        let ctor = head.and_then(|h| match self.g.env.get(&h).map(|i| &i.kind) {
+            Some(ConstantKind::Inductive { ctors, .. }) if ctors.len() == 1 => {
+                Some(ctors[0].clone())
+            }
+            _ => None,
+        });
+        let Some(ctor) = ctor else {
+            let s = self.show(x);
+            return err(
+                pos,
+                format!("anonymous constructor: the expected type is not a structure\n  {s}"),
+            );
+        };
+        let c = self.mk_const_fresh(&ctor);
+        let cty = self.infer(c, pos)?;
+        let nfields = self.count_explicit(cty, pos)?;
+        let grouped: Vec<Term>;
+        let items: &[Term] = if nfields >= 1 && items.len() > nfields {
+            let mut g: Vec<Term> = items[..nfields - 1].to_vec();
+            let rest = &items[nfields - 1..];
+            g.push(Term {
+                pos: rest[0].pos,
+                kind: TermKind::Anon(rest.to_vec()),
+            });
+            grouped = g;
+            &grouped
+        } else {
+            items
+        };
+        let args = items.iter().map(EArg::Syn).collect();
+        self.app_core(c, false, args, Vec::new(), Some(x), pos)
+    }
+
+    fn count_explicit(&mut self, ty: ExprId, pos: Pos) -> EResult<usize> {
+        let mut n = 0;
+        let mut t = ty;
+        while let ExprKind::Pi(_, bi, d, b) = self.kind(t) {
+            if bi == BinderInfo::Default {
+                n += 1;
+            }
+            let x = self.tc.mk_local(Name::str(&Name::anon(), "x"), bi, d);
+            t = instantiate1(self.store(), b, x);
+        }
+        let _ = pos;
+        Ok(n)
+    }
+}
+
+/// `∃ x y, p` is `Exists fun x => Exists fun y => p`.
+fn exists_syntax(binders: &[Binder], body: &Term, pos: Pos) -> Term {
+    let mut singles = Vec::new();
+    for b in binders {
+        for n in &b.names {
+            singles.push(Binder {
+                pos: b.pos,
+                names: vec![n.clone()],
+                ty: b.ty.clone(),
+                kind: BinderKind::Explicit,
+            });
+        }
+    }
+    let mut t = body.clone();
+    for b in singles.into_iter().rev() {
+        let lam = Term {
+            pos: b.pos,
+            kind: TermKind::Lam(vec![b], Box::new(t)),
+        };
+        t = Term {
+            pos,
+            kind: TermKind::App(
+                Box::new(Term {
+                    pos,
+                    kind: TermKind::Ident("Exists".into()),
+                }),
+                vec![Arg::Pos(lam)],
+            ),
+        };
+    }
+    t
+}

@@ -1,0 +1,11 @@
+//! proofmill's theory language: the parser, the printer, the elaborator and
+//! the tactic engine. Whatever it produces goes through the kernel's one door,
+//! `Env::add`; a bug here may produce an error, never a false theorem.
+
+pub mod elab;
+pub mod notation;
+pub mod parse;
+pub mod print;
+pub mod syntax;
+pub mod tactic;
+pub mod theory;

@@ -1,0 +1,532 @@
+//! Terms: binders, application, notation by precedence climbing.
+
+use super::{is_keyword, PResult, ParseError, Parser, Tok};
+use crate::notation::{ARROW_PREC, MAX_PREC};
+use crate::syntax::{Arg, Binder, BinderKind, CalcStep, LevelSyn, Pos, Term, TermKind};
+use num_bigint::BigUint;
+
+fn mk(pos: Pos, kind: TermKind) -> Term {
+    Term { pos, kind }
+}
+
+impl Parser<'_> {
+    pub fn term(&mut self) -> PResult<Term> {
+        self.term_prec(0)
+    }
+
+    /// A term whose operators all bind at least as tightly as `min`.
+    pub(crate) fn term_prec(&mut self, min: u32) -> PResult<Term> {
+        self.nested(|p| {
+            let mut lhs = p.leading(min)?;
+            loop {
+                let (tok, pos, _) = p.peek()?;
+                let Tok::Sym(s) = tok else { break };
+                if s == "→" || s == "->" {
+                    if ARROW_PREC < min {
+                        break;
+                    }
+                    p.bump()?;
+                    let rhs = p.term_prec(ARROW_PREC)?;
+                    lhs = mk(lhs.pos, TermKind::Arrow(Box::new(lhs), Box::new(rhs)));
+                    continue;
+                }
+                if let Some(n) = p.notations.infix(&s).cloned() {
+                    if n.prec < min {
+                        break;
+                    }
+                    p.bump()?;
+                    let (_, rmin) = n.operand_precs();
+                    let rhs = p.term_prec(rmin)?;
+                    let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    lhs = mk(
+                        lhs.pos,
+                        TermKind::App(Box::new(f), vec![Arg::Pos(lhs), Arg::Pos(rhs)]),
+                    );
+                    continue;
+                }
+                if let Some(n) = p.notations.postfix(&s).cloned() {
+                    if n.prec < min {
+                        break;
+                    }
+                    p.bump()?;
+                    let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    lhs = mk(lhs.pos, TermKind::App(Box::new(f), vec![Arg::Pos(lhs)]));
+                    continue;
+                }
+                break;
+            }
+            Ok(lhs)
+        })
+    }
+
+    fn leading(&mut self, min: u32) -> PResult<Term> {
+        let (tok, pos, _) = self.peek()?;
+        match &tok {
+            Tok::Ident(w) if w == "fun" => {
+                self.bump()?;
+                self.lambda(pos)
+            }
+            Tok::Sym(s) if s == "λ" => {
+                self.bump()?;
+                self.lambda(pos)
+            }
+            Tok::Ident(w) if w == "forall" => {
+                self.bump()?;
+                self.quantifier(pos, false)
+            }
+            Tok::Sym(s) if s == "∀" => {
+                self.bump()?;
+                self.quantifier(pos, false)
+            }
+            Tok::Ident(w) if w == "exists" => {
+                self.bump()?;
+                self.quantifier(pos, true)
+            }
+            Tok::Sym(s) if s == "∃" => {
+                self.bump()?;
+                self.quantifier(pos, true)
+            }
+            Tok::Ident(w) if w == "by" => {
+                self.bump()?;
+                let tacs = self.tactic_block()?;
+                Ok(mk(pos, TermKind::By(tacs)))
+            }
+            Tok::Ident(w) if w == "calc" => {
+                self.bump()?;
+                let steps = self.calc_steps()?;
+                Ok(mk(pos, TermKind::Calc(steps)))
+            }
+            Tok::Ident(w) if w == "show" => {
+                self.bump()?;
+                let ty = self.term()?;
+                if self.is_word("from") {
+                    self.bump()?;
+                    let e = self.term()?;
+                    Ok(mk(pos, TermKind::Show(Box::new(ty), Box::new(e))))
+                } else if self.is_word("by") {
+                    let e = self.term()?;
+                    Ok(mk(pos, TermKind::Show(Box::new(ty), Box::new(e))))
+                } else {
+                    self.error_here("'from' or 'by'")
+                }
+            }
+            Tok::Ident(w) if w == "Sort" || w == "Type" => {
+                self.bump()?;
+                let lvl = if self.starts_level() {
+                    self.level_atom()?
+                } else {
+                    LevelSyn::Num(0)
+                };
+                let kind = if w == "Sort" {
+                    TermKind::Sort(lvl)
+                } else {
+                    TermKind::Type(lvl)
+                };
+                Ok(mk(pos, kind))
+            }
+            Tok::Sym(s) if s == "(" || s == "{" || s == "⦃" => {
+                if let Some(t) = self.try_binder_arrow()? {
+                    return Ok(t);
+                }
+                self.application(min)
+            }
+            Tok::Sym(s) => {
+                if let Some(n) = self.notations.prefix(s).cloned() {
+                    self.bump()?;
+                    let arg = self.term_prec(n.prec)?;
+                    let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    return Ok(mk(pos, TermKind::App(Box::new(f), vec![Arg::Pos(arg)])));
+                }
+                self.application(min)
+            }
+            _ => self.application(min),
+        }
+    }
+
+    /// `f a b (x := c)`, or a single atom.
+    fn application(&mut self, min: u32) -> PResult<Term> {
+        let head = self.atom()?;
+        if min >= MAX_PREC {
+            return Ok(head);
+        }
+        let mut args = Vec::new();
+        loop {
+            if let Some((name, val)) = self.try_named_arg()? {
+                args.push(Arg::Named(name, val));
+                continue;
+            }
+            if self.starts_atom()? {
+                args.push(Arg::Pos(self.atom()?));
+                continue;
+            }
+            if self.is_word("fun") || self.is_sym("λ") || self.is_word("by") {
+                args.push(Arg::Pos(self.term_prec(0)?));
+            }
+            break;
+        }
+        if args.is_empty() {
+            Ok(head)
+        } else {
+            let pos = head.pos;
+            Ok(mk(pos, TermKind::App(Box::new(head), args)))
+        }
+    }
+
+    fn starts_atom(&self) -> PResult<bool> {
+        Ok(match self.peek()?.0 {
+            Tok::Ident(w) => !is_keyword(&w) || w == "Prop" || w == "Type" || w == "Sort",
+            Tok::Num(_) => true,
+            Tok::Sym(s) => matches!(s.as_str(), "(" | "⟨" | "@"),
+            _ => false,
+        })
+    }
+
+    /// `(x := e)` in argument position.
+    fn try_named_arg(&mut self) -> PResult<Option<(String, Term)>> {
+        if !self.is_sym("(") {
+            return Ok(None);
+        }
+        let saved = self.save();
+        self.bump()?;
+        if let (Tok::Ident(name), _, _) = self.peek()? {
+            if !is_keyword(&name) {
+                self.bump()?;
+                if self.is_sym(":=") {
+                    self.bump()?;
+                    let val = self.term()?;
+                    self.expect_sym(")")?;
+                    return Ok(Some((name, val)));
+                }
+            }
+        }
+        self.restore(saved);
+        Ok(None)
+    }
+
+    /// An argument: a name, numeral, `_`, `(…)`, `⟨…⟩`, `@f`, `Prop`,
+    /// `Type`, followed by projections `.1` / `.field`.
+    pub(crate) fn atom(&mut self) -> PResult<Term> {
+        let (tok, pos, _) = self.peek()?;
+        let mut t = match tok {
+            Tok::Ident(w) if w == "Prop" => {
+                self.bump()?;
+                mk(pos, TermKind::Prop)
+            }
+            Tok::Ident(w) if w == "Type" => {
+                self.bump()?;
+                mk(pos, TermKind::Type(LevelSyn::Num(0)))
+            }
+            Tok::Ident(w) if w == "Sort" => {
+                self.bump()?;
+                mk(pos, TermKind::Sort(LevelSyn::Num(0)))
+            }
+            Tok::Ident(w) if w == "_" => {
+                self.bump()?;
+                mk(pos, TermKind::Hole)
+            }
+            Tok::Ident(w) if !is_keyword(&w) => {
+                self.bump()?;
+                mk(pos, TermKind::Ident(w))
+            }
+            Tok::Num(n) => {
+                self.bump()?;
+                let v: BigUint = n.parse().map_err(|_| ParseError {
+                    pos,
+                    msg: "bad numeral".into(),
+                })?;
+                mk(pos, TermKind::Num(v))
+            }
+            Tok::Sym(s) if s == "@" => {
+                self.bump()?;
+                let (name, _) = self.ident("a name after '@'")?;
+                mk(pos, TermKind::Explicit(name))
+            }
+            Tok::Sym(s) if s == "(" => {
+                self.bump()?;
+                let inner = self.nested(|p| p.with_stop_col(0, |p| p.term()))?;
+                let t = if self.is_sym(":") {
+                    self.bump()?;
+                    let ty = self.with_stop_col(0, |p| p.term())?;
+                    mk(pos, TermKind::Ascribe(Box::new(inner), Box::new(ty)))
+                } else {
+                    inner
+                };
+                self.expect_sym(")")?;
+                t
+            }
+            Tok::Sym(s) if s == "⟨" => {
+                self.bump()?;
+                let mut items = Vec::new();
+                if !self.is_sym("⟩") {
+                    loop {
+                        items.push(self.nested(|p| p.with_stop_col(0, |p| p.term()))?);
+                        if self.is_sym(",") {
+                            self.bump()?;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                self.expect_sym("⟩")?;
+                mk(pos, TermKind::Anon(items))
+            }
+            _ => return self.error_here("a term"),
+        };
+        // Projections: `.1` or `.field` right after the atom, no space.
+        loop {
+            let off = self.at_offset();
+            let rest = &self.src()[off..];
+            let after = rest.strip_prefix('.').unwrap_or("\n");
+            let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if rest.starts_with('.') && !digits.is_empty() {
+                self.bump()?; // the dot
+                let (_, npos) = self.bump()?;
+                let i: u32 = digits.parse().map_err(|_| ParseError {
+                    pos: npos,
+                    msg: "bad projection index".into(),
+                })?;
+                t = mk(t.pos, TermKind::ProjIdx(Box::new(t), i));
+                continue;
+            }
+            if after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            {
+                self.bump()?; // the dot
+                let (field, _) = self.ident("a field name")?;
+                t = match t.kind {
+                    TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
+                    kind => mk(t.pos, TermKind::ProjField(Box::new(mk(t.pos, kind)), field)),
+                };
+                continue;
+            }
+            // Postfix operators of the highest precedence bind to the atom.
+            if let Ok((Tok::Sym(op), _, _)) = self.peek() {
+                if let Some(n) = self.notations.postfix(&op).cloned() {
+                    if n.prec >= MAX_PREC {
+                        let (_, opos) = self.bump()?;
+                        let f = mk(opos, TermKind::Ident(n.target.clone()));
+                        t = mk(t.pos, TermKind::App(Box::new(f), vec![Arg::Pos(t)]));
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        Ok(t)
+    }
+
+    fn starts_level(&self) -> bool {
+        match self.peek() {
+            Ok((Tok::Num(_), _, _)) => true,
+            Ok((Tok::Ident(w), _, _)) => !is_keyword(&w) && w != "_",
+            Ok((Tok::Sym(s), _, _)) => s == "(",
+            _ => false,
+        }
+    }
+
+    fn level_atom(&mut self) -> PResult<LevelSyn> {
+        let (tok, pos, _) = self.peek()?;
+        match tok {
+            Tok::Num(n) => {
+                self.bump()?;
+                n.parse().map(LevelSyn::Num).map_err(|_| ParseError {
+                    pos,
+                    msg: "universe level too large".into(),
+                })
+            }
+            Tok::Ident(w) if !is_keyword(&w) => {
+                self.bump()?;
+                Ok(LevelSyn::Param(w))
+            }
+            Tok::Sym(s) if s == "(" => {
+                self.bump()?;
+                let l = self.nested(|p| p.level())?;
+                self.expect_sym(")")?;
+                Ok(l)
+            }
+            _ => self.error_here("a universe level"),
+        }
+    }
+
+    /// `u`, `u+1`, `max u v`, `imax u v`, `2`.
+    pub(crate) fn level(&mut self) -> PResult<LevelSyn> {
+        let l = if self.is_word("max") || self.is_word("imax") {
+            let (tok, _) = self.bump()?;
+            let a = self.level_atom()?;
+            let b = self.level_atom()?;
+            if tok == Tok::Ident("max".into()) {
+                LevelSyn::Max(Box::new(a), Box::new(b))
+            } else {
+                LevelSyn::IMax(Box::new(a), Box::new(b))
+            }
+        } else {
+            self.level_atom()?
+        };
+        if self.is_sym("+") || matches!(self.peek()?.0, Tok::Sym(ref s) if s == "+") {
+            self.bump()?;
+            let (tok, pos, _) = self.peek()?;
+            if let Tok::Num(n) = tok {
+                self.bump()?;
+                let k: u32 = n.parse().map_err(|_| ParseError {
+                    pos,
+                    msg: "universe offset too large".into(),
+                })?;
+                return Ok(LevelSyn::Add(Box::new(l), k));
+            }
+            return self.error_here("a numeral after '+'");
+        }
+        Ok(l)
+    }
+
+    fn lambda(&mut self, pos: Pos) -> PResult<Term> {
+        let binders = self.binders(true)?;
+        if binders.is_empty() {
+            return self.error_here("a binder");
+        }
+        if self.is_sym("=>") || self.is_sym("↦") {
+            self.bump()?;
+        } else {
+            return self.error_here("'=>'");
+        }
+        let body = self.term()?;
+        Ok(mk(pos, TermKind::Lam(binders, Box::new(body))))
+    }
+
+    fn quantifier(&mut self, pos: Pos, exists: bool) -> PResult<Term> {
+        let binders = self.binders(true)?;
+        if binders.is_empty() {
+            return self.error_here("a binder");
+        }
+        self.expect_sym(",")?;
+        let body = self.term()?;
+        let kind = if exists {
+            TermKind::Exists(binders, Box::new(body))
+        } else {
+            TermKind::Pi(binders, Box::new(body))
+        };
+        Ok(mk(pos, kind))
+    }
+
+    /// Binder groups: `(x y : A)`, `{x : A}`, `⦃x : A⦄`, `[h : C]`, and when
+    /// `bare` is allowed, `x` or `x y : A` without brackets.
+    pub(crate) fn binders(&mut self, bare: bool) -> PResult<Vec<Binder>> {
+        let mut out = Vec::new();
+        loop {
+            let (tok, pos, _) = self.peek()?;
+            let close = match &tok {
+                Tok::Sym(s) if s == "(" => ")",
+                Tok::Sym(s) if s == "{" => "}",
+                Tok::Sym(s) if s == "⦃" => "⦄",
+                Tok::Sym(s) if s == "[" => "]",
+                Tok::Ident(w) if bare && (!is_keyword(w)) => {
+                    let names = self.binder_names()?;
+                    let ty = if self.is_sym(":") {
+                        self.bump()?;
+                        Some(self.term()?)
+                    } else {
+                        None
+                    };
+                    let done = ty.is_some();
+                    out.push(Binder {
+                        pos,
+                        names,
+                        ty,
+                        kind: BinderKind::Explicit,
+                    });
+                    if done {
+                        break;
+                    }
+                    continue;
+                }
+                _ => break,
+            };
+            let kind = match close {
+                ")" => BinderKind::Explicit,
+                "}" => BinderKind::Implicit,
+                "⦄" => BinderKind::StrictImplicit,
+                _ => BinderKind::Inst,
+            };
+            self.bump()?;
+            let names = self.binder_names()?;
+            if names.is_empty() {
+                return self.error_here("a binder name");
+            }
+            let ty = if self.is_sym(":") {
+                self.bump()?;
+                Some(self.nested(|p| p.with_stop_col(0, |p| p.term()))?)
+            } else {
+                None
+            };
+            self.expect_sym(close)?;
+            out.push(Binder {
+                pos,
+                names,
+                ty,
+                kind,
+            });
+        }
+        Ok(out)
+    }
+
+    fn binder_names(&mut self) -> PResult<Vec<(String, Pos)>> {
+        let mut names = Vec::new();
+        while let (Tok::Ident(w), pos, _) = self.peek()? {
+            if is_keyword(&w) {
+                break;
+            }
+            self.bump()?;
+            names.push((w, pos));
+        }
+        Ok(names)
+    }
+
+    /// `(x : A) → B` and `{x : A} → B` (otherwise backtracks).
+    fn try_binder_arrow(&mut self) -> PResult<Option<Term>> {
+        let saved = self.save();
+        let (_, pos, _) = self.peek()?;
+        let attempt = (|| -> PResult<Option<Vec<Binder>>> {
+            let bs = self.binders(false)?;
+            if bs.is_empty() || bs.iter().any(|b| b.ty.is_none()) {
+                return Ok(None);
+            }
+            if self.is_sym("→") || self.is_sym("->") {
+                self.bump()?;
+                return Ok(Some(bs));
+            }
+            Ok(None)
+        })();
+        match attempt {
+            Ok(Some(bs)) => {
+                let body = self.term_prec(ARROW_PREC)?;
+                Ok(Some(mk(pos, TermKind::Pi(bs, Box::new(body)))))
+            }
+            _ => {
+                self.restore(saved);
+                Ok(None)
+            }
+        }
+    }
+
+    /// `a = b := p` then `_ = c := q` lines.
+    pub(crate) fn calc_steps(&mut self) -> PResult<Vec<CalcStep>> {
+        let (_, first_pos, _) = self.peek()?;
+        let outer = self.stop_col();
+        let col = first_pos.col;
+        let mut steps = Vec::new();
+        loop {
+            let (_, pos, _) = self.peek()?;
+            let rel = self.with_stop_col(outer, |p| p.term())?;
+            self.expect_sym(":=")?;
+            let proof = self.with_stop_col(col.max(outer), |p| p.term())?;
+            let step = CalcStep { pos, rel, proof };
+            steps.push(step);
+            match self.peek_raw()? {
+                (Tok::Ident(w), p, _) if w == "_" && p.col > outer && p.col <= col => continue,
+                _ => break,
+            }
+        }
+        Ok(steps)
+    }
+}

@@ -1,0 +1,291 @@
+//! `rw [h, ← h', h a b] (at h)` and `simp only [rules]`.
+//!
+//! A rewrite elaborates the rule, instantiates its ∀s with metavariables,
+//! finds the first instance of its left side in the target (pre-order, as
+//! Lean's `kabstract`), abstracts every occurrence of that instance into a
+//! motive, and proves the old target from the new one with
+//! `Eq.mpr (congrArg motive h)`. Afterwards it tries to close the goal with
+//! `rfl` (syntactic equality), as Lean's `rw` does.
+
+use super::{EqParts, Goal, MAX_SIMP_STEPS};
+use crate::elab::{err, Assignment, EResult, Elab};
+use crate::syntax::{Pos, RwRule};
+use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
+
+impl Elab<'_> {
+    pub(crate) fn tac_rw(
+        &mut self,
+        g: &Goal,
+        rules: &[RwRule],
+        at: Option<&str>,
+        pos: Pos,
+    ) -> EResult<Vec<Goal>> {
+        let mut g = g.clone();
+        for r in rules {
+            self.set_scope(&g);
+            g = self.rewrite_once(&g, r, at)?;
+        }
+        if self.try_close_rfl(&g, pos)? {
+            return Ok(vec![]);
+        }
+        Ok(vec![g])
+    }
+
+    /// Elaborates a rule as an equation `lhs = rhs` with its ∀s as metavariables.
+    fn rule_eq(&mut self, r: &RwRule) -> EResult<(ExprId, EqParts)> {
+        let h = self.elab(&r.term, None)?;
+        let mut ty = self.infer(h, r.pos)?;
+        let mut h = h;
+        loop {
+            ty = self.inst(ty);
+            if self.match_eq(ty).is_some() || self.match_iff(ty).is_some() {
+                break;
+            }
+            if !matches!(self.kind(ty), ExprKind::Pi(..)) {
+                let w = self.whnf(ty, r.pos)?;
+                if !matches!(self.kind(w), ExprKind::Pi(..)) {
+                    break;
+                }
+            }
+            let (h2, ty2, _) = self.apply_mvars(h, 1, r.pos)?;
+            h = h2;
+            ty = ty2;
+        }
+        if let Some((a, b)) = self.match_iff(ty) {
+            h = self.mk_propext(a, b, h, r.pos)?;
+            let prop = self.store().mk_sort(proofmill_kernel::Level::zero());
+            ty = self.mk_eq(prop, a, b, r.pos)?;
+        }
+        let Some(p) = self.match_eq(ty) else {
+            let s = self.show(ty);
+            return err(
+                r.pos,
+                format!("rw: the rule is not an equation or ↔:\n  {s}"),
+            );
+        };
+        if r.reverse {
+            let h2 = self.mk_symm(p, h, r.pos)?;
+            return Ok((
+                h2,
+                EqParts {
+                    alpha: p.alpha,
+                    lhs: p.rhs,
+                    rhs: p.lhs,
+                },
+            ));
+        }
+        Ok((h, p))
+    }
+
+    fn rewrite_once(&mut self, g: &Goal, r: &RwRule, at: Option<&str>) -> EResult<Goal> {
+        let (h, p) = self.rule_eq(r)?;
+        if self.is_unassigned_mvar(p.lhs) {
+            return err(r.pos, "rw: the left side of the rule is a metavariable");
+        }
+        let hyp = match at {
+            Some(name) => match self.lookup_local(name) {
+                Some(x) => Some(x),
+                None => return err(r.pos, format!("rw: unknown hypothesis '{name}'")),
+            },
+            None => None,
+        };
+        let target = match hyp {
+            Some(x) => self.tc.local_decl(x).map(|d| d.ty).expect("a local"),
+            None => self.goal_type(g),
+        };
+        let target = self.inst(target);
+        let Some(body) = self.kabstract(target, p.lhs) else {
+            let s = self.show(p.lhs);
+            let t = self.show(target);
+            return err(
+                r.pos,
+                format!("rw: did not find an instance of the pattern\n  {s}\nin\n  {t}"),
+            );
+        };
+        let h = self.inst(h);
+        if self.has_unassigned(h) {
+            return err(r.pos, "rw: could not determine every argument of the rule");
+        }
+        let p = EqParts {
+            alpha: self.inst(p.alpha),
+            lhs: self.inst(p.lhs),
+            rhs: self.inst(p.rhs),
+        };
+        let motive = self.store().mk_lam(
+            Name::str(&Name::anon(), "x"),
+            BinderInfo::Default,
+            p.alpha,
+            body,
+        );
+        if self.tc.infer(motive).is_err() {
+            return err(r.pos, "rw: motive is not type correct");
+        }
+        let new_target = proofmill_kernel::instantiate1(self.store(), body, p.rhs);
+        let cong = self.mk_congr_prop(p, motive, h, r.pos)?;
+        match hyp {
+            None => {
+                let g2 = self.new_goal(new_target, g.ctx.clone(), r.pos);
+                let proof = self.mk_mpr((target, new_target), cong, g2.mvar, r.pos)?;
+                self.assign(g.mvar, Assignment::Term(proof));
+                Ok(g2)
+            }
+            Some(x) => {
+                let name = self
+                    .tc
+                    .local_decl(x)
+                    .map(|d| d.name.clone())
+                    .expect("a local");
+                let proof = self.mk_mp((target, new_target), cong, x, r.pos)?;
+                let h2 = self.tc.mk_local(name, BinderInfo::Default, new_target);
+                let mut ctx: Vec<ExprId> = g.ctx.iter().copied().filter(|&y| y != x).collect();
+                ctx.push(h2);
+                let goal_ty = self.goal_type(g);
+                let g2 = self.new_goal(goal_ty, ctx, r.pos);
+                self.assign(
+                    g.mvar,
+                    Assignment::Delayed {
+                        xs: vec![h2],
+                        body: g2.mvar,
+                        args: vec![proof],
+                    },
+                );
+                Ok(g2)
+            }
+        }
+    }
+
+    /// Closes `a = a` or `a ↔ a` (syntactically), `True`; returns whether it did.
+    pub(crate) fn try_close_rfl(&mut self, g: &Goal, pos: Pos) -> EResult<bool> {
+        let ty = self.goal_type(g);
+        if let Some(p) = self.match_eq(ty) {
+            let st = self.tc.store_ref();
+            let ground = !st.has_fvar(p.lhs) && !st.has_fvar(p.rhs);
+            // Syntactic equality, or ground terms equal by evaluation (`0 + 0 = 0`).
+            if proofmill_kernel::alpha_eq(st, p.lhs, st, p.rhs)
+                || (ground && self.tc.is_def_eq(p.lhs, p.rhs).unwrap_or(false))
+            {
+                let proof = self.mk_refl(p.alpha, p.lhs, pos)?;
+                self.assign(g.mvar, Assignment::Term(proof));
+                return Ok(true);
+            }
+        }
+        if let Some((a, b)) = self.match_iff(ty) {
+            if a == b && self.g.env.contains(&Name::from_dotted("Iff.refl")) {
+                let c = self.mk_const_named_levels("Iff.refl", &[], pos)?;
+                let proof = self.store().mk_app(c, a);
+                self.assign(g.mvar, Assignment::Term(proof));
+                return Ok(true);
+            }
+        }
+        if self
+            .tc
+            .store_ref()
+            .is_const_named(ty, &Name::from_dotted("True"))
+            && self.g.env.contains(&Name::from_dotted("True.intro"))
+        {
+            let c = self.mk_const_named_levels("True.intro", &[], pos)?;
+            self.assign(g.mvar, Assignment::Term(c));
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// `e` with every instance of `p` replaced by `#0` (one level up), or
+    /// `None` when there is none. The first match fixes `p`'s metavariables.
+    pub(crate) fn kabstract(&mut self, e: ExprId, p: ExprId) -> Option<ExprId> {
+        let p = self.inst(p);
+        let (ph, pargs) = self.tc.store_ref().app_args(p);
+        let head = self.kind(ph);
+        let mut found = false;
+        self.syntactic = true;
+        let r = self.kabstract_go(e, p, &head, pargs.len(), 0, &mut found);
+        self.syntactic = false;
+        found.then_some(r)
+    }
+
+    fn kabstract_go(
+        &mut self,
+        e: ExprId,
+        p: ExprId,
+        head: &ExprKind,
+        nargs: usize,
+        offset: u32,
+        found: &mut bool,
+    ) -> ExprId {
+        if self.tc.store_ref().bvar_range(e) == 0 {
+            let (eh, eargs) = self.tc.store_ref().app_args(e);
+            let same_head = match (self.kind(eh), head) {
+                (ExprKind::Const(a, _), ExprKind::Const(b, _)) => a == *b,
+                (a, b) => a == *b,
+            };
+            if same_head && eargs.len() == nargs && self.unify(e, p) {
+                *found = true;
+                return self.store().mk_bvar(offset);
+            }
+        }
+        match self.kind(e) {
+            ExprKind::App(f, a) => {
+                let f2 = self.kabstract_go(f, p, head, nargs, offset, found);
+                let a2 = self.kabstract_go(a, p, head, nargs, offset, found);
+                self.store().mk_app(f2, a2)
+            }
+            ExprKind::Lam(n, bi, t, b) => {
+                let t2 = self.kabstract_go(t, p, head, nargs, offset, found);
+                let b2 = self.kabstract_go(b, p, head, nargs, offset + 1, found);
+                self.store().mk_lam(n, bi, t2, b2)
+            }
+            ExprKind::Pi(n, bi, t, b) => {
+                let t2 = self.kabstract_go(t, p, head, nargs, offset, found);
+                let b2 = self.kabstract_go(b, p, head, nargs, offset + 1, found);
+                self.store().mk_pi(n, bi, t2, b2)
+            }
+            _ => e,
+        }
+    }
+
+    pub(crate) fn tac_simp(
+        &mut self,
+        g: &Goal,
+        rules: &[RwRule],
+        at: Option<&str>,
+        pos: Pos,
+    ) -> EResult<Vec<Goal>> {
+        let mut g = g.clone();
+        let mut steps = 0;
+        loop {
+            if steps > 0 && at.is_none() && self.try_close_rfl(&g, pos)? {
+                return Ok(vec![]);
+            }
+            let mut progressed = false;
+            for r in rules {
+                self.set_scope(&g);
+                let snap = self.snapshot();
+                match self.rewrite_once(&g, r, at) {
+                    Ok(g2) => {
+                        g = g2;
+                        progressed = true;
+                        break;
+                    }
+                    Err(_) => self.rollback(snap),
+                }
+            }
+            if !progressed {
+                break;
+            }
+            steps += 1;
+            if steps > MAX_SIMP_STEPS {
+                return err(
+                    pos,
+                    format!("simp only: gave up after {MAX_SIMP_STEPS} rewriting steps (do the rules loop?)"),
+                );
+            }
+        }
+        if steps == 0 {
+            return err(pos, "simp only made no progress");
+        }
+        if self.try_close_rfl(&g, pos)? {
+            return Ok(vec![]);
+        }
+        Ok(vec![g])
+    }
+}

@@ -1,0 +1,1020 @@
+//! The driver: reads a theory file command by command, elaborates each
+//! declaration and submits it to the kernel (`Env::add`, the one door).
+//! It keeps what the language needs between commands: the notation table,
+//! scopes (`section`, `namespace`, `variable`, `open`, `universe`),
+//! structures, imports, and the `@[rule]` declarations the generator reads.
+
+use crate::elab::{err, EResult, Elab, ElabError, Globals, StructInfo};
+use crate::notation::{Notation, NotationTable};
+use crate::parse::Parser;
+use crate::syntax::{Attribute, Binder, BinderKind, Command, CommandKind, Ctor, Field, Pos, Term};
+use proofmill_kernel::{
+    abstract_fvars, for_each_const, instantiate1, Arena, BinderInfo, ConstantKind, Constructor,
+    Declaration, DefinitionSafety, Env, ExprId, ExprKind, ExprStore, InductiveDecl, InductiveType,
+    Level, Name, ReducibilityHints,
+};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The shipped theories, compiled into the binary.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("prelude", include_str!("../../theories/prelude.theory")),
+    ("nat", include_str!("../../theories/nat.theory")),
+    ("ring", include_str!("../../theories/ring.theory")),
+    ("group", include_str!("../../theories/group.theory")),
+    ("logic", include_str!("../../theories/logic.theory")),
+    ("calculus", include_str!("../../theories/calculus.theory")),
+];
+
+/// The text of a shipped theory.
+pub fn shipped_source(name: &str) -> Option<&'static str> {
+    SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
+/// A declaration marked `@[rule]`.
+#[derive(Clone, Debug)]
+pub struct RuleDecl {
+    pub name: Name,
+    /// The statement, in the environment's arena.
+    pub statement: ExprId,
+    /// `@[rule (fwd := hard)]`: never applied forwards by the generator.
+    pub fwd_hard: bool,
+    pub pos: Pos,
+}
+
+/// A rejected theory: `file:line:col: error: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TheoryError {
+    pub file: String,
+    pub pos: Pos,
+    pub msg: String,
+}
+
+impl fmt::Display for TheoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.pos.line, self.pos.col, self.msg
+        )
+    }
+}
+
+impl std::error::Error for TheoryError {}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ScopeKind {
+    Section,
+    Namespace,
+}
+
+#[derive(Clone, Debug)]
+struct Scope {
+    kind: ScopeKind,
+    name: Option<String>,
+    vars: Vec<Binder>,
+    opens: Vec<Name>,
+    universes: Vec<String>,
+}
+
+/// A checked theory: the kernel environment and what the language adds.
+pub struct Theory {
+    env: Env,
+    notations: NotationTable,
+    structures: HashMap<Name, StructInfo>,
+    rules: Vec<RuleDecl>,
+    imported: HashSet<String>,
+    scopes: Vec<Scope>,
+    /// Declarations made by the theory files (not counting generated ones).
+    declarations: Vec<Name>,
+}
+
+impl Default for Theory {
+    fn default() -> Self {
+        Theory::new()
+    }
+}
+
+/// The result of elaborating one declaration, ready to copy into the environment.
+struct Elaborated {
+    arena: Arena,
+    ty: ExprId,
+    value: Option<ExprId>,
+    level_params: Vec<Name>,
+}
+
+fn root_scope() -> Scope {
+    Scope {
+        kind: ScopeKind::Namespace,
+        name: None,
+        vars: Vec::new(),
+        opens: Vec::new(),
+        universes: Vec::new(),
+    }
+}
+
+impl Theory {
+    /// An empty theory (not even the prelude).
+    pub fn new() -> Theory {
+        Theory {
+            env: Env::new(),
+            notations: NotationTable::new(),
+            structures: HashMap::new(),
+            rules: Vec::new(),
+            imported: HashSet::new(),
+            scopes: vec![root_scope()],
+            declarations: Vec::new(),
+        }
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+    pub fn into_env(self) -> Env {
+        self.env
+    }
+    pub fn notations(&self) -> &NotationTable {
+        &self.notations
+    }
+    /// The `@[rule]` declarations, in order.
+    pub fn rules(&self) -> &[RuleDecl] {
+        &self.rules
+    }
+    pub fn structures(&self) -> &HashMap<Name, StructInfo> {
+        &self.structures
+    }
+    /// The names the theory files declared, in order.
+    pub fn declarations(&self) -> &[Name] {
+        &self.declarations
+    }
+
+    /// Checks a shipped theory by name (`prelude`, `nat`, …).
+    pub fn shipped(name: &str) -> Result<Theory, TheoryError> {
+        let mut t = Theory::new();
+        t.import_shipped(name, "<command line>", Pos::new(1, 1))?;
+        Ok(t)
+    }
+
+    /// Checks a theory file (with the prelude unless it starts with `prelude`).
+    pub fn load_file(path: &Path) -> Result<Theory, TheoryError> {
+        let mut t = Theory::new();
+        t.add_file(path, &path.display().to_string(), Pos::new(1, 1))?;
+        Ok(t)
+    }
+
+    /// Checks source text named `file` (relative imports resolve against `dir`).
+    pub fn load_source(file: &str, src: &str, dir: Option<&Path>) -> Result<Theory, TheoryError> {
+        let mut t = Theory::new();
+        t.add_source(file, src, dir)?;
+        Ok(t)
+    }
+
+    /// Reads `path`, refusing oversized files and invalid UTF-8 with a position.
+    pub fn read_source(path: &Path, file: &str) -> Result<String, TheoryError> {
+        let bytes = std::fs::read(path).map_err(|e| TheoryError {
+            file: file.to_string(),
+            pos: Pos::new(1, 1),
+            msg: format!("cannot read {}: {e}", path.display()),
+        })?;
+        decode_source(file, bytes)
+    }
+
+    fn add_file(&mut self, path: &Path, file: &str, _at: Pos) -> Result<(), TheoryError> {
+        let key = std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.display().to_string());
+        if !self.imported.insert(key) {
+            return Ok(());
+        }
+        let src = Theory::read_source(path, file)?;
+        self.add_source(file, &src, path.parent())
+    }
+
+    fn import_shipped(&mut self, name: &str, file: &str, pos: Pos) -> Result<(), TheoryError> {
+        let Some(src) = shipped_source(name) else {
+            return Err(TheoryError {
+                file: file.to_string(),
+                pos,
+                msg: format!(
+                    "unknown theory '{name}' (shipped: {})",
+                    SHIPPED
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        };
+        if !self.imported.insert(format!("<{name}>")) {
+            return Ok(());
+        }
+        self.add_source(&format!("<{name}>"), src, None)
+    }
+
+    /// Checks every command of `src` into this theory.
+    pub fn add_source(
+        &mut self,
+        file: &str,
+        src: &str,
+        dir: Option<&Path>,
+    ) -> Result<(), TheoryError> {
+        let saved_scopes = std::mem::replace(&mut self.scopes, vec![root_scope()]);
+        let r = self.add_source_inner(file, src, dir);
+        self.scopes = saved_scopes;
+        r
+    }
+
+    fn add_source_inner(
+        &mut self,
+        file: &str,
+        src: &str,
+        dir: Option<&Path>,
+    ) -> Result<(), TheoryError> {
+        let fail = |pos: Pos, msg: String| TheoryError {
+            file: file.to_string(),
+            pos,
+            msg,
+        };
+        let mut parser = Parser::new(src, self.notations.clone());
+        let starts_with_prelude = parser.starts_with_prelude();
+        if !starts_with_prelude {
+            self.import_shipped("prelude", file, Pos::new(1, 1))?;
+            parser.notations = self.notations.clone();
+        }
+        let mut first = true;
+        loop {
+            let cmd = match parser.next_command() {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => return Err(fail(e.pos, e.msg)),
+            };
+            let is_first = first;
+            first = false;
+            match &cmd.kind {
+                CommandKind::Prelude if !is_first => {
+                    return Err(fail(cmd.pos, "'prelude' must be the first command".into()))
+                }
+                CommandKind::Prelude => {}
+                CommandKind::ImportShipped(n) => {
+                    self.import_shipped(n, file, cmd.pos)?;
+                    parser.notations = self.notations.clone();
+                }
+                CommandKind::ImportPath(p) => {
+                    let path: PathBuf = match dir {
+                        Some(d) => d.join(p),
+                        None => PathBuf::from(p),
+                    };
+                    if !path.is_file() {
+                        return Err(fail(cmd.pos, format!("cannot find theory file '{p}'")));
+                    }
+                    let saved = std::mem::replace(&mut self.scopes, vec![root_scope()]);
+                    let r = self.add_file(&path, &path.display().to_string(), cmd.pos);
+                    self.scopes = saved;
+                    r?;
+                    parser.notations = self.notations.clone();
+                }
+                CommandKind::Notation {
+                    kind,
+                    prec,
+                    token,
+                    target,
+                } => {
+                    let g = self.globals();
+                    let Some(full) = g.resolve(target) else {
+                        return Err(fail(cmd.pos, format!("unknown identifier '{target}'")));
+                    };
+                    let n = Notation {
+                        kind: *kind,
+                        prec: *prec,
+                        token: token.clone(),
+                        target: full.to_string(),
+                    };
+                    self.notations.add(n.clone());
+                    parser.notations.add(n);
+                }
+                _ => self.command(&cmd).map_err(|e| fail(e.pos, e.msg))?,
+            }
+        }
+        if self.scopes.len() > 1 {
+            let s = self.scopes.last().expect("a scope");
+            let what = match s.kind {
+                ScopeKind::Section => "section",
+                ScopeKind::Namespace => "namespace",
+            };
+            let end = parser.pos_of(src.len());
+            return Err(fail(
+                end,
+                format!(
+                    "{what} '{}' is not closed by 'end'",
+                    s.name.clone().unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn current_namespace(&self) -> Name {
+        let mut n = Name::anon();
+        for s in &self.scopes {
+            if s.kind == ScopeKind::Namespace {
+                if let Some(x) = &s.name {
+                    n = crate::elab::join(&n, x);
+                }
+            }
+        }
+        n
+    }
+
+    fn globals(&self) -> Globals<'_> {
+        let mut namespaces = Vec::new();
+        let mut ns = self.current_namespace();
+        while !ns.is_anon() {
+            namespaces.push(ns.clone());
+            ns = ns.prefix();
+        }
+        Globals {
+            env: &self.env,
+            namespaces,
+            opens: self.scopes.iter().flat_map(|s| s.opens.clone()).collect(),
+            universes: self
+                .scopes
+                .iter()
+                .flat_map(|s| s.universes.clone())
+                .collect(),
+            structures: &self.structures,
+            notations: &self.notations,
+        }
+    }
+
+    fn command(&mut self, cmd: &Command) -> EResult<()> {
+        let pos = cmd.pos;
+        match &cmd.kind {
+            CommandKind::Universe(us) => {
+                let s = self.scopes.last_mut().expect("a scope");
+                s.universes.extend(us.iter().cloned());
+                Ok(())
+            }
+            CommandKind::Section(n) => {
+                self.scopes.push(Scope {
+                    kind: ScopeKind::Section,
+                    name: n.clone(),
+                    vars: Vec::new(),
+                    opens: Vec::new(),
+                    universes: Vec::new(),
+                });
+                Ok(())
+            }
+            CommandKind::Namespace(n) => {
+                self.scopes.push(Scope {
+                    kind: ScopeKind::Namespace,
+                    name: Some(n.clone()),
+                    vars: Vec::new(),
+                    opens: Vec::new(),
+                    universes: Vec::new(),
+                });
+                Ok(())
+            }
+            CommandKind::End(n) => {
+                if self.scopes.len() <= 1 {
+                    return err(pos, "'end' without an open section or namespace");
+                }
+                let s = self.scopes.last().expect("a scope");
+                if s.name != *n {
+                    return err(
+                        pos,
+                        format!(
+                            "'end {}' does not match the open scope '{}'",
+                            n.clone().unwrap_or_default(),
+                            s.name.clone().unwrap_or_default()
+                        ),
+                    );
+                }
+                self.scopes.pop();
+                Ok(())
+            }
+            CommandKind::Variable(bs) => {
+                // Check the binders now, so errors point here.
+                let vars: Vec<Binder> = self.scopes.iter().flat_map(|s| s.vars.clone()).collect();
+                {
+                    let g = self.globals();
+                    let mut el = Elab::new(&g);
+                    el.elab_binders(&vars, None)?;
+                    el.elab_binders(bs, None)?;
+                }
+                self.scopes
+                    .last_mut()
+                    .expect("a scope")
+                    .vars
+                    .extend(bs.iter().cloned());
+                Ok(())
+            }
+            CommandKind::Open(ns) => {
+                let mut names = Vec::new();
+                for n in ns {
+                    let full = self.resolve_namespace(n);
+                    match full {
+                        Some(f) => names.push(f),
+                        None => return err(pos, format!("unknown namespace '{n}'")),
+                    }
+                }
+                self.scopes.last_mut().expect("a scope").opens.extend(names);
+                Ok(())
+            }
+            CommandKind::Axiom {
+                attrs,
+                name,
+                binders,
+                ty,
+            } => {
+                let full = self.decl_name(name, pos)?;
+                let el = self.elab_decl(binders, Some(ty), None, pos, false)?;
+                let (ty, _, lps) = self.import(el);
+                self.add(
+                    Declaration::Axiom {
+                        name: full.clone(),
+                        level_params: lps,
+                        ty,
+                        is_unsafe: false,
+                    },
+                    pos,
+                )?;
+                self.record_rules(attrs, &full, ty, pos)
+            }
+            CommandKind::Theorem {
+                attrs,
+                name,
+                binders,
+                ty,
+                value,
+            } => {
+                let full = self.decl_name(name, pos)?;
+                let el = self.elab_decl(binders, Some(ty), Some(value), pos, true)?;
+                let (ty, value, lps) = self.import(el);
+                self.add(
+                    Declaration::Theorem {
+                        name: full.clone(),
+                        level_params: lps,
+                        ty,
+                        value: value.expect("a value"),
+                    },
+                    pos,
+                )?;
+                self.record_rules(attrs, &full, ty, pos)
+            }
+            CommandKind::Def {
+                attrs,
+                name,
+                binders,
+                ty,
+                value,
+            } => {
+                if !attrs.is_empty() {
+                    return err(
+                        pos,
+                        "@[rule] applies to theorems and axioms, not definitions",
+                    );
+                }
+                let full = self.decl_name(name, pos)?;
+                let el = self.elab_decl(binders, ty.as_ref(), Some(value), pos, false)?;
+                let (ty, value, lps) = self.import(el);
+                let value = value.expect("a value");
+                let height = self.height(value);
+                self.add(
+                    Declaration::Definition {
+                        name: full,
+                        level_params: lps,
+                        ty,
+                        value,
+                        hints: ReducibilityHints::Regular(height),
+                        safety: DefinitionSafety::Safe,
+                    },
+                    pos,
+                )
+            }
+            CommandKind::Inductive {
+                name,
+                binders,
+                ty,
+                ctors,
+            } => self
+                .inductive(name, binders, ty.as_ref(), ctors, pos)
+                .map(|_| ()),
+            CommandKind::Structure {
+                name,
+                binders,
+                ty,
+                ctor,
+                fields,
+            } => self.structure(name, binders, ty.as_ref(), ctor.as_deref(), fields, pos),
+            CommandKind::Prelude
+            | CommandKind::ImportShipped(_)
+            | CommandKind::ImportPath(_)
+            | CommandKind::Notation { .. } => Ok(()),
+        }
+    }
+
+    fn resolve_namespace(&self, n: &str) -> Option<Name> {
+        let g = self.globals();
+        let mut cands: Vec<Name> = g
+            .namespaces
+            .iter()
+            .map(|ns| crate::elab::join(ns, n))
+            .collect();
+        cands.push(Name::from_dotted(n));
+        cands.into_iter().find(|c| {
+            self.env.names().iter().any(|x| x.has_prefix(c) && x != c) || self.env.contains(c)
+        })
+    }
+
+    fn decl_name(&self, name: &str, pos: Pos) -> EResult<Name> {
+        let full = crate::elab::join(&self.current_namespace(), name);
+        if self.env.contains(&full) {
+            return err(pos, format!("'{full}' has already been declared"));
+        }
+        Ok(full)
+    }
+
+    fn add(&mut self, d: Declaration, pos: Pos) -> EResult<()> {
+        let names = d.names();
+        let shown = names.first().map(|n| n.to_string()).unwrap_or_default();
+        self.env.add(d).map_err(|e| ElabError {
+            pos,
+            msg: format!("kernel rejected '{shown}': {e}"),
+        })?;
+        self.declarations.extend(names);
+        Ok(())
+    }
+
+    /// Copies an elaborated declaration into the environment's arena.
+    fn import(&mut self, el: Elaborated) -> (ExprId, Option<ExprId>, Vec<Name>) {
+        let mut memo = rustc_hash_map();
+        let ty = self
+            .env
+            .arena_mut()
+            .import_local(&el.arena, el.ty, &mut memo);
+        let value = el
+            .value
+            .map(|v| self.env.arena_mut().import_local(&el.arena, v, &mut memo));
+        (ty, value, el.level_params)
+    }
+
+    fn height(&self, value: ExprId) -> u32 {
+        let mut h = 0;
+        for_each_const(self.env.arena(), value, &mut |n, _| {
+            if let Some(ReducibilityHints::Regular(k)) = self.env.get(n).map(|i| i.hints()) {
+                if matches!(
+                    self.env.get(n).map(|i| &i.kind),
+                    Some(ConstantKind::Definition { .. })
+                ) {
+                    h = h.max(k);
+                }
+            }
+        });
+        h + 1
+    }
+
+    fn record_rules(
+        &mut self,
+        attrs: &[Attribute],
+        name: &Name,
+        ty: ExprId,
+        pos: Pos,
+    ) -> EResult<()> {
+        for a in attrs {
+            let Attribute::Rule { fwd_hard } = a;
+            if !is_rule_shape(&self.env, ty) {
+                return err(
+                    pos,
+                    format!(
+                        "@[rule] '{name}': the statement must be ∀ xs, (h → …) lhs = rhs (or ↔)"
+                    ),
+                );
+            }
+            self.rules.push(RuleDecl {
+                name: name.clone(),
+                statement: ty,
+                fwd_hard: *fwd_hard,
+                pos,
+            });
+        }
+        Ok(())
+    }
+
+    /// Elaborates `∀ vars binders, ty` and (optionally) its value.
+    fn elab_decl(
+        &self,
+        binders: &[Binder],
+        ty: Option<&Term>,
+        value: Option<&Term>,
+        pos: Pos,
+        is_theorem: bool,
+    ) -> EResult<Elaborated> {
+        let g = self.globals();
+        let mut el = Elab::new(&g);
+        let var_binders: Vec<Binder> = self.scopes.iter().flat_map(|s| s.vars.clone()).collect();
+        let (vars, _) = el.elab_binders(&var_binders, None)?;
+        let (xs, _) = el.elab_binders(binders, None)?;
+        let ty_e = match ty {
+            Some(t) => Some(el.elab_type(t)?),
+            None => None,
+        };
+        if let Some(t) = ty_e {
+            if is_theorem || value.is_none() {
+                check_solved(&mut el, t, pos)?;
+            }
+        }
+        let (ty_e, val_e) = match (ty_e, value) {
+            (Some(t), Some(v)) => {
+                let t = el.inst(t);
+                let v = el.elab(v, Some(t))?;
+                (t, Some(v))
+            }
+            (Some(t), None) => (t, None),
+            (None, Some(v)) => {
+                let v = el.elab(v, None)?;
+                let t = el.infer(v, pos)?;
+                (t, Some(v))
+            }
+            (None, None) => return err(pos, "a declaration needs a type or a value"),
+        };
+        let ty_e = el.inst(ty_e);
+        check_solved(&mut el, ty_e, pos)?;
+        let val_e = match val_e {
+            Some(v) => {
+                let v = el.inst(v);
+                check_solved(&mut el, v, pos)?;
+                Some(v)
+            }
+            None => None,
+        };
+        // Section variables: those the declaration uses (and their dependencies).
+        let mut used: Vec<ExprId> = Vec::new();
+        let mut uses: Vec<proofmill_kernel::FVarId> = el.local_fvars(ty_e);
+        if let Some(v) = val_e {
+            uses.extend(el.local_fvars(v));
+        }
+        for &x in xs.iter() {
+            let t = el.tc.local_decl(x).map(|d| d.ty).expect("a local");
+            let t = el.inst(t);
+            uses.extend(el.local_fvars(t));
+        }
+        for &v in vars.iter().rev() {
+            let id = el.fvar_id(v).expect("a local");
+            if uses.contains(&id) {
+                used.push(v);
+                let t = el.tc.local_decl(v).map(|d| d.ty).expect("a local");
+                let t = el.inst(t);
+                uses.extend(el.local_fvars(t));
+            }
+        }
+        used.reverse();
+        used.extend(xs.iter().copied());
+        let mut ty_c = el.close_over(&used, ty_e, true);
+        let mut val_c = val_e.map(|v| el.close_over(&used, v, false));
+        // Universe metavariables left over become universe parameters.
+        let mut lms = el.level_mvars_in(ty_c);
+        if let Some(v) = val_c {
+            for i in el.level_mvars_in(v) {
+                if !lms.contains(&i) {
+                    lms.push(i);
+                }
+            }
+        }
+        let mut generalized = Vec::new();
+        for (k, i) in lms.into_iter().enumerate() {
+            let n = format!("u_{}", k + 1);
+            el.assign_level_mvar(i, Level::param(&Name::str(&Name::anon(), &n)));
+            generalized.push(n);
+        }
+        ty_c = el.inst(ty_c);
+        val_c = val_c.map(|v| el.inst(v));
+        let mut level_params: Vec<Name> = Vec::new();
+        let mut present = HashSet::new();
+        let mut collect = |e: ExprId, el: &Elab<'_>| {
+            proofmill_kernel::for_each_level(el.tc.store_ref(), e, &mut |l: &Level| {
+                l.for_each_param(&mut |p| {
+                    present.insert(p.to_string());
+                })
+            });
+        };
+        collect(ty_c, &el);
+        if let Some(v) = val_c {
+            collect(v, &el);
+        }
+        for u in g
+            .universes
+            .iter()
+            .chain(el.auto_levels.iter())
+            .chain(generalized.iter())
+        {
+            if present.contains(u) && !level_params.iter().any(|p| p.to_string() == *u) {
+                level_params.push(Name::str(&Name::anon(), u));
+            }
+        }
+        if el.tc.store_ref().has_fvar(ty_c) || val_c.is_some_and(|v| el.tc.store_ref().has_fvar(v))
+        {
+            return err(
+                pos,
+                "a local variable escapes its scope (could not elaborate the declaration)",
+            );
+        }
+        Ok(Elaborated {
+            arena: el.tc.into_local(),
+            ty: ty_c,
+            value: val_c,
+            level_params,
+        })
+    }
+
+    fn inductive(
+        &mut self,
+        name: &str,
+        binders: &[Binder],
+        ty: Option<&Term>,
+        ctors: &[Ctor],
+        pos: Pos,
+    ) -> EResult<Name> {
+        let full = self.decl_name(name, pos)?;
+        let (decl, nparams) = {
+            let g = self.globals();
+            let mut el = Elab::new(&g);
+            let (xs, _) = el.elab_binders(binders, None)?;
+            let sort = match ty {
+                Some(t) => el.elab_type(t)?,
+                None => el.store().mk_sort(Level::one()),
+            };
+            check_solved(&mut el, sort, pos)?;
+            let ind_ty = el.close_over(&xs, sort, true);
+            // The type itself, as a local, while its constructors are elaborated.
+            let me = el.tc.mk_local(full.clone(), BinderInfo::Default, ind_ty);
+            el.scope.push((name.to_string(), me));
+            if full.to_string() != name {
+                el.scope.push((full.to_string(), me));
+            }
+            let mut ctor_tys = Vec::new();
+            for c in ctors {
+                let (ys, _) = el.elab_binders(&c.binders, None)?;
+                let result = match &c.ty {
+                    Some(t) => el.elab_type(t)?,
+                    None => {
+                        let mut r = me;
+                        for &x in &xs {
+                            r = el.store().mk_app(r, x);
+                        }
+                        r
+                    }
+                };
+                el.pop_scope(ys.len());
+                let inner = el.close_over(&ys, result, true);
+                check_solved(&mut el, inner, c.pos)?;
+                let cty = el.close_over_with(&xs, inner, true, Some(BinderInfo::Implicit));
+                ctor_tys.push((c, cty));
+            }
+            // Universe parameters, then replace the local by the constant.
+            let mut present = HashSet::new();
+            let mut all = vec![ind_ty];
+            all.extend(ctor_tys.iter().map(|(_, t)| *t));
+            for &e in &all {
+                proofmill_kernel::for_each_level(el.tc.store_ref(), e, &mut |l: &Level| {
+                    l.for_each_param(&mut |p| {
+                        present.insert(p.to_string());
+                    })
+                });
+            }
+            if let Some(i) = el.level_mvars_in(ind_ty).first() {
+                let _ = i;
+                return err(pos, "cannot determine the universe of the inductive type");
+            }
+            let mut lps: Vec<Name> = Vec::new();
+            for u in g.universes.iter().chain(el.auto_levels.iter()) {
+                if present.contains(u) && !lps.iter().any(|p| p.to_string() == *u) {
+                    lps.push(Name::str(&Name::anon(), u));
+                }
+            }
+            let levels: Vec<Level> = lps.iter().map(Level::param).collect();
+            let konst = el.store().mk_const(full.clone(), levels.into());
+            let me_id = el.fvar_id(me).expect("a local");
+            let mut ctors_out = Vec::new();
+            for (c, t) in ctor_tys {
+                let t = el.inst(t);
+                let abs = abstract_fvars(el.store(), t, &[me_id]);
+                let t = instantiate1(el.store(), abs, konst);
+                if !el.level_mvars_in(t).is_empty() {
+                    return err(
+                        c.pos,
+                        "cannot determine a universe level in this constructor",
+                    );
+                }
+                if el.has_unassigned(t) || el.tc.store_ref().has_fvar(t) {
+                    return err(c.pos, "could not elaborate the constructor's type");
+                }
+                ctors_out.push((crate::elab::join(&full, &c.name), t));
+            }
+            let arena = el.tc.into_local();
+            ((arena, ind_ty, ctors_out, lps), xs.len() as u32)
+        };
+        let (arena, ind_ty, ctors_out, lps) = decl;
+        let mut memo = rustc_hash_map();
+        let ind_ty = self.env.arena_mut().import_local(&arena, ind_ty, &mut memo);
+        let ctors: Vec<Constructor> = ctors_out
+            .into_iter()
+            .map(|(n, t)| Constructor {
+                name: n,
+                ty: self.env.arena_mut().import_local(&arena, t, &mut memo),
+            })
+            .collect();
+        self.add(
+            Declaration::Inductive(InductiveDecl {
+                level_params: lps,
+                num_params: nparams,
+                types: vec![InductiveType {
+                    name: full.clone(),
+                    ty: ind_ty,
+                    ctors,
+                }],
+                is_unsafe: false,
+            }),
+            pos,
+        )?;
+        self.declarations.push(Name::str(&full, "rec"));
+        Ok(full)
+    }
+
+    fn structure(
+        &mut self,
+        name: &str,
+        binders: &[Binder],
+        ty: Option<&Term>,
+        ctor: Option<&str>,
+        fields: &[Field],
+        pos: Pos,
+    ) -> EResult<()> {
+        // The constructor: fields as explicit binders.
+        let ctor_name = ctor.unwrap_or("mk");
+        let fbinders: Vec<Binder> = fields
+            .iter()
+            .map(|f| {
+                let ty = if f.binders.is_empty() {
+                    f.ty.clone()
+                } else {
+                    Term {
+                        pos: f.ty.pos,
+                        kind: crate::syntax::TermKind::Pi(
+                            f.binders.clone(),
+                            Box::new(f.ty.clone()),
+                        ),
+                    }
+                };
+                Binder {
+                    pos: f.pos,
+                    names: vec![(f.name.clone(), f.pos)],
+                    ty: Some(ty),
+                    kind: BinderKind::Explicit,
+                }
+            })
+            .collect();
+        let c = Ctor {
+            pos,
+            name: ctor_name.to_string(),
+            binders: fbinders,
+            ty: None,
+        };
+        let full = self.inductive(name, binders, ty, std::slice::from_ref(&c), pos)?;
+        let ctor_full = Name::str(&full, ctor_name);
+        self.structures.insert(
+            full.clone(),
+            StructInfo {
+                ctor: ctor_full.clone(),
+                fields: fields.iter().map(|f| f.name.clone()).collect(),
+            },
+        );
+        // Projections `S.field {params} (self : S params) : T := self.i`.
+        let info = self.env.get(&full).cloned().expect("just added");
+        let ConstantKind::Inductive { num_params, .. } = info.kind else {
+            return err(pos, "not an inductive type");
+        };
+        let cinfo = self.env.get(&ctor_full).cloned().expect("just added");
+        let lps: Vec<Name> = info.level_params.to_vec();
+        for (i, f) in fields.iter().enumerate() {
+            let built = {
+                let g = self.globals();
+                let mut el = Elab::new(&g);
+                let mut t = cinfo.ty;
+                let mut params = Vec::new();
+                for _ in 0..num_params {
+                    let ExprKind::Pi(n, _, d, b) = el.kind(t) else {
+                        return err(pos, "bad constructor type");
+                    };
+                    let x = el.tc.mk_local(n, BinderInfo::Implicit, d);
+                    params.push(x);
+                    t = instantiate1(el.store(), b, x);
+                }
+                let levels: Vec<Level> = lps.iter().map(Level::param).collect();
+                let s_const = el.store().mk_const(full.clone(), levels.into());
+                let s_app = el.store().mk_apps(s_const, &params);
+                let selfx =
+                    el.tc
+                        .mk_local(Name::str(&Name::anon(), "self"), BinderInfo::Default, s_app);
+                for j in 0..i {
+                    let ExprKind::Pi(_, _, _, b) = el.kind(t) else {
+                        return err(pos, "bad constructor type");
+                    };
+                    let pj = el.store().mk_proj(full.clone(), j as u32, selfx);
+                    t = instantiate1(el.store(), b, pj);
+                }
+                let ExprKind::Pi(_, _, fty, _) = el.kind(t) else {
+                    return err(pos, "bad constructor type");
+                };
+                let val = el.store().mk_proj(full.clone(), i as u32, selfx);
+                let mut xs = params.clone();
+                xs.push(selfx);
+                let ty_c = el.close_over(&xs, fty, true);
+                let val_c = el.close_over(&xs, val, false);
+                Elaborated {
+                    arena: el.tc.into_local(),
+                    ty: ty_c,
+                    value: Some(val_c),
+                    level_params: lps.clone(),
+                }
+            };
+            let (ty, value, lps) = self.import(built);
+            self.add(
+                Declaration::Definition {
+                    name: Name::str(&full, &f.name),
+                    level_params: lps,
+                    ty,
+                    value: value.expect("a value"),
+                    hints: ReducibilityHints::Abbrev,
+                    safety: DefinitionSafety::Safe,
+                },
+                f.pos,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn rustc_hash_map() -> rustc_hash::FxHashMap<u32, ExprId> {
+    rustc_hash::FxHashMap::default()
+}
+
+/// Reports unsolved metavariables at the position they were made.
+fn check_solved(el: &mut Elab<'_>, e: ExprId, pos: Pos) -> EResult<()> {
+    let e = el.inst(e);
+    if let Some(&i) = el.unassigned_in(e).first() {
+        let m = el.mvars[i].clone();
+        let what = match &m.kind {
+            crate::elab::MVarKind::Implicit(n) => {
+                format!("could not infer the implicit argument '{n}'")
+            }
+            crate::elab::MVarKind::Hole => "could not infer this placeholder '_'".to_string(),
+            crate::elab::MVarKind::Goal => "unsolved goal".to_string(),
+        };
+        let ty = el.show(m.ty);
+        let p = if m.pos == Pos::default() { pos } else { m.pos };
+        return err(p, format!("{what} of type\n  {ty}"));
+    }
+    Ok(())
+}
+
+/// `∀ xs, (h → …) lhs = rhs` or `↔`.
+fn is_rule_shape(env: &Env, ty: ExprId) -> bool {
+    let a = env.arena();
+    let mut t = ty;
+    while let ExprKind::Pi(_, _, _, b) = a.kind(t) {
+        t = *b;
+    }
+    let (f, args) = a.app_args(t);
+    (args.len() == 3 && a.is_const_named(f, &Name::from_dotted("Eq")))
+        || (args.len() == 2 && a.is_const_named(f, &Name::from_dotted("Iff")))
+}
+
+/// Source bytes to text; invalid UTF-8 is reported with its line and column.
+pub fn decode_source(file: &str, bytes: Vec<u8>) -> Result<String, TheoryError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(TheoryError {
+            file: file.to_string(),
+            pos: Pos::new(1, 1),
+            msg: format!(
+                "file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
+                bytes.len()
+            ),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+        let line = prefix.matches('\n').count() as u32 + 1;
+        let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+        TheoryError {
+            file: file.to_string(),
+            pos: Pos::new(line, col),
+            msg: "invalid UTF-8".into(),
+        }
+    })
+}
