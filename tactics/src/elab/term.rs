@@ -195,7 +195,10 @@ impl<'e> Elab<'e> {
             if let Some(c) = self.g.resolve(&prefix) {
                 let mut v = self.mk_const_fresh(&c);
                 for f in &parts[k..] {
-                    v = self.field_access(v, f, pos, None)?;
+                    v = match self.field_access(v, f, pos, None) {
+                        Ok(v) => v,
+                        Err(_) => return err(pos, format!("unknown identifier '{name}'")),
+                    };
                 }
                 return Ok((v, false));
             }
