@@ -92,3 +92,43 @@ fn no_file_is_a_usage_error() {
     let out = check(&[], &root());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_shipped_theory_round_trips_through_lean_check() {
+    let tmp = std::env::temp_dir().join(format!("proofmill-emit-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    for name in ["prelude", "nat", "ring", "group", "logic", "calculus"] {
+        let src = root().join("theories").join(format!("{name}.theory"));
+        let out = tmp.join(format!("{name}.ndjson"));
+        let o = check(
+            &[
+                src.to_str().unwrap(),
+                "--emit-ndjson",
+                out.to_str().unwrap(),
+            ],
+            &root(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let lc = Command::new(env!("CARGO_BIN_EXE_proofmill"))
+            .arg("lean-check")
+            .arg(&out)
+            .output()
+            .expect("proofmill runs");
+        assert_eq!(
+            lc.status.code(),
+            Some(0),
+            "{name}: lean-check: {}{}",
+            text(&lc.stdout),
+            text(&lc.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
+#[test]
+fn emit_ndjson_needs_one_file() {
+    let a = root().join("theories/nat.theory");
+    let a = a.to_str().unwrap();
+    let out = check(&[a, a, "--emit-ndjson", "/dev/null"], &root());
+    assert_eq!(out.status.code(), Some(2));
+}
