@@ -304,14 +304,34 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
 }
 
 /// A hash-consing arena: the environment's store, or a scratch layer.
+///
+/// The index maps a node's key hash to the newest node with that hash; nodes
+/// with the same hash are chained through `next`. Keys are not stored twice,
+/// so an entry costs 12 bytes beside the node.
 #[derive(Default)]
 pub struct Arena {
     nodes: Vec<Node>,
-    map: FxHashMap<ExprKind, u32>,
+    index: FxHashMap<u64, u32>,
+    next: Vec<u32>,
 }
 
 /// The most nodes one arena holds (ids are 31 bits).
 pub const MAX_NODES: usize = (LOCAL_BIT - 1) as usize;
+
+const NO_NODE: u32 = u32::MAX;
+
+/// The hash a node is indexed by: of its kind, children by id (so it is
+/// cheap), finished with a strong mixer (so the index's buckets spread).
+fn key_hash(kind: &ExprKind) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    kind.hash(&mut h);
+    let mut x = h.finish();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
 
 impl Arena {
     pub fn new() -> Arena {
@@ -323,13 +343,20 @@ impl Arena {
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
-    fn lookup(&self, kind: &ExprKind) -> Option<u32> {
-        self.map.get(kind).copied()
+    fn lookup(&self, h: u64, kind: &ExprKind) -> Option<u32> {
+        let mut i = *self.index.get(&h)?;
+        while i != NO_NODE {
+            if self.nodes[i as usize].kind == *kind {
+                return Some(i);
+            }
+            i = self.next[i as usize];
+        }
+        None
     }
-    fn push(&mut self, node: Node) -> u32 {
+    fn push(&mut self, h: u64, node: Node) -> u32 {
         assert!(self.nodes.len() < MAX_NODES, "expression arena full");
         let i = self.nodes.len() as u32;
-        self.map.insert(node.kind.clone(), i);
+        self.next.push(self.index.insert(h, i).unwrap_or(NO_NODE));
         self.nodes.push(node);
         i
     }
@@ -344,11 +371,12 @@ impl ExprStore for Arena {
         &self.nodes[e.0 as usize]
     }
     fn mk(&mut self, kind: ExprKind) -> ExprId {
-        if let Some(i) = self.lookup(&kind) {
+        let h = key_hash(&kind);
+        if let Some(i) = self.lookup(h, &kind) {
             return ExprId(i);
         }
         let node = make_node(self, kind);
-        ExprId(self.push(node))
+        ExprId(self.push(h, node))
     }
 }
 
@@ -402,16 +430,17 @@ impl ExprStore for LocalStore<'_> {
         }
     }
     fn mk(&mut self, kind: ExprKind) -> ExprId {
+        let h = key_hash(&kind);
         if children_all_base(&kind) {
-            if let Some(i) = self.base.lookup(&kind) {
+            if let Some(i) = self.base.lookup(h, &kind) {
                 return ExprId(i);
             }
         }
-        if let Some(i) = self.local.lookup(&kind) {
+        if let Some(i) = self.local.lookup(h, &kind) {
             return ExprId(i | LOCAL_BIT);
         }
         let node = make_node(self, kind);
-        ExprId(self.local.push(node) | LOCAL_BIT)
+        ExprId(self.local.push(h, node) | LOCAL_BIT)
     }
 }
 
