@@ -90,7 +90,17 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
         match n.kind {
             NotationKind::Prefix => {
                 out.push_str(&n.token);
-                go(args[0], nt, n.prec.max(1), out);
+                let mut arg = String::new();
+                go(args[0], nt, n.prec.max(1), &mut arg);
+                // `- -a`, not `--a` (a comment).
+                if arg
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
+                {
+                    out.push(' ');
+                }
+                out.push_str(&arg);
             }
             NotationKind::Postfix => {
                 go(args[0], nt, n.prec.max(1), out);
@@ -121,6 +131,7 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
             out.push_str("Type ");
             out.push_str(&level_atom(l));
         }
+        TermKind::Sort(LevelSyn::Num(0)) => out.push_str("Sort"),
         TermKind::Sort(l) => {
             out.push_str("Sort ");
             out.push_str(&level_atom(l));
@@ -160,7 +171,16 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
             go(b, nt, 0, out);
         }
         TermKind::Arrow(a, b) => {
+            // `(x : A) → B` would read as a binder: `((x : A)) → B`.
+            let binder_like = matches!(&a.kind, TermKind::Ascribe(e, _)
+                if matches!(e.kind, TermKind::Ident(_) | TermKind::Hole));
+            if binder_like {
+                out.push('(');
+            }
             go(a, nt, ARROW_PREC + 1, out);
+            if binder_like {
+                out.push(')');
+            }
             out.push_str(" → ");
             go(b, nt, ARROW_PREC, out);
         }
@@ -182,7 +202,13 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
             out.push('⟩');
         }
         TermKind::ProjIdx(e, i) => {
-            go(e, nt, MAX_PREC, out);
+            if matches!(e.kind, TermKind::Type(_) | TermKind::Sort(_)) {
+                out.push('(');
+                go(e, nt, 0, out);
+                out.push(')');
+            } else {
+                go(e, nt, MAX_PREC, out);
+            }
             out.push_str(&format!(".{i}"));
         }
         TermKind::ProjField(e, f) => {

@@ -152,6 +152,14 @@ impl Theory {
         &self.declarations
     }
 
+    /// Prints a closed term of the environment in the theory language, with
+    /// the notation in force (implicit arguments hidden).
+    pub fn print_expr(&self, e: ExprId) -> String {
+        let g = self.globals();
+        let mut el = Elab::new(&g);
+        el.show(e)
+    }
+
     /// Checks a shipped theory by name (`prelude`, `nat`, …).
     pub fn shipped(name: &str) -> Result<Theory, TheoryError> {
         let mut t = Theory::new();

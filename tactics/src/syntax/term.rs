@@ -27,13 +27,28 @@ pub enum BinderKind {
 }
 
 /// `(x y : A)`: names sharing a type (absent for `fun x => …`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Binder {
     pub pos: Pos,
     pub names: Vec<(String, Pos)>,
     pub ty: Option<Term>,
     pub kind: BinderKind,
 }
+
+/// Equality ignores positions.
+impl PartialEq for Binder {
+    fn eq(&self, other: &Binder) -> bool {
+        self.kind == other.kind
+            && self.ty == other.ty
+            && self.names.len() == other.names.len()
+            && self
+                .names
+                .iter()
+                .zip(&other.names)
+                .all(|((a, _), (b, _))| a == b)
+    }
+}
+impl Eq for Binder {}
 
 /// An argument of an application: positional, or named `(x := e)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
