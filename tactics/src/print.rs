@@ -171,25 +171,18 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
             go(b, nt, 0, out);
         }
         TermKind::Arrow(a, b) => {
-            // `(x : A) → B` would read as a binder: `((x : A)) → B`.
-            let binder_like = matches!(&a.kind, TermKind::Ascribe(e, _)
-                if matches!(e.kind, TermKind::Ident(_) | TermKind::Hole));
-            if binder_like {
-                out.push('(');
-            }
             go(a, nt, ARROW_PREC + 1, out);
-            if binder_like {
-                out.push(')');
-            }
             out.push_str(" → ");
             go(b, nt, ARROW_PREC, out);
         }
         TermKind::Ascribe(e, ty) => {
-            out.push('(');
+            // `(x : A) → B` would read as a binder: print `((x : A))`.
+            let binder_like = matches!(e.kind, TermKind::Ident(_) | TermKind::Hole);
+            out.push_str(if binder_like { "((" } else { "(" });
             go(e, nt, 0, out);
             out.push_str(" : ");
             go(ty, nt, 0, out);
-            out.push(')');
+            out.push_str(if binder_like { "))" } else { ")" });
         }
         TermKind::Anon(items) => {
             out.push('⟨');
@@ -202,7 +195,19 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, out: &mut String) {
             out.push('⟩');
         }
         TermKind::ProjIdx(e, i) => {
-            if matches!(e.kind, TermKind::Type(_) | TermKind::Sort(_)) {
+            // Only what the parser reads as an atom takes `.i` directly.
+            let atomic = matches!(
+                e.kind,
+                TermKind::Ident(_)
+                    | TermKind::Explicit(_)
+                    | TermKind::Num(_)
+                    | TermKind::Hole
+                    | TermKind::Prop
+                    | TermKind::Anon(_)
+                    | TermKind::Ascribe(..)
+                    | TermKind::ProjIdx(..)
+            );
+            if !atomic {
                 out.push('(');
                 go(e, nt, 0, out);
                 out.push(')');
