@@ -93,6 +93,15 @@ pub struct Theory {
     declarations: Vec<Name>,
 }
 
+impl fmt::Debug for Theory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Theory")
+            .field("declarations", &self.declarations.len())
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
 impl Default for Theory {
     fn default() -> Self {
         Theory::new()
@@ -1025,4 +1034,63 @@ pub fn decode_source(file: &str, bytes: Vec<u8>) -> Result<String, TheoryError> 
             msg: "invalid UTF-8".into(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(src: &str) -> Result<Theory, TheoryError> {
+        proofmill_kernel::with_kernel_stack(|| Theory::load_source("t.theory", src, None))
+    }
+
+    #[test]
+    fn rules_are_recorded_with_their_hardness() {
+        let t = load(
+            "axiom R : Type\naxiom f : R → R\n@[rule] axiom a (x : R) : f x = x\n@[rule (fwd := hard)] axiom b (x : R) : x = f x\n",
+        )
+        .unwrap();
+        let rules: Vec<(String, bool)> = t
+            .rules()
+            .iter()
+            .map(|r| (r.name.to_string(), r.fwd_hard))
+            .collect();
+        assert_eq!(rules, vec![("a".into(), false), ("b".into(), true)]);
+    }
+
+    #[test]
+    fn section_variables_are_added_only_where_used() {
+        let t =
+            load("section\nvariable (p q : Prop)\ntheorem id' (h : p) : p := h\nend\n").unwrap();
+        let ty = t.env().get(&Name::from_dotted("id'")).unwrap().ty;
+        assert_eq!(t.print_expr(ty), "∀ (p : Prop), p → p");
+    }
+
+    #[test]
+    fn namespaces_prefix_names_and_open_resolves_them() {
+        let t = load("namespace A\naxiom x : Prop\ntheorem y (h : x) : x := h\nend A\nopen A\ntheorem z (h : x) : A.x := y h\n").unwrap();
+        assert!(t.env().contains(&Name::from_dotted("A.y")));
+        assert!(t.env().contains(&Name::from_dotted("z")));
+    }
+
+    #[test]
+    fn the_kernel_has_the_last_word() {
+        // Elaboration succeeds; the kernel refuses the non-positive type.
+        let e = load("inductive Bad : Type where\n  | mk (f : Bad → Prop) : Bad\n").unwrap_err();
+        assert!(e.msg.starts_with("kernel rejected 'Bad'"), "{e}");
+        assert_eq!(e.pos, Pos::new(1, 1));
+    }
+
+    #[test]
+    fn structures_get_projections() {
+        let t = load("structure P (a b : Prop) : Prop where\n  fst : a\n  snd : b\ntheorem sw (a b : Prop) (h : P a b) : P b a := ⟨h.2, h.fst⟩\n").unwrap();
+        assert!(t.env().contains(&Name::from_dotted("P.fst")));
+        assert!(t.structures().contains_key(&Name::from_dotted("P")));
+    }
+
+    #[test]
+    fn invalid_utf8_has_a_position() {
+        let e = decode_source("x", b"ab\ncd\xffe".to_vec()).unwrap_err();
+        assert_eq!(e.pos, Pos::new(2, 3));
+    }
 }

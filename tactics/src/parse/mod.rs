@@ -222,3 +222,96 @@ pub fn parse_commands(src: &str, notations: &NotationTable) -> PResult<Vec<Comma
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notation::Notation;
+    use crate::syntax::{Arg, CommandKind, NotationKind, TacticKind, TermKind};
+
+    fn plus() -> NotationTable {
+        let mut nt = NotationTable::new();
+        nt.add(Notation {
+            kind: NotationKind::Infixl,
+            prec: 65,
+            token: "+".into(),
+            target: "add".into(),
+        });
+        nt
+    }
+
+    #[test]
+    fn infixl_associates_left_and_application_binds_tighter() {
+        let t = parse_term("f a + b + c", &plus()).unwrap();
+        let TermKind::App(f, args) = &t.kind else {
+            panic!("{t:?}")
+        };
+        assert_eq!(f.kind, TermKind::Ident("add".into()));
+        let Arg::Pos(lhs) = &args[0] else { panic!() };
+        assert!(
+            matches!(&lhs.kind, TermKind::App(g, _) if g.kind == TermKind::Ident("add".into()))
+        );
+    }
+
+    #[test]
+    fn notation_changes_how_later_commands_parse() {
+        let src = "axiom add : Nat\ninfixl:65 \" +++ \" => add\naxiom x : a +++ b";
+        // Without the table the third command fails at `+++`…
+        assert!(parse_commands(src, &NotationTable::new()).is_err());
+        // …with the driver adding it after the second command, it parses.
+        let mut p = Parser::new(src, NotationTable::new());
+        p.next_command().unwrap();
+        let c = p.next_command().unwrap().unwrap();
+        let CommandKind::Notation { token, .. } = c.kind else {
+            panic!()
+        };
+        p.notations.add(Notation {
+            kind: NotationKind::Infixl,
+            prec: 65,
+            token,
+            target: "add".into(),
+        });
+        assert!(p.next_command().unwrap().is_some());
+    }
+
+    #[test]
+    fn errors_point_at_the_token_and_say_what_was_expected() {
+        let e = parse_commands("theorem t : True :=\n  (True.intro", &NotationTable::new())
+            .unwrap_err();
+        assert_eq!(e.pos, Pos::new(2, 14));
+        assert_eq!(e.msg, "expected ')', found end of file");
+    }
+
+    #[test]
+    fn tactic_blocks_follow_the_layout() {
+        let src = "theorem t : p := by\n  intro h\n  induction n with\n  | zero => rfl\n  | succ n ih =>\n    rw [h, ← ih] at h\n    exact h\naxiom z : p";
+        let cs = parse_commands(src, &NotationTable::new()).unwrap();
+        assert_eq!(cs.len(), 2);
+        let CommandKind::Theorem { value, .. } = &cs[0].kind else {
+            panic!()
+        };
+        let TermKind::By(tacs) = &value.kind else {
+            panic!()
+        };
+        assert_eq!(tacs.len(), 2);
+        let TacticKind::Induction {
+            alts: Some(alts), ..
+        } = &tacs[1].kind
+        else {
+            panic!()
+        };
+        assert_eq!(alts[1].names, vec!["n", "ih"]);
+        assert_eq!(alts[1].tactics.len(), 2);
+        assert!(
+            matches!(&alts[1].tactics[0].kind, TacticKind::Rw { rules, at: Some(h) } if rules[1].reverse && h == "h")
+        );
+    }
+
+    #[test]
+    fn ascii_and_unicode_spellings_agree() {
+        let nt = NotationTable::new();
+        let a = parse_term("∀ x, λ y => x → y", &nt).unwrap();
+        let b = parse_term("forall x, fun y => x -> y", &nt).unwrap();
+        assert_eq!(a, b);
+    }
+}

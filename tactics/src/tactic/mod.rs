@@ -177,3 +177,35 @@ impl<'e> Elab<'e> {
         Goal { mvar, ctx }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::theory::Theory;
+
+    fn run(src: &str) -> Result<Theory, crate::theory::TheoryError> {
+        proofmill_kernel::with_kernel_stack(|| Theory::load_source("t.theory", src, None))
+    }
+
+    #[test]
+    fn a_failing_tactic_shows_the_goal_like_lean() {
+        let e = run("axiom R : Type\ntheorem t (x y : R) (h : x = y) : y = x := by\n  exact h\n")
+            .unwrap_err();
+        assert_eq!((e.pos.line, e.pos.col), (3, 9));
+        assert!(e.msg.ends_with("x y : R\nh : x = y\n⊢ y = x"), "{}", e.msg);
+    }
+
+    #[test]
+    fn rw_closes_with_rfl_and_symm_flips() {
+        run("axiom R : Type\naxiom f : R → R\ntheorem t (x y : R) (h : x = y) : f y = f x := by\n  symm\n  rw [h]\n").unwrap();
+    }
+
+    #[test]
+    fn rw_at_a_hypothesis() {
+        run("axiom R : Type\ntheorem t (x y z : R) (h : x = y) (k : y = z) : x = z := by\n  rw [k] at h\n  exact h\n").unwrap();
+    }
+
+    #[test]
+    fn apply_leaves_the_premises_as_goals() {
+        run("theorem t (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n  apply And.intro\n  exact hp\n  exact hq\n").unwrap();
+    }
+}
