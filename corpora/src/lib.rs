@@ -9,4 +9,5 @@
 //! names the line and what was wrong, never a panic.
 #![forbid(unsafe_code)]
 
+pub mod corpus;
 pub mod lean_export;

@@ -2,7 +2,10 @@
 
 mod check;
 mod error;
+mod generate;
 mod lean_check;
+mod stats;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,6 +22,9 @@ struct Cli {
 enum Command {
     Check(check::CheckArgs),
     LeanCheck(lean_check::LeanCheckArgs),
+    Generate(generate::GenerateArgs),
+    Verify(verify::VerifyArgs),
+    Stats(stats::StatsArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -27,5 +33,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::LeanCheck(args) => lean_check::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Stats(args) => stats::run(args),
     }
 }

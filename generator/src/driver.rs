@@ -1,0 +1,639 @@
+//! The parallel, deterministic driver.
+//!
+//! Attempt `k` of a run draws from its own stream `Rng::for_attempt(seed, k)`.
+//! Attempts are processed in fixed chunks of `CHUNK`: walks run in parallel
+//! (rayon), candidates already in the concurrent dedup map (dashmap) are
+//! dropped, then the chunk's candidates are accepted in attempt order, so the
+//! result never depends on the number of threads. Accepted candidates are then
+//! assembled into kernel proofs and checked in parallel; a rejected candidate
+//! is a generator bug and is reported, never written.
+//!
+//! `--shard K/N`: every shard walks the same attempts (cheap) and so agrees on
+//! which theorems the whole run accepts and on their ids; shard K assembles,
+//! checks and writes only the accepted theorems whose canonical hash is K mod
+//! N. The shards are disjoint and their union is the unsharded run.
+
+use crate::canon;
+use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
+use crate::rng::Rng;
+use crate::rules::{Cost, RuleSet};
+use crate::space::{Coverage, RuleSpace};
+use crate::term::{SortId, Term};
+use crate::walk::{Chain, VarPool, WalkFailure, WalkLimits, Walker};
+use dashmap::DashMap;
+use proofmill_corpora::corpus::{self, Difficulty, Problem, Record, Step, Var};
+use proofmill_tactics::theory::Theory;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const CHUNK: u64 = 512;
+/// Records per shard file.
+pub const PER_FILE: usize = 1000;
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// Shipped name or path, as written in the manifest.
+    pub theory: String,
+    pub count: u64,
+    pub seed: u64,
+    pub steps: (usize, usize),
+    pub max_size: usize,
+    pub threads: usize,
+    pub shard: (u64, u64),
+    pub hard_steps: usize,
+    pub curriculum: bool,
+    pub exclude: HashSet<u64>,
+    pub jsonl: bool,
+    pub bin: bool,
+    pub out: PathBuf,
+    pub resume: bool,
+    /// Give up after this many attempts per requested theorem.
+    pub max_attempts_per_theorem: u64,
+}
+
+impl Options {
+    pub fn new(theory: &str, out: PathBuf) -> Options {
+        Options {
+            theory: theory.to_string(),
+            count: 1000,
+            seed: 0,
+            steps: (3, 8),
+            max_size: 24,
+            threads: 0,
+            shard: (0, 1),
+            hard_steps: 0,
+            curriculum: false,
+            exclude: HashSet::new(),
+            jsonl: true,
+            bin: false,
+            out,
+            resume: false,
+            max_attempts_per_theorem: 200,
+        }
+    }
+    fn as_map(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        m.insert("count".into(), self.count.to_string());
+        m.insert("seed".into(), self.seed.to_string());
+        m.insert(
+            "steps".into(),
+            format!("{}..{}", self.steps.0, self.steps.1),
+        );
+        m.insert("max_size".into(), self.max_size.to_string());
+        m.insert("shard".into(), format!("{}/{}", self.shard.0, self.shard.1));
+        m.insert("hard_steps".into(), self.hard_steps.to_string());
+        m.insert("curriculum".into(), self.curriculum.to_string());
+        m.insert("exclude".into(), self.exclude.len().to_string());
+        m
+    }
+}
+
+/// A loaded theory, its rules and rule space.
+pub struct Generator {
+    pub theory: Theory,
+    pub source: String,
+    pub rs: RuleSet,
+    pub space: RuleSpace,
+    pub pool: VarPool,
+    pub sort: SortId,
+    /// The derivative, when the theory has hard rules `… = deriv …`.
+    pub deriv: Option<u32>,
+}
+
+impl Generator {
+    pub fn load(theory: &str) -> Result<Generator, String> {
+        let (theory_t, source) = corpus::theory_source(theory, std::path::Path::new("."))?;
+        let rs = RuleSet::extract(&theory_t);
+        if rs.rules.is_empty() {
+            return Err(format!(
+                "theory {theory} has no usable @[rule] declarations"
+            ));
+        }
+        let space = RuleSpace::build(&rs);
+        let pool = VarPool::new(&rs, 3);
+        // The sort most rules are about.
+        let mut by_sort = vec![0usize; rs.sig.sorts.len()];
+        for r in &rs.rules {
+            by_sort[r.sort as usize] += 1;
+        }
+        let sort = (0..by_sort.len())
+            .max_by_key(|&s| (by_sort[s], usize::MAX - s))
+            .unwrap_or(0) as SortId;
+        let deriv = rs
+            .rules
+            .iter()
+            .filter(|r| r.fwd_hard)
+            .find_map(|r| match &r.rhs {
+                Term::App(f, xs) if xs.len() == 1 => Some(*f),
+                _ => None,
+            });
+        Ok(Generator {
+            theory: theory_t,
+            source,
+            rs,
+            space,
+            pool,
+            sort,
+            deriv,
+        })
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub written: u64,
+    pub accepted: u64,
+    pub attempts: u64,
+    pub too_short: u64,
+    pub trace_conflicts: u64,
+    pub trivial: u64,
+    pub duplicates: u64,
+    pub excluded: u64,
+    pub bucket_full: u64,
+    /// Kernel rejections (generator bugs), with the candidate's statement and error.
+    pub rejections: Vec<(String, String)>,
+    pub coverage_nodes: usize,
+    pub coverage_edges: usize,
+    pub nodes: usize,
+    pub edges: usize,
+    pub walk_time: Duration,
+    pub assemble_time: Duration,
+    pub kernel_time: Duration,
+    pub render_time: Duration,
+    pub elapsed: Duration,
+    /// Why fewer than `count` theorems were produced, if so.
+    pub ran_out: Option<String>,
+    pub resumed_files: usize,
+}
+
+impl Report {
+    pub fn duplicate_rate(&self) -> f64 {
+        let d = self.duplicates as f64;
+        if self.accepted + self.duplicates == 0 {
+            0.0
+        } else {
+            d / (self.accepted + self.duplicates) as f64
+        }
+    }
+}
+
+/// A finished record or a kernel rejection, with the time of assembly, check and rendering.
+type Finished = (
+    Result<Record, (String, String)>,
+    Duration,
+    Duration,
+    Duration,
+);
+
+struct Candidate {
+    attempt: u64,
+    chain: Chain,
+    hash: u64,
+}
+
+enum Outcome {
+    Cand(Candidate),
+    Fail(WalkFailure),
+    Dup,
+}
+
+fn bucket(steps: usize, lo: usize, hi: usize) -> usize {
+    let n = hi - lo + 1;
+    let nb = n.min(4);
+    ((steps.saturating_sub(lo)) * nb / n).min(nb - 1)
+}
+
+impl Generator {
+    fn walk_one(&self, walker: &Walker<'_>, opts: &Options, k: u64) -> Result<Chain, WalkFailure> {
+        let mut rng = Rng::for_attempt(opts.seed, k);
+        match self.deriv {
+            Some(d) if opts.hard_steps > 0 || rng.chance(1, 2) => {
+                walker.antiderivative(&mut rng, d, opts.hard_steps)
+            }
+            _ => walker.forward(&mut rng),
+        }
+    }
+
+    /// Runs `opts`; `progress(accepted, written)` is called as work completes.
+    pub fn run(
+        &self,
+        opts: &Options,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Report, String> {
+        let start = Instant::now();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
+            .build()
+            .map_err(|e| e.to_string())?;
+        pool.install(|| self.run_inner(opts, progress, start))
+    }
+
+    fn run_inner(
+        &self,
+        opts: &Options,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        start: Instant,
+    ) -> Result<Report, String> {
+        let limits = WalkLimits {
+            min_steps: opts.steps.0,
+            max_steps: opts.steps.1,
+            max_size: opts.max_size,
+            start_size: (3, (opts.max_size / 2).max(4)),
+            max_depth: opts.max_size,
+        };
+        let mut report = Report {
+            nodes: self.space.node_count(),
+            edges: self.space.edge_count(),
+            ..Report::default()
+        };
+        let seen: DashMap<u64, u64> = DashMap::new();
+        let mut coverage = Coverage::new(self.rs.dirs.len());
+        let mut accepted: Vec<Candidate> = Vec::new();
+        let nb = (opts.steps.1 - opts.steps.0 + 1).min(4);
+        let mut per_bucket = vec![0u64; nb];
+        let quota =
+            |b: usize| opts.count / nb as u64 + u64::from((b as u64) < opts.count % nb as u64);
+        let max_attempts = opts
+            .count
+            .saturating_mul(opts.max_attempts_per_theorem)
+            .max(CHUNK);
+        let mut next = 0u64;
+        let t_walk = Instant::now();
+        while (accepted.len() as u64) < opts.count && next < max_attempts {
+            let snapshot = coverage.nodes.clone();
+            let walker = Walker::new(
+                &self.rs,
+                &self.space,
+                &self.pool,
+                &limits,
+                &snapshot,
+                self.sort,
+            );
+            let outcomes: Vec<Outcome> = (next..next + CHUNK)
+                .into_par_iter()
+                .map(|k| match self.walk_one(&walker, opts, k) {
+                    Err(f) => Outcome::Fail(f),
+                    Ok(chain) => {
+                        let (l, r) = (&chain.terms[0], chain.terms.last().expect("tn"));
+                        if canon::trivial(l, r) {
+                            return Outcome::Fail(WalkFailure::Trivial);
+                        }
+                        let hash = canon::hash(&canon::canonical(l, r));
+                        if seen.contains_key(&hash) {
+                            return Outcome::Dup;
+                        }
+                        Outcome::Cand(Candidate {
+                            attempt: k,
+                            chain,
+                            hash,
+                        })
+                    }
+                })
+                .collect();
+            next += CHUNK;
+            for o in outcomes {
+                if accepted.len() as u64 == opts.count {
+                    break;
+                }
+                report.attempts += 1;
+                match o {
+                    Outcome::Fail(WalkFailure::TooShort) => report.too_short += 1,
+                    Outcome::Fail(WalkFailure::TraceConflict) => report.trace_conflicts += 1,
+                    Outcome::Fail(WalkFailure::Trivial) => report.trivial += 1,
+                    Outcome::Dup => report.duplicates += 1,
+                    Outcome::Cand(c) => {
+                        if opts.exclude.contains(&c.hash) {
+                            report.excluded += 1;
+                            continue;
+                        }
+                        if seen.insert(c.hash, c.attempt).is_some() {
+                            report.duplicates += 1;
+                            continue;
+                        }
+                        if opts.curriculum {
+                            let b = bucket(c.chain.steps.len(), opts.steps.0, opts.steps.1);
+                            if per_bucket[b] >= quota(b) {
+                                report.bucket_full += 1;
+                                continue;
+                            }
+                            per_bucket[b] += 1;
+                        }
+                        let dirs: Vec<usize> = c.chain.steps.iter().map(|s| s.dir).collect();
+                        coverage.record(&dirs, &self.space);
+                        accepted.push(c);
+                    }
+                }
+            }
+            progress(accepted.len() as u64, 0);
+        }
+        report.walk_time = t_walk.elapsed();
+        report.accepted = accepted.len() as u64;
+        if report.accepted < opts.count {
+            report.ran_out = Some(format!(
+                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial); try wider --steps or a larger --max-size",
+                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial
+            ));
+        }
+        report.coverage_nodes = coverage.nodes_covered();
+        report.coverage_edges = coverage.edges.len();
+
+        // Phase B: assemble, check, render this shard's records, file by file.
+        std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
+        let (sk, sn) = opts.shard;
+        let mine: Vec<(u64, &Candidate)> = accepted
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.hash % sn == sk)
+            .map(|(i, c)| (i as u64, c))
+            .collect();
+        let prefix = if sn == 1 {
+            "shard".to_string()
+        } else {
+            format!("shard-{sk}-of-{sn}")
+        };
+        let mut shards = Vec::new();
+        let mut written = 0u64;
+        for (fi, part) in mine.chunks(PER_FILE).enumerate() {
+            let mut names = Vec::new();
+            if opts.jsonl {
+                names.push(format!("{prefix}-{fi:05}.jsonl"));
+            }
+            if opts.bin {
+                names.push(format!("{prefix}-{fi:05}.bin"));
+            }
+            if opts.resume
+                && names
+                    .iter()
+                    .all(|n| complete(&opts.out.join(n), part.len()))
+            {
+                for n in &names {
+                    let bytes = std::fs::read(opts.out.join(n)).map_err(|e| e.to_string())?;
+                    shards.push(corpus::ShardInfo {
+                        file: n.clone(),
+                        records: part.len() as u64,
+                        sha256: corpus::sha256_hex(&bytes),
+                    });
+                }
+                report.resumed_files += names.len();
+                written += part.len() as u64;
+                progress(report.accepted, written);
+                continue;
+            }
+            let results: Vec<Finished> = part
+                .par_iter()
+                .map(|(i, c)| self.finish_one(opts, *i, c))
+                .collect();
+            let mut records = Vec::new();
+            for (r, ta, tk, tr) in results {
+                report.assemble_time += ta;
+                report.kernel_time += tk;
+                report.render_time += tr;
+                match r {
+                    Ok(rec) => records.push(rec),
+                    Err(rej) => report.rejections.push(rej),
+                }
+            }
+            for n in &names {
+                let path = opts.out.join(n);
+                let sha = if n.ends_with(".bin") {
+                    corpus::write_bin(&path, &records)
+                } else {
+                    corpus::write_jsonl(&path, &records)
+                }
+                .map_err(|e| e.to_string())?;
+                shards.push(corpus::ShardInfo {
+                    file: n.clone(),
+                    records: records.len() as u64,
+                    sha256: sha,
+                });
+            }
+            written += records.len() as u64;
+            progress(report.accepted, written);
+        }
+        report.written = written;
+        report.elapsed = start.elapsed();
+        self.write_manifest(opts, &report, &coverage, shards)?;
+        Ok(report)
+    }
+
+    fn write_manifest(
+        &self,
+        opts: &Options,
+        report: &Report,
+        cov: &Coverage,
+        shards: Vec<corpus::ShardInfo>,
+    ) -> Result<(), String> {
+        let mut counts = BTreeMap::new();
+        counts.insert("records".into(), report.written);
+        counts.insert("accepted_all_shards".into(), report.accepted);
+        counts.insert("attempts".into(), report.attempts);
+        counts.insert("duplicates".into(), report.duplicates);
+        counts.insert("too_short".into(), report.too_short);
+        counts.insert("trace_conflicts".into(), report.trace_conflicts);
+        counts.insert("trivial".into(), report.trivial);
+        counts.insert("excluded".into(), report.excluded);
+        counts.insert("kernel_rejections".into(), report.rejections.len() as u64);
+        let nodes: BTreeMap<String, serde_json::Value> = self
+            .rs
+            .dirs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    d.label(&self.rs.rules),
+                    serde_json::json!({"cost": d.cost.as_str(), "uses": cov.nodes[i]}),
+                )
+            })
+            .collect();
+        let edges: Vec<serde_json::Value> = cov
+            .edges
+            .iter()
+            .map(|((a, b), n)| {
+                serde_json::json!([
+                    self.rs.dirs[*a].label(&self.rs.rules),
+                    self.rs.dirs[*b].label(&self.rs.rules),
+                    n
+                ])
+            })
+            .collect();
+        let m = corpus::Manifest {
+            format_version: corpus::FORMAT_VERSION,
+            proofmill_version: env!("CARGO_PKG_VERSION").to_string(),
+            theory: opts.theory.clone(),
+            theory_hash: corpus::sha256_hex(self.source.as_bytes()),
+            options: opts.as_map(),
+            seed: opts.seed.to_string(),
+            counts,
+            shards,
+            coverage: serde_json::json!({
+                "rule_space_nodes": report.nodes, "rule_space_edges": report.edges,
+                "nodes_covered": report.coverage_nodes, "edges_covered": report.coverage_edges,
+                "nodes": nodes, "edges": edges,
+                "skipped_rules": self.rs.skipped.iter().map(|s| format!("{}: {}", s.name, s.reason)).collect::<Vec<_>>(),
+            }),
+        };
+        let text = serde_json::to_string_pretty(&m).map_err(|e| e.to_string())?;
+        let path = opts.out.join("manifest.json");
+        let tmp = opts.out.join("manifest.json.tmp");
+        std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Proof assembly, kernel check and rendering of accepted theorem `index`.
+    fn finish_one(&self, opts: &Options, index: u64, c: &Candidate) -> Finished {
+        let nt = self.theory.notations();
+        let names = self.pool.names();
+        let chain = &c.chain;
+        let vars = theorem_vars(chain);
+        let t0 = &chain.terms[0];
+        let tn = chain.terms.last().expect("tn");
+        let binders = crate::proof::binders(&self.rs, &self.pool, &vars);
+        let eq = self.rs.sig.print_eq(t0, tn, &names, nt);
+        let statement = if vars.is_empty() {
+            eq
+        } else {
+            format!("∀ {binders}, {eq}")
+        };
+        let t = Instant::now();
+        let mut tc = self.theory.env().checker(&[]);
+        let th = assemble(&self.rs, &self.pool, chain, &mut tc);
+        let ta = t.elapsed();
+        let t = Instant::now();
+        let verdict = th.and_then(|th| kernel_check(&mut tc, &th));
+        let tk = t.elapsed();
+        if let Err(e) = verdict {
+            return (Err((statement, e.to_string())), ta, tk, Duration::ZERO);
+        }
+        let t = Instant::now();
+        let rec = self.render(opts, index, c, statement, &vars);
+        (Ok(rec), ta, tk, t.elapsed())
+    }
+
+    fn render(
+        &self,
+        opts: &Options,
+        index: u64,
+        c: &Candidate,
+        statement: String,
+        vars: &[u32],
+    ) -> Record {
+        let nt = self.theory.notations();
+        let names = self.pool.names();
+        let chain = &c.chain;
+        let tn = chain.terms.last().expect("tn");
+        let hyps: String = groups(&self.rs, &self.pool, vars)
+            .iter()
+            .map(|(ns, t)| format!("{} : {t}\n", ns.join(" ")))
+            .collect();
+        let goal =
+            |l: &Term, r: &Term| format!("{hyps}⊢ {}", self.rs.sig.print_eq(l, r, &names, nt));
+        let mut rhs = tn.clone();
+        let mut steps = Vec::new();
+        let mut rules_used = Vec::new();
+        for (i, s) in chain.steps.iter().enumerate() {
+            let dir = &self.rs.dirs[s.dir];
+            let rule = &self.rs.rules[dir.rule];
+            let before = goal(&chain.terms[i], &rhs);
+            rhs = rhs.replace_all(&s.from, &s.to);
+            let after = if i + 1 == chain.steps.len() {
+                "no goals".to_string()
+            } else {
+                goal(&chain.terms[i + 1], &rhs)
+            };
+            let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.name);
+            for x in &s.sigma {
+                tac.push(' ');
+                tac.push_str(&self.rs.sig.print_arg(x, &names, nt));
+            }
+            tac.push(']');
+            if !rules_used.contains(&dir.rule) {
+                rules_used.push(dir.rule);
+            }
+            steps.push(Step {
+                state_before: before,
+                tactic: tac,
+                rule: rule.name.to_string(),
+                direction: if dir.reversed { "rev" } else { "fwd" }.into(),
+                cost: dir.cost.as_str().into(),
+                position: s.position.iter().map(|&p| p as u32).collect(),
+                state_after: after,
+            });
+        }
+        let size = chain.terms.iter().map(|t| t.size()).max().unwrap_or(0);
+        let depth = chain.terms.iter().map(|t| t.depth()).max().unwrap_or(0);
+        let count = |k: Cost| {
+            chain
+                .steps
+                .iter()
+                .filter(|s| self.rs.dirs[s.dir].cost == k)
+                .count() as u32
+        };
+        Record {
+            id: format!("{}/s{}/{:06}", theory_label(&opts.theory), opts.seed, index),
+            theory: opts.theory.clone(),
+            seed: opts.seed.to_string(),
+            attempt: c.attempt.to_string(),
+            statement,
+            vars: vars
+                .iter()
+                .map(|&v| Var {
+                    name: names[v as usize].clone(),
+                    ty: self.rs.sig.sorts[self.pool.vars[v as usize].1 as usize]
+                        .name
+                        .clone(),
+                })
+                .collect(),
+            intro: if vars.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "intro {}",
+                    vars.iter()
+                        .map(|&v| names[v as usize].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            },
+            steps,
+            proof_term: print_proof(&self.rs, &self.pool, chain, nt),
+            difficulty: Difficulty {
+                steps: chain.steps.len() as u32,
+                distinct_rules: rules_used.len() as u32,
+                hard_steps: count(Cost::Hard),
+                invent_steps: count(Cost::Invent),
+                size: size as u32,
+                depth: depth as u32,
+            },
+            canonical_hash: format!("{:016x}", c.hash),
+            problem: chain.problem.as_ref().map(|(f, big_f)| Problem {
+                question: format!(
+                    "find an antiderivative of {}",
+                    self.rs.sig.print(f, &names, nt)
+                ),
+                answer: self.rs.sig.print(big_f, &names, nt),
+            }),
+        }
+    }
+}
+
+fn theory_label(t: &str) -> String {
+    std::path::Path::new(t)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Whether a shard file exists and reads back with `n` records.
+fn complete(path: &std::path::Path, n: usize) -> bool {
+    let r = if path.extension().is_some_and(|e| e == "bin") {
+        corpus::read_bin(path)
+    } else {
+        corpus::read_jsonl(path)
+    };
+    r.is_ok_and(|v| v.len() == n)
+}

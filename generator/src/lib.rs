@@ -1,0 +1,16 @@
+//! proofmill's factory (DESIGN §5–§6): the rule space, random walks,
+//! backward construction of hard steps, proof assembly checked by the kernel,
+//! canonical forms and dedup, and the parallel deterministic driver that
+//! writes verified corpora (`proofmill_corpora::corpus`).
+#![forbid(unsafe_code)]
+
+pub mod canon;
+pub mod driver;
+pub mod proof;
+pub mod rng;
+pub mod rules;
+pub mod space;
+pub mod term;
+pub mod walk;
+
+pub use driver::{Generator, Options, Report};

@@ -1,0 +1,264 @@
+//! Proof assembly (DESIGN §6): every step becomes
+//! `congrArg (fun x => C[x]) (rule σ)` (with `Eq.symm` for a reversed
+//! direction and `propext` for a `↔` rule), the steps are chained with
+//! `Eq.trans`, and the whole is closed by lambdas over the theorem's
+//! variables. The kernel checks the closed proof against the statement; there
+//! is no way to skip that check. The same proof is also printed in the theory
+//! language, so a corpus reader can elaborate and re-check it independently.
+
+use crate::rules::RuleSet;
+use crate::term::Term;
+use crate::walk::{Chain, VarPool};
+use proofmill_kernel::{
+    BinderInfo, ExprId, ExprKind, ExprStore, KernelError, Level, Name, TypeChecker,
+};
+use proofmill_tactics::notation::NotationTable;
+use std::sync::Arc;
+
+/// The variables of a chain's theorem, in pool order.
+pub fn theorem_vars(chain: &Chain) -> Vec<u32> {
+    let mut vs = Vec::new();
+    for t in &chain.terms {
+        t.vars(&mut vs);
+    }
+    vs.sort_unstable();
+    vs
+}
+
+struct Build<'r, 'c, 'e> {
+    rs: &'r RuleSet,
+    tc: &'c mut TypeChecker<'e>,
+    /// Statement variable of each pool variable (index into `vars`).
+    slot: Vec<Option<u32>>,
+    nvars: u32,
+    u: Level,
+}
+
+impl Build<'_, '_, '_> {
+    fn expr(&mut self, t: &Term, extra: u32) -> ExprId {
+        match t {
+            Term::Var(v) => {
+                let k = self.slot[*v as usize].expect("a theorem variable");
+                self.tc.store().mk_bvar(self.nvars - 1 - k + extra)
+            }
+            Term::Lit(n) => self.tc.store().mk_nat((*n).into()),
+            Term::App(f, xs) => {
+                let name = self.rs.sig.syms[*f as usize].name.clone();
+                let mut e = self.tc.store().mk_const(name, Arc::from(vec![]));
+                for x in xs {
+                    let a = self.expr(x, extra);
+                    e = self.tc.store().mk_app(e, a);
+                }
+                e
+            }
+        }
+    }
+    /// `t` with every occurrence of `p` replaced by the motive's bound variable.
+    fn motive_body(&mut self, t: &Term, p: &Term) -> ExprId {
+        if t == p {
+            return self.tc.store().mk_bvar(0);
+        }
+        match t {
+            Term::App(f, xs) => {
+                let name = self.rs.sig.syms[*f as usize].name.clone();
+                let mut e = self.tc.store().mk_const(name, Arc::from(vec![]));
+                for x in xs {
+                    let a = self.motive_body(x, p);
+                    e = self.tc.store().mk_app(e, a);
+                }
+                e
+            }
+            _ => self.expr(t, 1),
+        }
+    }
+    fn cnst(&mut self, n: &str, ls: Vec<Level>) -> ExprId {
+        self.tc
+            .store()
+            .mk_const(Name::from_dotted(n), Arc::from(ls))
+    }
+}
+
+/// A closed statement and proof in the kernel's terms.
+pub struct KernelTheorem {
+    pub statement: ExprId,
+    pub proof: ExprId,
+}
+
+/// Builds the statement `∀ vars, t₀ = tₙ` and its proof in `tc`'s store.
+pub fn assemble(
+    rs: &RuleSet,
+    pool: &VarPool,
+    chain: &Chain,
+    tc: &mut TypeChecker<'_>,
+) -> Result<KernelTheorem, KernelError> {
+    let vars = theorem_vars(chain);
+    let mut slot = vec![None; pool.vars.len()];
+    for (k, &v) in vars.iter().enumerate() {
+        slot[v as usize] = Some(k as u32);
+    }
+    let alpha = rs.sig.sorts[chain.sort as usize].expr;
+    let aty = tc.infer(alpha)?;
+    let u = match tc.store_ref().kind(aty) {
+        ExprKind::Sort(l) => l.clone(),
+        _ => Level::one(),
+    };
+    let mut b = Build {
+        rs,
+        tc,
+        slot,
+        nvars: vars.len() as u32,
+        u,
+    };
+    let t0 = &chain.terms[0];
+    let tn = chain.terms.last().expect("tn");
+    let e0 = b.expr(t0, 0);
+    let mut acc: Option<(ExprId, ExprId)> = None; // (proof of t0 = t_i, t_i)
+    for (i, s) in chain.steps.iter().enumerate() {
+        let dir = &rs.dirs[s.dir];
+        let rule = &rs.rules[dir.rule];
+        let mut h = b.tc.store().mk_const(rule.name.clone(), Arc::from(vec![]));
+        for x in &s.sigma {
+            let a = b.expr(x, 0);
+            h = b.tc.store().mk_app(h, a);
+        }
+        let bind: Vec<Option<Term>> = s.sigma.iter().cloned().map(Some).collect();
+        let lhs = b.expr(&rule.lhs.subst(&bind), 0);
+        let rhs = b.expr(&rule.rhs.subst(&bind), 0);
+        let uu = b.u.clone();
+        if rule.iff {
+            let pe = b.cnst("propext", vec![]);
+            h = b.tc.store().mk_apps(pe, &[lhs, rhs, h]);
+        }
+        if dir.reversed {
+            let sy = b.cnst("Eq.symm", vec![uu.clone()]);
+            h = b.tc.store().mk_apps(sy, &[alpha, lhs, rhs, h]);
+        }
+        let (from, to) = if dir.reversed { (rhs, lhs) } else { (lhs, rhs) };
+        let ti = &chain.terms[i];
+        let step = if *ti == s.from {
+            h
+        } else {
+            let body = b.motive_body(ti, &s.from);
+            let motive =
+                b.tc.store()
+                    .mk_lam(Name::from_dotted("x"), BinderInfo::Default, alpha, body);
+            let ca = b.cnst("congrArg", vec![uu.clone(), uu.clone()]);
+            b.tc.store()
+                .mk_apps(ca, &[alpha, alpha, from, to, motive, h])
+        };
+        let e_next = b.expr(&chain.terms[i + 1], 0);
+        acc = Some(match acc {
+            None => (step, e_next),
+            Some((p, e_i)) => {
+                let tr = b.cnst("Eq.trans", vec![uu.clone()]);
+                let q = b.tc.store().mk_apps(tr, &[alpha, e0, e_i, e_next, p, step]);
+                (q, e_next)
+            }
+        });
+    }
+    let (mut proof, _) = acc.expect("a chain has a step");
+    let en = b.expr(tn, 0);
+    let eq = b.cnst("Eq", vec![b.u.clone()]);
+    let mut stmt = b.tc.store().mk_apps(eq, &[alpha, e0, en]);
+    for &v in vars.iter().rev() {
+        let (name, sort) = &pool.vars[v as usize];
+        let ty = rs.sig.sorts[*sort as usize].expr;
+        let n = Name::from_dotted(name);
+        stmt = b.tc.store().mk_pi(n.clone(), BinderInfo::Default, ty, stmt);
+        proof = b.tc.store().mk_lam(n, BinderInfo::Default, ty, proof);
+    }
+    Ok(KernelTheorem {
+        statement: stmt,
+        proof,
+    })
+}
+
+/// The kernel's verdict: the statement is a proposition and the proof proves it.
+pub fn kernel_check(tc: &mut TypeChecker<'_>, th: &KernelTheorem) -> Result<(), KernelError> {
+    tc.check_type(th.statement)?;
+    tc.check_value(&Name::from_dotted("generated"), th.proof, th.statement)
+}
+
+/// `(a b : R) (n : Nat)`: binders grouped by sort, for `∀` and `fun`.
+pub fn binders(rs: &RuleSet, pool: &VarPool, vars: &[u32]) -> String {
+    groups(rs, pool, vars)
+        .into_iter()
+        .map(|(ns, t)| format!("({} : {t})", ns.join(" ")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Consecutive variables of the same sort, as Lean groups hypotheses.
+pub fn groups(rs: &RuleSet, pool: &VarPool, vars: &[u32]) -> Vec<(Vec<String>, String)> {
+    let mut out: Vec<(Vec<String>, String)> = Vec::new();
+    for &v in vars {
+        let (name, sort) = &pool.vars[v as usize];
+        let ty = rs.sig.sorts[*sort as usize].name.clone();
+        match out.last_mut() {
+            Some((ns, t)) if *t == ty => ns.push(name.clone()),
+            _ => out.push((vec![name.clone()], ty)),
+        }
+    }
+    out
+}
+
+/// The proof in the theory language (implicit arguments left to the elaborator).
+pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, nt: &NotationTable) -> String {
+    let names = pool.names();
+    let vars = theorem_vars(chain);
+    let used: Vec<&str> = vars.iter().map(|&v| names[v as usize].as_str()).collect();
+    let hole = ["x", "y", "z", "w", "u", "v", "e", "q"]
+        .into_iter()
+        .find(|n| !used.contains(n))
+        .unwrap_or("xx");
+    let sort = &rs.sig.sorts[chain.sort as usize].name;
+    let mut acc: Option<String> = None;
+    for (i, s) in chain.steps.iter().enumerate() {
+        let dir = &rs.dirs[s.dir];
+        let rule = &rs.rules[dir.rule];
+        let mut h = rule.name.to_string();
+        for x in &s.sigma {
+            h.push(' ');
+            h.push_str(&rs.sig.print_arg(x, &names, nt));
+        }
+        if rule.iff {
+            h = format!("propext ({h})");
+        }
+        if dir.reversed {
+            h = format!("Eq.symm ({h})");
+        }
+        let ti = &chain.terms[i];
+        let step = if *ti == s.from {
+            h
+        } else {
+            // The motive: the term with the instance replaced by a fresh variable.
+            let hole_var = Term::Var(u32::MAX);
+            let body = replace_with(ti, &s.from, &hole_var);
+            let mut names2 = names.clone();
+            names2.push(hole.to_string());
+            let body = rs.sig.print(&remap(&body, names.len() as u32), &names2, nt);
+            format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})")
+        };
+        acc = Some(match acc {
+            None => step,
+            Some(p) => format!("Eq.trans ({p}) ({step})"),
+        });
+    }
+    let body = acc.expect("a step");
+    if vars.is_empty() {
+        return body;
+    }
+    format!("fun {} => {body}", binders(rs, pool, &vars))
+}
+
+fn replace_with(t: &Term, p: &Term, q: &Term) -> Term {
+    t.replace_all(p, q)
+}
+
+fn remap(t: &Term, to: u32) -> Term {
+    match t {
+        Term::Var(u32::MAX) => Term::Var(to),
+        Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| remap(x, to)).collect()),
+        t => t.clone(),
+    }
+}

@@ -1,0 +1,213 @@
+//! First-order terms over a theory's signature: what walks rewrite.
+//!
+//! Rules of the shipped theories are first-order equations between
+//! applications of constants, so the generator works on this small tree
+//! (cheap to clone, hash and compare) and turns a term into a kernel
+//! expression or a surface term of the theory language only when it builds
+//! a proof or prints a record.
+
+use proofmill_kernel::{ExprId, Name};
+use proofmill_tactics::notation::NotationTable;
+use proofmill_tactics::print::print_term;
+use proofmill_tactics::syntax::{Arg, Pos, Term as Syn, TermKind};
+
+/// A sort of the signature (`R`, `Nat`, `Prop`, …), by index.
+pub type SortId = u32;
+/// A function symbol of the signature, by index.
+pub type SymId = u32;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    /// A variable (of a walk: the theorem's; of a pattern: the rule's binder).
+    Var(u32),
+    /// A `Nat` literal.
+    Lit(u32),
+    App(SymId, Vec<Term>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Sort {
+    /// How the sort is written (`R`, `Nat`, `Prop`).
+    pub name: String,
+    /// The type, in the environment's arena.
+    pub expr: ExprId,
+    /// Whether `Nat` literals denote its elements.
+    pub is_nat: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Sym {
+    pub name: Name,
+    pub args: Vec<SortId>,
+    pub result: SortId,
+}
+
+/// The constants and sorts the rules mention.
+#[derive(Clone, Debug, Default)]
+pub struct Signature {
+    pub sorts: Vec<Sort>,
+    pub syms: Vec<Sym>,
+    /// Literals that occur in rules, by sort (leaves the sampler may use).
+    pub lits: Vec<u32>,
+}
+
+impl Term {
+    pub fn size(&self) -> usize {
+        match self {
+            Term::App(_, xs) => 1 + xs.iter().map(Term::size).sum::<usize>(),
+            _ => 1,
+        }
+    }
+    pub fn depth(&self) -> usize {
+        match self {
+            Term::App(_, xs) => 1 + xs.iter().map(Term::depth).max().unwrap_or(0),
+            _ => 1,
+        }
+    }
+    pub fn vars(&self, out: &mut Vec<u32>) {
+        match self {
+            Term::Var(v) => {
+                if !out.contains(v) {
+                    out.push(*v)
+                }
+            }
+            Term::Lit(_) => {}
+            Term::App(_, xs) => xs.iter().for_each(|x| x.vars(out)),
+        }
+    }
+    pub fn contains(&self, p: &Term) -> bool {
+        self == p
+            || match self {
+                Term::App(_, xs) => xs.iter().any(|x| x.contains(p)),
+                _ => false,
+            }
+    }
+    pub fn at(&self, pos: &[usize]) -> Option<&Term> {
+        match pos.split_first() {
+            None => Some(self),
+            Some((&i, rest)) => match self {
+                Term::App(_, xs) => xs.get(i)?.at(rest),
+                _ => None,
+            },
+        }
+    }
+    /// Every position, in pre-order (the order `rw` searches in).
+    pub fn positions(&self, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        out.push(prefix.clone());
+        if let Term::App(_, xs) = self {
+            for (i, x) in xs.iter().enumerate() {
+                prefix.push(i);
+                x.positions(prefix, out);
+                prefix.pop();
+            }
+        }
+    }
+    /// The first position of `p` in pre-order.
+    pub fn find(&self, p: &Term) -> Option<Vec<usize>> {
+        if self == p {
+            return Some(vec![]);
+        }
+        if let Term::App(_, xs) = self {
+            for (i, x) in xs.iter().enumerate() {
+                if let Some(mut r) = x.find(p) {
+                    r.insert(0, i);
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
+    /// Every occurrence of `p` replaced by `q` (as `rw` abstracts them all).
+    pub fn replace_all(&self, p: &Term, q: &Term) -> Term {
+        if self == p {
+            return q.clone();
+        }
+        match self {
+            Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| x.replace_all(p, q)).collect()),
+            t => t.clone(),
+        }
+    }
+    /// Substitutes pattern variables.
+    pub fn subst(&self, s: &[Option<Term>]) -> Term {
+        match self {
+            Term::Var(v) => s
+                .get(*v as usize)
+                .and_then(|x| x.clone())
+                .unwrap_or(Term::Var(*v)),
+            Term::Lit(n) => Term::Lit(*n),
+            Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| x.subst(s)).collect()),
+        }
+    }
+    /// One-way matching of a pattern (`self`) against `t`, extending `s`.
+    pub fn matches(&self, t: &Term, s: &mut [Option<Term>]) -> bool {
+        match (self, t) {
+            (Term::Var(v), _) => match &s[*v as usize] {
+                Some(b) => b == t,
+                None => {
+                    s[*v as usize] = Some(t.clone());
+                    true
+                }
+            },
+            (Term::Lit(a), Term::Lit(b)) => a == b,
+            (Term::App(f, xs), Term::App(g, ys)) => {
+                f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| x.matches(y, s))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn syn(kind: TermKind) -> Syn {
+    Syn {
+        pos: Pos::new(1, 1),
+        kind,
+    }
+}
+
+fn ident(s: &str) -> Syn {
+    syn(TermKind::Ident(s.to_string()))
+}
+
+impl Signature {
+    /// The term as a surface term of the theory language (`names[v]` for variables).
+    pub fn to_syntax(&self, t: &Term, names: &[String]) -> Syn {
+        match t {
+            Term::Var(v) => ident(&names[*v as usize]),
+            Term::Lit(n) => syn(TermKind::Num((*n).into())),
+            Term::App(f, xs) => {
+                let head = ident(&self.syms[*f as usize].name.to_string());
+                if xs.is_empty() {
+                    return head;
+                }
+                let args = xs
+                    .iter()
+                    .map(|x| Arg::Pos(self.to_syntax(x, names)))
+                    .collect();
+                syn(TermKind::App(Box::new(head), args))
+            }
+        }
+    }
+    /// The term printed with the theory's notation.
+    pub fn print(&self, t: &Term, names: &[String], nt: &NotationTable) -> String {
+        print_term(&self.to_syntax(t, names), nt)
+    }
+    /// `lhs = rhs` printed with the theory's notation.
+    pub fn print_eq(&self, l: &Term, r: &Term, names: &[String], nt: &NotationTable) -> String {
+        let e = syn(TermKind::App(
+            Box::new(ident("Eq")),
+            vec![
+                Arg::Pos(self.to_syntax(l, names)),
+                Arg::Pos(self.to_syntax(r, names)),
+            ],
+        ));
+        print_term(&e, nt)
+    }
+    /// A term as an argument: parenthesized unless it is an atom.
+    pub fn print_arg(&self, t: &Term, names: &[String], nt: &NotationTable) -> String {
+        let s = self.print(t, names, nt);
+        match t {
+            Term::App(_, xs) if !xs.is_empty() => format!("({s})"),
+            _ => s,
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! Term sampling, forward random walks and backward construction of hard
+//! steps (DESIGN §6), and the simulation of the `rw` trace.
+//!
+//! A step instantiates a direction fully (σ for every variable of its rule)
+//! and, as `rw [rule args]` does, replaces every occurrence of the instance of
+//! its source by the instance of its target. A walk is accepted only when
+//! replaying the steps as `rw` on the goal `t₀ = tₙ` rewrites the left side
+//! along the chain and leaves the right side alone, so the tactic trace and
+//! the kernel proof describe the same rewriting.
+
+use crate::rng::Rng;
+use crate::rules::{Cost, RuleSet};
+use crate::space::RuleSpace;
+use crate::term::{SortId, Term};
+
+/// The variables a walk may use: index → (name, sort).
+#[derive(Clone, Debug)]
+pub struct VarPool {
+    pub vars: Vec<(String, SortId)>,
+}
+
+impl VarPool {
+    /// `per_sort` variables of every sort, named after the rules' binders.
+    pub fn new(rs: &RuleSet, per_sort: usize) -> VarPool {
+        let mut vars: Vec<(String, SortId)> = Vec::new();
+        let taken = |vars: &Vec<(String, SortId)>, n: &str| vars.iter().any(|(m, _)| m == n);
+        for s in 0..rs.sig.sorts.len() as SortId {
+            let mut names: Vec<String> = Vec::new();
+            for r in &rs.rules {
+                for (n, rs_) in &r.vars {
+                    if *rs_ == s && !names.contains(n) {
+                        names.push(n.clone());
+                    }
+                }
+            }
+            for extra in ["x", "y", "z", "w", "u", "v", "s", "t"] {
+                names.push(extra.to_string());
+            }
+            let mut k = 0;
+            for n in names {
+                if k == per_sort {
+                    break;
+                }
+                if !taken(&vars, &n) {
+                    vars.push((n, s));
+                    k += 1;
+                }
+            }
+        }
+        VarPool { vars }
+    }
+    pub fn names(&self) -> Vec<String> {
+        self.vars.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+/// Limits of a walk.
+#[derive(Clone, Debug)]
+pub struct WalkLimits {
+    pub min_steps: usize,
+    pub max_steps: usize,
+    pub max_size: usize,
+    pub start_size: (usize, usize),
+    pub max_depth: usize,
+}
+
+/// One rewriting step: direction, the rule's instantiation, the instance
+/// rewritten (`from` → `to`, every occurrence) and its first position.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub dir: usize,
+    pub sigma: Vec<Term>,
+    pub from: Term,
+    pub to: Term,
+    pub position: Vec<usize>,
+}
+
+/// A chain t₀ → … → tₙ.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    pub sort: SortId,
+    pub terms: Vec<Term>,
+    pub steps: Vec<Step>,
+    /// For antiderivative problems: (f, F) with the theorem `f = deriv F`.
+    pub problem: Option<(Term, Term)>,
+}
+
+/// Why a walk produced nothing.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum WalkFailure {
+    /// Fewer steps than the minimum could be taken (dead end or size limit).
+    TooShort,
+    /// Replaying the steps as `rw` would also rewrite the right side.
+    TraceConflict,
+    /// Both sides are equal, or the statement has no variable.
+    Trivial,
+}
+
+pub struct Walker<'a> {
+    pub rs: &'a RuleSet,
+    pub space: &'a RuleSpace,
+    pub pool: &'a VarPool,
+    pub limits: &'a WalkLimits,
+    /// Corpus coverage of each direction so far (a snapshot; biases choices).
+    pub coverage: &'a [u64],
+    /// The sort theorems are about.
+    pub sort: SortId,
+    /// Directions indexed by the head symbol of their source (`usize::MAX`: a variable).
+    by_head: Vec<Vec<usize>>,
+    var_source: Vec<usize>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(
+        rs: &'a RuleSet,
+        space: &'a RuleSpace,
+        pool: &'a VarPool,
+        limits: &'a WalkLimits,
+        coverage: &'a [u64],
+        sort: SortId,
+    ) -> Walker<'a> {
+        let mut by_head = vec![Vec::new(); rs.sig.syms.len() + 1];
+        let mut var_source = Vec::new();
+        for (i, d) in rs.dirs.iter().enumerate() {
+            match &d.source {
+                Term::App(f, _) => by_head[*f as usize].push(i),
+                Term::Lit(_) => by_head[rs.sig.syms.len()].push(i),
+                Term::Var(_) => var_source.push(i),
+            }
+        }
+        Walker {
+            rs,
+            space,
+            pool,
+            limits,
+            coverage,
+            sort,
+            by_head,
+            var_source,
+        }
+    }
+
+    fn lits_for(&self) -> Vec<u32> {
+        let mut l = self.rs.sig.lits.clone();
+        for n in [0, 1, 2] {
+            if !l.contains(&n) {
+                l.push(n);
+            }
+        }
+        l.sort_unstable();
+        l
+    }
+
+    /// A random term of `sort` of at most `size` nodes; `vars`: the variables allowed;
+    /// `avoid`: symbols never used (e.g. `deriv` in an antiderivative's answer).
+    pub fn sample(
+        &self,
+        rng: &mut Rng,
+        sort: SortId,
+        size: usize,
+        vars: &[u32],
+        avoid: &[u32],
+    ) -> Term {
+        let sig = &self.rs.sig;
+        let leaves_vars: Vec<u32> = vars
+            .iter()
+            .copied()
+            .filter(|&v| self.pool.vars[v as usize].1 == sort)
+            .collect();
+        let consts: Vec<u32> = (0..sig.syms.len() as u32)
+            .filter(|&f| {
+                let s = &sig.syms[f as usize];
+                s.result == sort && s.args.is_empty() && !avoid.contains(&f)
+            })
+            .collect();
+        let funs: Vec<u32> = (0..sig.syms.len() as u32)
+            .filter(|&f| {
+                let s = &sig.syms[f as usize];
+                s.result == sort && !s.args.is_empty() && s.args.len() < size && !avoid.contains(&f)
+            })
+            .collect();
+        let is_nat = sig.sorts[sort as usize].is_nat;
+        if size <= 1 || funs.is_empty() || rng.chance(1, 6) && size < 4 {
+            // A leaf: mostly variables, sometimes a constant or literal.
+            if is_nat && (leaves_vars.is_empty() || rng.chance(1, 3)) {
+                let l = self.lits_for();
+                return Term::Lit(l[rng.below(l.len())]);
+            }
+            if !leaves_vars.is_empty() && (consts.is_empty() || rng.chance(3, 4)) {
+                return Term::Var(leaves_vars[rng.below(leaves_vars.len())]);
+            }
+            if !consts.is_empty() {
+                return Term::App(consts[rng.below(consts.len())], vec![]);
+            }
+            if let Some(&f) = funs.first() {
+                // No leaf of this sort: the smallest application.
+                let args = sig.syms[f as usize].args.clone();
+                return Term::App(
+                    f,
+                    args.iter()
+                        .map(|&s| self.sample(rng, s, 1, vars, avoid))
+                        .collect(),
+                );
+            }
+            return Term::Lit(0);
+        }
+        let f = funs[rng.below(funs.len())];
+        let args = sig.syms[f as usize].args.clone();
+        let mut budget = size - 1;
+        let mut xs = Vec::with_capacity(args.len());
+        for (i, &s) in args.iter().enumerate() {
+            let left = args.len() - i - 1;
+            let max = budget.saturating_sub(left).max(1);
+            let part = if left == 0 { max } else { rng.range(1, max) };
+            let x = self.sample(rng, s, part, vars, avoid);
+            budget = budget.saturating_sub(x.size());
+            xs.push(x);
+        }
+        Term::App(f, xs)
+    }
+
+    /// Every (direction, instantiation) applicable to `t` with the allowed directions.
+    fn candidates(
+        &self,
+        t: &Term,
+        allowed: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, Vec<Option<Term>>, Vec<usize>)> {
+        let mut positions = Vec::new();
+        t.positions(&mut Vec::new(), &mut positions);
+        let mut out = Vec::new();
+        for pos in positions {
+            let sub = t.at(&pos).expect("a position of t");
+            let heads: &[usize] = match sub {
+                Term::App(f, _) => &self.by_head[*f as usize],
+                Term::Lit(_) => &self.by_head[self.rs.sig.syms.len()],
+                Term::Var(_) => &[],
+            };
+            for &d in heads.iter().chain(&self.var_source) {
+                if !allowed(d) {
+                    continue;
+                }
+                let dir = &self.rs.dirs[d];
+                let r = &self.rs.rules[dir.rule];
+                if let Term::Var(v) = dir.source {
+                    if r.vars[v as usize].1 != self.sort_of(sub) {
+                        continue;
+                    }
+                }
+                let mut s = vec![None; r.vars.len()];
+                if dir.source.matches(sub, &mut s) {
+                    out.push((d, s, pos.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    fn sort_of(&self, t: &Term) -> SortId {
+        match t {
+            Term::Var(v) => self.pool.vars[*v as usize].1,
+            Term::Lit(_) => self.rs.sig.sorts.iter().position(|s| s.is_nat).unwrap_or(0) as SortId,
+            Term::App(f, _) => self.rs.sig.syms[*f as usize].result,
+        }
+    }
+
+    /// One step from `t`, or `None` at a dead end.
+    fn step(
+        &self,
+        rng: &mut Rng,
+        t: &Term,
+        prev: Option<usize>,
+        used: &[usize],
+        allowed: &dyn Fn(usize) -> bool,
+    ) -> Option<(Step, Term)> {
+        let cands = self.candidates(t, allowed);
+        if cands.is_empty() {
+            return None;
+        }
+        let total: u64 = self.coverage.iter().sum();
+        let mean = total / self.coverage.len().max(1) as u64;
+        let weights: Vec<u64> = cands
+            .iter()
+            .map(|(d, _, _)| {
+                let mut w = 4;
+                if prev.is_some_and(|p| self.space.succ[p][*d]) {
+                    w *= 2;
+                }
+                if !used.contains(d) {
+                    w *= 2;
+                }
+                if self.coverage[*d] <= mean {
+                    w *= 2;
+                }
+                w
+            })
+            .collect();
+        let (d, mut s, _) = cands[rng.weighted(&weights)].clone();
+        let dir = &self.rs.dirs[d];
+        let r = &self.rs.rules[dir.rule];
+        let mut tvars = Vec::new();
+        t.vars(&mut tvars);
+        tvars.sort_unstable();
+        for &v in &dir.invented {
+            let size = rng.range(1, 3);
+            s[v as usize] = Some(self.sample(rng, r.vars[v as usize].1, size, &tvars, &[]));
+        }
+        let sigma: Vec<Term> = s
+            .into_iter()
+            .map(|x| x.expect("every variable bound"))
+            .collect();
+        let bind: Vec<Option<Term>> = sigma.iter().cloned().map(Some).collect();
+        let from = dir.source.subst(&bind);
+        let to = dir.target.subst(&bind);
+        let next = t.replace_all(&from, &to);
+        let position = t.find(&from).expect("the instance occurs");
+        Some((
+            Step {
+                dir: d,
+                sigma,
+                from,
+                to,
+                position,
+            },
+            next,
+        ))
+    }
+
+    /// A forward random walk of `n` steps from a sampled start term, loops erased.
+    pub fn forward(&self, rng: &mut Rng) -> Result<Chain, WalkFailure> {
+        let l = self.limits;
+        let n = rng.range(l.min_steps, l.max_steps);
+        let all: Vec<u32> = (0..self.pool.vars.len() as u32).collect();
+        let size = rng.range(l.start_size.0, l.start_size.1);
+        let t0 = self.sample(rng, self.sort, size, &all, &[]);
+        let mut terms = vec![t0];
+        let mut steps: Vec<Step> = Vec::new();
+        // A direction whose target contains its source (`a → zero + a`) would make
+        // `rw` rewrite the right side of the goal too: not taken forwards.
+        let allowed = |d: usize| {
+            let dir = &self.rs.dirs[d];
+            dir.cost != Cost::Hard && !matches!(dir.source, Term::Var(_))
+        };
+        let mut tries = 0;
+        while steps.len() < n && tries < 4 * n + 8 {
+            tries += 1;
+            let t = terms.last().expect("t0");
+            let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
+            let Some((step, next)) = self.step(rng, t, used.last().copied(), &used, &allowed)
+            else {
+                break;
+            };
+            if next.size() > l.max_size || next.depth() > l.max_depth {
+                continue;
+            }
+            if let Some(j) = terms.iter().position(|u| *u == next) {
+                // A loop: erase it.
+                terms.truncate(j + 1);
+                steps.truncate(j);
+                continue;
+            }
+            terms.push(next);
+            steps.push(step);
+        }
+        if steps.len() < l.min_steps {
+            return Err(WalkFailure::TooShort);
+        }
+        // `rw` closes a goal whose sides are ground and equal by evaluation
+        // (`0 + 0 = 0`), which the trace would not expect: keep a variable in every term.
+        if self.rs.sig.sorts[self.sort as usize].is_nat
+            && terms.iter().any(|t| {
+                let mut v = Vec::new();
+                t.vars(&mut v);
+                v.is_empty()
+            })
+        {
+            return Err(WalkFailure::Trivial);
+        }
+        finish(Chain {
+            sort: self.sort,
+            terms,
+            steps,
+            problem: None,
+        })
+    }
+
+    /// Backward construction of hard steps (DESIGN §6): choose the result
+    /// `deriv F` first, apply the easy inverses of the hard directions (and
+    /// easy algebra) until no `deriv` is left, then read the chain forwards:
+    /// `f = … = deriv F`, whose hard steps integrate.
+    pub fn antiderivative(
+        &self,
+        rng: &mut Rng,
+        deriv: u32,
+        min_hard: usize,
+    ) -> Result<Chain, WalkFailure> {
+        let l = self.limits;
+        let all: Vec<u32> = (0..self.pool.vars.len() as u32)
+            .filter(|&v| self.pool.vars[v as usize].1 == self.sort)
+            .collect();
+        let size = rng.range(l.start_size.0.max(2), l.start_size.1.max(3));
+        // F uses only what the differentiation rules know (`deriv (f + g)`, `deriv sin`, …).
+        let mut known = Vec::new();
+        for r in self.rs.rules.iter().filter(|r| r.fwd_hard) {
+            if let Term::App(_, xs) = &r.rhs {
+                if let Some(Term::App(g, _)) = xs.first() {
+                    known.push(*g);
+                }
+            }
+        }
+        let avoid: Vec<u32> = (0..self.rs.sig.syms.len() as u32)
+            .filter(|g| !known.contains(g))
+            .collect();
+        let big_f = self.sample(rng, self.sort, size, &all, &avoid);
+        let start = Term::App(deriv, vec![big_f.clone()]);
+        let mut terms = vec![start];
+        let mut steps: Vec<Step> = Vec::new();
+        let inverse_hard = |d: usize| self.rs.dirs[d ^ 1].cost == Cost::Hard;
+        let has_deriv = |t: &Term| contains_sym(t, deriv);
+        let mut tries = 0;
+        while tries < 64 {
+            tries += 1;
+            let t = terms.last().expect("start");
+            let differentiate = has_deriv(t);
+            if !differentiate && steps.len() >= l.max_steps {
+                break;
+            }
+            let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
+            // Differentiate while a `deriv` remains, then a little easy algebra.
+            let allowed = |d: usize| {
+                let dir = &self.rs.dirs[d];
+                if differentiate {
+                    inverse_hard(d)
+                } else {
+                    dir.cost == Cost::Easy
+                        && !inverse_hard(d)
+                        && self.rs.dirs[d ^ 1].cost != Cost::Hard
+                }
+            };
+            let Some((step, next)) = self.step(rng, t, used.last().copied(), &used, &allowed)
+            else {
+                break;
+            };
+            if next.size() > l.max_size * 2 || terms.contains(&next) {
+                continue;
+            }
+            terms.push(next);
+            steps.push(step);
+            if !has_deriv(terms.last().expect("pushed"))
+                && steps.len() >= l.min_steps
+                && rng.chance(1, 2)
+            {
+                break;
+            }
+        }
+        let f = terms.last().expect("start").clone();
+        if has_deriv(&f) {
+            return Err(WalkFailure::TooShort);
+        }
+        // Read forwards: f → … → deriv F, each step by the inverse direction.
+        terms.reverse();
+        steps.reverse();
+        let steps: Vec<Step> = steps
+            .into_iter()
+            .map(|s| {
+                let from = s.to.clone();
+                let to = s.from.clone();
+                Step {
+                    dir: s.dir ^ 1,
+                    sigma: s.sigma,
+                    from,
+                    to,
+                    position: Vec::new(),
+                }
+            })
+            .collect();
+        let hard = steps
+            .iter()
+            .filter(|s| self.rs.dirs[s.dir].cost == Cost::Hard)
+            .count();
+        if hard < min_hard.max(1) || steps.len() < l.min_steps {
+            return Err(WalkFailure::TooShort);
+        }
+        let mut chain = Chain {
+            sort: self.sort,
+            terms,
+            steps,
+            problem: Some((f, big_f)),
+        };
+        // Positions in the forward reading; a reversed step must undo exactly.
+        for i in 0..chain.steps.len() {
+            let (a, b) = (&chain.terms[i], &chain.terms[i + 1]);
+            let s = &chain.steps[i];
+            if a.replace_all(&s.from, &s.to) != *b {
+                return Err(WalkFailure::TraceConflict);
+            }
+            chain.steps[i].position = a.find(&s.from).ok_or(WalkFailure::TraceConflict)?;
+        }
+        finish(chain)
+    }
+}
+
+fn contains_sym(t: &Term, f: u32) -> bool {
+    match t {
+        Term::App(g, xs) => *g == f || xs.iter().any(|x| contains_sym(x, f)),
+        _ => false,
+    }
+}
+
+/// Checks the chain against `rw`'s semantics on the goal `t₀ = tₙ`.
+fn finish(chain: Chain) -> Result<Chain, WalkFailure> {
+    let t0 = chain.terms.first().expect("t0");
+    let tn = chain.terms.last().expect("tn");
+    if t0 == tn || chain.steps.is_empty() {
+        return Err(WalkFailure::Trivial);
+    }
+    let mut rhs = tn.clone();
+    for (i, s) in chain.steps.iter().enumerate() {
+        let l = &chain.terms[i];
+        if !l.contains(&s.from) && !rhs.contains(&s.from) {
+            return Err(WalkFailure::TraceConflict);
+        }
+        rhs = rhs.replace_all(&s.from, &s.to);
+        let after = &chain.terms[i + 1];
+        // `rw` closes the goal by `rfl` as soon as both sides agree.
+        if i + 1 < chain.steps.len() && *after == rhs {
+            return Err(WalkFailure::TraceConflict);
+        }
+    }
+    if rhs != *tn {
+        return Err(WalkFailure::TraceConflict);
+    }
+    Ok(chain)
+}

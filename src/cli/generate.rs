@@ -1,0 +1,191 @@
+//! `proofmill generate`: a verified corpus from a theory's rules. Exit 0 when
+//! the corpus was written (and every requested theorem found), 1 when the
+//! theory ran out or the kernel rejected a candidate, 2 usage or I/O errors.
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use proofmill_generator::{Generator, Options};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Generate a corpus of kernel-checked theorems with rewriting traces.
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// A shipped theory (prelude, nat, ring, group, logic, calculus) or a .theory path.
+    #[arg(long, default_value = "ring")]
+    theory: String,
+    /// Exactly this many distinct verified theorems.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Steps per theorem, `A..B` (inclusive).
+    #[arg(long, default_value = "3..8")]
+    steps: String,
+    /// Largest term size along a walk.
+    #[arg(long, default_value_t = 24)]
+    max_size: usize,
+    /// Worker threads (0: all cores). The output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// `K/N`: this machine's part of an N-way split.
+    #[arg(long, default_value = "0/1")]
+    shard: String,
+    /// Comma-separated: jsonl, bin.
+    #[arg(long, default_value = "jsonl")]
+    format: String,
+    #[arg(long, default_value = "corpus")]
+    out: PathBuf,
+    /// At least K hard steps per theorem (theories with hard rules: antiderivative problems).
+    #[arg(long, default_value_t = 0)]
+    hard_steps: usize,
+    /// Fill step-count buckets evenly.
+    #[arg(long)]
+    curriculum: bool,
+    /// A file of canonical hashes (16 hex digits, one per line) to keep out.
+    #[arg(long)]
+    exclude: Option<PathBuf>,
+    /// Keep complete shard files of an interrupted run with the same options.
+    #[arg(long)]
+    resume: bool,
+}
+
+fn parse_range(s: &str) -> Option<(usize, usize)> {
+    let (a, b) = s.split_once("..")?;
+    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (a >= 1 && a <= b).then_some((a, b))
+}
+
+fn parse_shard(s: &str) -> Option<(u64, u64)> {
+    let (a, b) = s.split_once('/')?;
+    let (a, b): (u64, u64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (b >= 1 && a < b).then_some((a, b))
+}
+
+pub fn run(a: GenerateArgs) -> ExitCode {
+    let usage = |m: String| {
+        eprintln!("error: {m}");
+        ExitCode::from(2)
+    };
+    let Some(steps) = parse_range(&a.steps) else {
+        return usage(format!("--steps {}: expected A..B with 1 ≤ A ≤ B", a.steps));
+    };
+    let Some(shard) = parse_shard(&a.shard) else {
+        return usage(format!("--shard {}: expected K/N with K < N", a.shard));
+    };
+    let mut opts = Options::new(&a.theory, a.out.clone());
+    opts.count = a.count;
+    opts.seed = a.seed;
+    opts.steps = steps;
+    opts.max_size = a.max_size;
+    opts.threads = a.threads;
+    opts.shard = shard;
+    opts.hard_steps = a.hard_steps;
+    opts.curriculum = a.curriculum;
+    opts.resume = a.resume;
+    opts.jsonl = false;
+    for f in a.format.split(',') {
+        match f.trim() {
+            "jsonl" => opts.jsonl = true,
+            "bin" => opts.bin = true,
+            other => return usage(format!("--format: unknown format '{other}' (jsonl, bin)")),
+        }
+    }
+    if let Some(p) = &a.exclude {
+        let text = match std::fs::read_to_string(p) {
+            Ok(t) => t,
+            Err(e) => return usage(format!("{}: {e}", p.display())),
+        };
+        let mut set = HashSet::new();
+        for (i, l) in text.lines().enumerate() {
+            let l = l.trim().trim_matches('"');
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            match u64::from_str_radix(l, 16) {
+                Ok(h) => set.insert(h),
+                Err(_) => {
+                    return usage(format!(
+                        "{}:{}: not a canonical hash: {l}",
+                        p.display(),
+                        i + 1
+                    ))
+                }
+            };
+        }
+        opts.exclude = set;
+    }
+    let g = match Generator::load(&a.theory) {
+        Ok(g) => g,
+        Err(e) => return usage(e),
+    };
+    let bar = ProgressBar::new(a.count);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message("walking");
+    let report = g.run(&opts, &|accepted, written| {
+        if written == 0 {
+            bar.set_position(accepted);
+        } else {
+            bar.set_message("checking");
+            bar.set_position(written.min(a.count));
+        }
+    });
+    bar.finish_and_clear();
+    let r = match report {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let secs = r.elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "{} theorems written to {} ({} accepted in all shards) in {:.2}s: {:.0} theorems/s",
+        r.written,
+        a.out.display(),
+        r.accepted,
+        secs,
+        r.written as f64 / secs
+    );
+    println!(
+        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, excluded {}, kernel rejections {}",
+        r.attempts,
+        r.duplicates,
+        100.0 * r.duplicate_rate(),
+        r.too_short,
+        r.trace_conflicts,
+        r.trivial,
+        r.excluded,
+        r.rejections.len()
+    );
+    println!(
+        "rule space: {}/{} directions and {}/{} edges covered; cpu time: walks {:.2}s, proof assembly {:.2}s, kernel {:.2}s, records {:.2}s",
+        r.coverage_nodes,
+        r.nodes,
+        r.coverage_edges,
+        r.edges,
+        r.walk_time.as_secs_f64(),
+        r.assemble_time.as_secs_f64(),
+        r.kernel_time.as_secs_f64(),
+        r.render_time.as_secs_f64()
+    );
+    if r.resumed_files > 0 {
+        println!("resumed: kept {} complete shard files", r.resumed_files);
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (stmt, e) in &r.rejections {
+        eprintln!(
+            "error: the kernel rejected a candidate (a generator bug), not written: {stmt}: {e}"
+        );
+        code = ExitCode::from(1);
+    }
+    if let Some(why) = &r.ran_out {
+        eprintln!("error: {why}");
+        code = ExitCode::from(1);
+    }
+    code
+}

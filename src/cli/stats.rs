@@ -1,0 +1,104 @@
+//! `proofmill stats DIR`: counts, difficulty histograms, rule and edge
+//! coverage and the duplicate rate of a corpus.
+
+use clap::Args;
+use proofmill_corpora::corpus::{read_bin, read_jsonl, Manifest};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Summarize a corpus.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    dir: PathBuf,
+}
+
+fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
+    let max = h.values().copied().max().unwrap_or(1).max(1);
+    println!("{name}:");
+    for (k, v) in h {
+        println!("  {k:>4} {v:>8} {}", "#".repeat((40 * v / max) as usize));
+    }
+}
+
+pub fn run(a: StatsArgs) -> ExitCode {
+    let mpath = a.dir.join("manifest.json");
+    let m: Manifest = match std::fs::read_to_string(&mpath)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {}: {e}", mpath.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
+    let mut rules: BTreeMap<String, u64> = BTreeMap::new();
+    let mut n = 0u64;
+    let mut problems = 0u64;
+    // One format is enough: the shards of the other hold the same records.
+    let jsonl = m.shards.iter().any(|s| s.file.ends_with(".jsonl"));
+    for s in m
+        .shards
+        .iter()
+        .filter(|s| s.file.ends_with(".jsonl") == jsonl)
+    {
+        let p = a.dir.join(&s.file);
+        let recs = if jsonl { read_jsonl(&p) } else { read_bin(&p) };
+        let recs = match recs {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        for r in recs {
+            n += 1;
+            problems += u64::from(r.problem.is_some());
+            let d = &r.difficulty;
+            for (h, v) in hs
+                .iter_mut()
+                .zip([d.steps, d.distinct_rules, d.hard_steps, d.size])
+            {
+                *h.entry(v).or_default() += 1;
+            }
+            for st in &r.steps {
+                *rules
+                    .entry(format!("{} ({})", st.rule, st.direction))
+                    .or_default() += 1;
+            }
+        }
+    }
+    println!(
+        "corpus {}: theory {} (seed {}), {n} records, {problems} antiderivative problems",
+        a.dir.display(),
+        m.theory,
+        m.seed
+    );
+    for (k, v) in &m.counts {
+        println!("  {k}: {v}");
+    }
+    let acc = m.counts.get("accepted_all_shards").copied().unwrap_or(n);
+    let dup = m.counts.get("duplicates").copied().unwrap_or(0);
+    println!(
+        "duplicate rate: {:.1}%",
+        100.0 * dup as f64 / (acc + dup).max(1) as f64
+    );
+    let c = &m.coverage;
+    println!(
+        "rule space: {}/{} directions, {}/{} edges covered",
+        c["nodes_covered"], c["rule_space_nodes"], c["edges_covered"], c["rule_space_edges"]
+    );
+    for (name, h) in ["steps", "distinct rules", "hard steps", "size"]
+        .iter()
+        .zip(&hs)
+    {
+        histogram(name, h);
+    }
+    println!("rule uses:");
+    for (r, k) in &rules {
+        println!("  {r:<40} {k}");
+    }
+    ExitCode::SUCCESS
+}
