@@ -13,11 +13,11 @@
 use crate::declaration::ConstantKind;
 use crate::expr::{ExprId, ExprKind, ExprStore};
 use crate::instantiate::instantiate_rev;
+use crate::known::known;
 use crate::level::Level;
-use crate::name::Name;
 use crate::type_checker::{guarded, Res, TypeChecker};
 use num_bigint::BigUint;
-use num_traits::One;
+use num_traits::{One, Zero};
 use std::cmp::Ordering;
 
 /// A three-valued answer: `Some(true|false)` decided, `None` unknown.
@@ -40,16 +40,14 @@ impl TypeChecker<'_> {
         if self.eqv.is_equiv(a, b) {
             return Ok(Some(true));
         }
-        let (ka, kb) = (self.st.kind(a).clone(), self.st.kind(b).clone());
-        Ok(match (&ka, &kb) {
-            (ExprKind::Lam(..), ExprKind::Lam(..)) | (ExprKind::Pi(..), ExprKind::Pi(..)) => {
-                Some(self.is_def_eq_binding(a, b)?)
-            }
-            (ExprKind::Sort(l1), ExprKind::Sort(l2)) => Some(l1.equiv(l2)),
-            (ExprKind::NatLit(x), ExprKind::NatLit(y)) => Some(x == y),
-            (ExprKind::StrLit(x), ExprKind::StrLit(y)) => Some(x == y),
-            _ => None,
-        })
+        match (self.st.kind(a), self.st.kind(b)) {
+            (ExprKind::Lam(..), ExprKind::Lam(..)) | (ExprKind::Pi(..), ExprKind::Pi(..)) => {}
+            (ExprKind::Sort(l1), ExprKind::Sort(l2)) => return Ok(Some(l1.equiv(l2))),
+            (ExprKind::NatLit(x), ExprKind::NatLit(y)) => return Ok(Some(x == y)),
+            (ExprKind::StrLit(x), ExprKind::StrLit(y)) => return Ok(Some(x == y)),
+            _ => return Ok(None),
+        }
+        Ok(Some(self.is_def_eq_binding(a, b)?))
     }
 
     fn is_def_eq_core(&mut self, t: ExprId, s: ExprId) -> Res<bool> {
@@ -70,19 +68,20 @@ impl TypeChecker<'_> {
         if let Some(r) = r {
             return Ok(r);
         }
-        match (self.st.kind(t_n).clone(), self.st.kind(s_n).clone()) {
+        let same_proj = match (self.st.kind(t_n), self.st.kind(s_n)) {
             (ExprKind::Const(n1, l1), ExprKind::Const(n2, l2))
-                if n1 == n2 && levels_equiv(&l1, &l2) =>
+                if n1 == n2 && levels_equiv(l1, l2) =>
             {
                 return Ok(true);
             }
             (ExprKind::FVar(f1), ExprKind::FVar(f2)) if f1 == f2 => return Ok(true),
-            (ExprKind::Proj(_, i1, x1), ExprKind::Proj(_, i2, x2))
-                if i1 == i2 && self.is_def_eq(x1, x2)? =>
-            {
+            (ExprKind::Proj(_, i1, x1), ExprKind::Proj(_, i2, x2)) if i1 == i2 => Some((*x1, *x2)),
+            _ => None,
+        };
+        if let Some((x1, x2)) = same_proj {
+            if self.is_def_eq(x1, x2)? {
                 return Ok(true);
             }
-            _ => {}
         }
         // Full projection reduction now that the cheap attempts failed.
         let t_w = self.whnf_core(t_n)?;
@@ -112,15 +111,13 @@ impl TypeChecker<'_> {
     fn is_def_eq_binding(&mut self, t: ExprId, s: ExprId) -> Res<bool> {
         let mut fvars: Vec<ExprId> = Vec::new();
         let (mut t, mut s) = (t, s);
-        loop {
-            let (kt, ks) = (self.st.kind(t).clone(), self.st.kind(s).clone());
-            let (n, bi, d1, b1, d2, b2) = match (kt, ks) {
-                (ExprKind::Lam(n, bi, d1, b1), ExprKind::Lam(_, _, d2, b2))
-                | (ExprKind::Pi(n, bi, d1, b1), ExprKind::Pi(_, _, d2, b2)) => {
-                    (n, bi, d1, b1, d2, b2)
-                }
-                _ => break,
-            };
+        while let Some((n, bi, d1, b1, d2, b2)) = match (self.st.kind(t), self.st.kind(s)) {
+            (ExprKind::Lam(n, bi, d1, b1), ExprKind::Lam(_, _, d2, b2))
+            | (ExprKind::Pi(n, bi, d1, b1), ExprKind::Pi(_, _, d2, b2)) => {
+                Some((n.clone(), *bi, *d1, *b1, *d2, *b2))
+            }
+            _ => None,
+        } {
             let d1i = instantiate_rev(&mut self.st, d1, &fvars);
             if d1 != d2 {
                 let d2i = instantiate_rev(&mut self.st, d2, &fvars);
@@ -159,13 +156,12 @@ impl TypeChecker<'_> {
 
     /// `x` when `e` is `Nat.succ x` or a literal `x+1`.
     fn nat_pred(&mut self, e: ExprId) -> Option<ExprId> {
-        match self.st.kind(e).clone() {
-            ExprKind::NatLit(n) if *n > BigUint::from(0u32) => {
-                Some(self.st.mk_nat((*n).clone() - BigUint::one()))
+        match self.st.kind(e) {
+            ExprKind::NatLit(n) if !n.is_zero() => {
+                let pred = (**n).clone() - BigUint::one();
+                Some(self.st.mk_nat(pred))
             }
-            ExprKind::App(f, a) if self.st.is_const_named(f, &Name::from_dotted("Nat.succ")) => {
-                Some(a)
-            }
+            ExprKind::App(f, a) if self.st.is_const_named(*f, &known().nat_succ) => Some(*a),
             _ => None,
         }
     }
@@ -343,7 +339,7 @@ impl TypeChecker<'_> {
         let is_lit = |tc: &Self, e: ExprId| matches!(tc.st.kind(e), ExprKind::StrLit(_));
         let is_ctor_app = |tc: &Self, e: ExprId| {
             matches!(tc.st.kind(tc.st.app_fn(e)), ExprKind::Const(n, _)
-                if *n == Name::from_dotted("String.ofList") || *n == Name::from_dotted("String.mk"))
+                if *n == known().string_of_list || *n == known().string_mk)
         };
         if is_lit(self, t) && is_ctor_app(self, s) {
             let te = self.string_lit_to_ctor(t);

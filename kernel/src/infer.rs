@@ -18,6 +18,7 @@ use crate::declaration::{ConstantKind, DefinitionSafety};
 use crate::error::KernelError;
 use crate::expr::{ExprId, ExprKind, ExprStore, FVarId};
 use crate::instantiate::{abstract_fvars, instantiate, instantiate1, instantiate_level_params};
+use crate::known::known;
 use crate::level::Level;
 use crate::name::Name;
 use crate::type_checker::{guarded, Res, TypeChecker};
@@ -146,7 +147,7 @@ impl TypeChecker<'_> {
             }
         }
         let r = guarded!(self, {
-            match self.st.kind(e).clone() {
+            match *self.st.kind(e) {
                 ExprKind::BVar(i) => match self.contexts.lookup(c, i) {
                     Some(f) => Ok(self.lctx[f.0 as usize].ty),
                     None => Err(KernelError::LooseBVar(i)),
@@ -155,20 +156,27 @@ impl TypeChecker<'_> {
                     Some(d) => Ok(d.ty),
                     None => Err(KernelError::Unsupported("unknown free variable".into())),
                 },
-                ExprKind::Sort(l) => {
+                ExprKind::Sort(ref l) => {
+                    let l = l.clone();
                     if !infer_only {
                         self.check_level(&l)?;
                     }
                     Ok(self.st.mk_sort(Level::succ(&l)))
                 }
-                ExprKind::Const(n, ls) => self.infer_const(&n, &ls, infer_only),
+                ExprKind::Const(ref n, ref ls) => {
+                    let (n, ls) = (n.clone(), ls.clone());
+                    self.infer_const(&n, &ls, infer_only)
+                }
                 ExprKind::App(..) => self.infer_app(e, c, infer_only),
                 ExprKind::Lam(..) => self.infer_lambda(e, c, infer_only),
                 ExprKind::Pi(..) => self.infer_pi(e, c, infer_only),
                 ExprKind::Let(..) => self.infer_let(e, c, infer_only),
-                ExprKind::NatLit(_) => self.lit_type("Nat"),
-                ExprKind::StrLit(_) => self.lit_type("String"),
-                ExprKind::Proj(s, i, x) => self.infer_proj(e, &s, i, x, c, infer_only),
+                ExprKind::NatLit(_) => self.lit_type(&known().nat),
+                ExprKind::StrLit(_) => self.lit_type(&known().string),
+                ExprKind::Proj(ref s, i, x) => {
+                    let s = s.clone();
+                    self.infer_proj(e, &s, i, x, c, infer_only)
+                }
             }
         })?;
         if infer_only {
@@ -179,12 +187,11 @@ impl TypeChecker<'_> {
         Ok(r)
     }
 
-    fn lit_type(&mut self, name: &str) -> Res<ExprId> {
-        let n = Name::from_dotted(name);
-        if self.get_const(&n).is_none() {
-            return Err(KernelError::UnknownConstant(n));
+    fn lit_type(&mut self, n: &Name) -> Res<ExprId> {
+        if self.get_const(n).is_none() {
+            return Err(KernelError::UnknownConstant(n.clone()));
         }
-        Ok(self.st.mk_const(n, Arc::from(Vec::new())))
+        Ok(self.st.mk_const(n.clone(), Arc::from(Vec::new())))
     }
 
     /// The universe parameters of `l` must be the declaration's.

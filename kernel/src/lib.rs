@@ -37,6 +37,7 @@ mod expr;
 mod inductive;
 mod infer;
 mod instantiate;
+mod known;
 mod level;
 mod name;
 mod nat_lit;

@@ -9,6 +9,7 @@
 use crate::declaration::{ConstantInfo, ConstantKind, QuotKind};
 use crate::expr::{ExprId, ExprKind, ExprStore};
 use crate::instantiate::{instantiate, instantiate_level_params};
+use crate::known::known;
 use crate::level::Level;
 use crate::name::Name;
 use crate::nat_lit::{self, NatBinOp, NatValue};
@@ -16,6 +17,14 @@ use crate::type_checker::{guarded, Res, TypeChecker};
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 use std::sync::Arc;
+
+/// The Nat operations computed on literals, by arity.
+#[derive(Copy, Clone)]
+enum NatHead {
+    Succ,
+    Log2,
+    Bin(NatBinOp),
+}
 
 impl TypeChecker<'_> {
     /// Weak-head normal form with delta reduction.
@@ -77,7 +86,7 @@ impl TypeChecker<'_> {
             return Ok(r);
         }
         let r = guarded!(self, {
-            match self.st.kind(e).clone() {
+            match *self.st.kind(e) {
                 ExprKind::App(..) => {
                     let (f0, args) = self.st.app_args(e);
                     let f = self.whnf_core_with(f0, cheap_proj)?;
@@ -195,25 +204,25 @@ impl TypeChecker<'_> {
     pub(crate) fn nat_lit_value(&self, e: ExprId) -> Option<BigUint> {
         match self.st.kind(e) {
             ExprKind::NatLit(n) => Some((**n).clone()),
-            ExprKind::Const(n, ls) if ls.is_empty() && *n == Name::from_dotted("Nat.zero") => {
+            ExprKind::Const(n, ls) if ls.is_empty() && *n == known().nat_zero => {
                 Some(BigUint::zero())
             }
             _ => None,
         }
     }
 
-    fn mk_nat_const(&mut self, s: &str) -> ExprId {
-        self.st
-            .mk_const(Name::from_dotted(s), Arc::from(Vec::new()))
+    fn mk_known_const(&mut self, n: &Name) -> ExprId {
+        self.st.mk_const(n.clone(), Arc::from(Vec::new()))
     }
 
     /// `n` as `Nat.zero` or `Nat.succ (n-1)`.
     pub(crate) fn nat_lit_to_ctor(&mut self, n: &BigUint) -> ExprId {
+        let k = known();
         if n.is_zero() {
-            return self.mk_nat_const("Nat.zero");
+            return self.mk_known_const(&k.nat_zero);
         }
         let pred = self.st.mk_nat(n - BigUint::one());
-        let succ = self.mk_nat_const("Nat.succ");
+        let succ = self.mk_known_const(&k.nat_succ);
         self.st.mk_app(succ, pred)
     }
 
@@ -224,17 +233,12 @@ impl TypeChecker<'_> {
             ExprKind::StrLit(s) => s.clone(),
             _ => return e,
         };
+        let k = known();
         let zero = Arc::from(vec![Level::zero()]);
-        let char_ty = self
-            .st
-            .mk_const(Name::from_dotted("Char"), Arc::from(Vec::new()));
-        let nil = self
-            .st
-            .mk_const(Name::from_dotted("List.nil"), Arc::clone(&zero));
-        let cons = self.st.mk_const(Name::from_dotted("List.cons"), zero);
-        let of_nat = self
-            .st
-            .mk_const(Name::from_dotted("Char.ofNat"), Arc::from(Vec::new()));
+        let char_ty = self.mk_known_const(&k.char);
+        let nil = self.st.mk_const(k.list_nil.clone(), Arc::clone(&zero));
+        let cons = self.st.mk_const(k.list_cons.clone(), zero);
+        let of_nat = self.mk_known_const(&k.char_of_nat);
         let mut list = self.st.mk_app(nil, char_ty);
         for ch in s.chars().rev() {
             let lit = self.st.mk_nat(BigUint::from(u32::from(ch)));
@@ -243,13 +247,12 @@ impl TypeChecker<'_> {
             let cons_c = self.st.mk_app(cons_ty, c);
             list = self.st.mk_app(cons_c, list);
         }
-        let of_list = Name::from_dotted("String.ofList");
-        let ctor = if self.lookup_exists(&of_list) {
-            of_list
+        let ctor = if self.lookup_exists(&k.string_of_list) {
+            &k.string_of_list
         } else {
-            Name::from_dotted("String.mk")
+            &k.string_mk
         };
-        let f = self.st.mk_const(ctor, Arc::from(Vec::new()));
+        let f = self.mk_known_const(ctor);
         self.st.mk_app(f, list)
     }
 
@@ -263,28 +266,39 @@ impl TypeChecker<'_> {
             return Ok(None);
         }
         let (f, args) = self.st.app_args(e);
-        let fname = match self.st.kind(f) {
-            // Only operations the environment declares are computed.
-            ExprKind::Const(n, ls) if ls.is_empty() && self.lookup_exists(n) => n.to_string(),
+        let k = known();
+        let head = match self.st.kind(f) {
+            ExprKind::Const(n, ls) if ls.is_empty() => {
+                let head = match nargs {
+                    1 if *n == k.nat_succ => NatHead::Succ,
+                    1 if *n == k.nat_log2 => NatHead::Log2,
+                    2 => match k.nat_op(n) {
+                        Some(op) => NatHead::Bin(op),
+                        None => return Ok(None),
+                    },
+                    _ => return Ok(None),
+                };
+                // Only operations the environment declares are computed.
+                if !self.lookup_exists(n) {
+                    return Ok(None);
+                }
+                head
+            }
             _ => return Ok(None),
         };
-        if nargs == 1 {
-            if fname != "Nat.succ" && fname != "Nat.log2" {
-                return Ok(None);
+        let op = match head {
+            NatHead::Bin(op) => op,
+            unary => {
+                let a = self.whnf(args[0])?;
+                let Some(v) = self.nat_lit_value(a) else {
+                    return Ok(None);
+                };
+                let r = match unary {
+                    NatHead::Succ => v + BigUint::one(),
+                    _ => nat_lit::log2(&v),
+                };
+                return Ok(Some(self.st.mk_nat(r)));
             }
-            let a = self.whnf(args[0])?;
-            let Some(v) = self.nat_lit_value(a) else {
-                return Ok(None);
-            };
-            let r = if fname == "Nat.succ" {
-                v + BigUint::one()
-            } else {
-                nat_lit::log2(&v)
-            };
-            return Ok(Some(self.st.mk_nat(r)));
-        }
-        let Some(op) = NatBinOp::from_name(&fname) else {
-            return Ok(None);
         };
         let a = self.whnf(args[0])?;
         let Some(va) = self.nat_lit_value(a) else {
@@ -297,7 +311,8 @@ impl TypeChecker<'_> {
         Ok(match nat_lit::compute(op, &va, &vb) {
             Some(NatValue::Num(n)) => Some(self.st.mk_nat(n)),
             Some(NatValue::Bool(b)) => {
-                Some(self.mk_nat_const(if b { "Bool.true" } else { "Bool.false" }))
+                let n = if b { &k.bool_true } else { &k.bool_false };
+                Some(self.st.mk_const(n.clone(), Arc::from(Vec::new())))
             }
             None => None,
         })
