@@ -2,8 +2,16 @@
 //! for which function. It changes as a file is read (`infixl:65 " + " => f`
 //! affects every later command), so the parser consults it at run time, and
 //! the printer uses it to turn applications back into operators.
+//!
+//! Besides operators, the table holds general (mixfix) notations, Lean's
+//! `notation:50 a:51 " ≈ " b:51 => Equiv a b`: a *leading* one starts with a
+//! token (`"‖" x "‖"`), a *trailing* one with a variable (`a " ≈ " b`), and
+//! it is found by its first token. A token replaces an earlier notation with
+//! the same first token in the same position (leading: prefix operators and
+//! leading notations; trailing: infix and postfix operators and trailing
+//! notations).
 
-use crate::syntax::NotationKind;
+use crate::syntax::{CommandKind, NotationItem, NotationKind};
 use std::collections::HashMap;
 
 /// The precedence of function application and atoms (Lean's `max`).
@@ -33,6 +41,94 @@ impl Notation {
     }
 }
 
+/// One item of a general notation, precedences resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MixfixItem {
+    /// `token` as the lexer reads it (trimmed), `text` as it is printed.
+    Token { token: String, text: String },
+    /// A variable and the minimum precedence of the term it stands for.
+    Var(u32),
+}
+
+/// A general notation: `notation:prec items => target args`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mixfix {
+    pub prec: u32,
+    pub items: Vec<MixfixItem>,
+    /// The full name of the function it stands for.
+    pub target: String,
+    /// `args[i]`: which variable (counted from the left) is the target's `i`th argument.
+    pub args: Vec<usize>,
+}
+
+impl Mixfix {
+    /// The notation a `notation` command declares (its target as written;
+    /// the driver resolves it). Unmarked precedences are Lean's defaults:
+    /// `max` for the notation, 0 for a variable.
+    pub fn from_command(c: &CommandKind) -> Option<Mixfix> {
+        let CommandKind::Mixfix {
+            prec,
+            items,
+            target,
+            args,
+            ..
+        } = c
+        else {
+            return None;
+        };
+        let items = items
+            .iter()
+            .map(|i| match i {
+                NotationItem::Token { text, .. } => MixfixItem::Token {
+                    token: text.trim().to_string(),
+                    text: text.clone(),
+                },
+                NotationItem::Var { prec, .. } => MixfixItem::Var(prec.unwrap_or(0)),
+            })
+            .collect();
+        Some(Mixfix {
+            prec: prec.unwrap_or(MAX_PREC),
+            items,
+            target: target.clone(),
+            args: args.clone(),
+        })
+    }
+
+    /// The token that finds this notation: the first item, or the second
+    /// when the notation starts with a variable.
+    pub fn key(&self) -> &str {
+        self.items
+            .iter()
+            .find_map(|i| match i {
+                MixfixItem::Token { token, .. } => Some(token.as_str()),
+                MixfixItem::Var(_) => None,
+            })
+            .unwrap_or("")
+    }
+    /// Whether the notation starts with a token (otherwise with a variable).
+    pub fn is_leading(&self) -> bool {
+        matches!(self.items.first(), Some(MixfixItem::Token { .. }))
+    }
+    /// The precedence of the last variable, when the notation ends with one
+    /// (it then takes in every operator of at least that precedence).
+    pub fn right_open(&self) -> Option<u32> {
+        match self.items.last() {
+            Some(MixfixItem::Var(q)) => Some(*q),
+            _ => None,
+        }
+    }
+    /// The precedence of the first variable of a trailing notation.
+    pub fn left_prec(&self) -> Option<u32> {
+        match self.items.first() {
+            Some(MixfixItem::Var(q)) => Some(*q),
+            _ => None,
+        }
+    }
+    pub fn arity(&self) -> usize {
+        self.args.len()
+    }
+}
+
 /// Operators by token (for parsing) and by target (for printing).
 #[derive(Clone, Debug, Default)]
 pub struct NotationTable {
@@ -40,6 +136,9 @@ pub struct NotationTable {
     prefix: HashMap<String, Notation>,
     postfix: HashMap<String, Notation>,
     by_target: HashMap<String, Notation>,
+    leading: HashMap<String, Mixfix>,
+    trailing: HashMap<String, Mixfix>,
+    mixfix_by_target: HashMap<String, Mixfix>,
 }
 
 impl NotationTable {
@@ -59,7 +158,88 @@ impl NotationTable {
                 self.by_target.remove(&old.target);
             }
         }
+        let general = match n.kind {
+            NotationKind::Prefix => &mut self.leading,
+            _ => &mut self.trailing,
+        };
+        if let Some(old) = general.remove(&n.token) {
+            self.forget_mixfix_target(&old);
+        }
+        self.mixfix_by_target.remove(&n.target);
         self.by_target.insert(n.target.clone(), n);
+    }
+
+    fn forget_mixfix_target(&mut self, old: &Mixfix) {
+        if self.mixfix_by_target.get(&old.target) == Some(old) {
+            self.mixfix_by_target.remove(&old.target);
+        }
+    }
+
+    /// Adds a general notation; it replaces the operators and notations
+    /// found by the same token in the same position.
+    pub fn add_mixfix(&mut self, m: Mixfix) {
+        let key = m.key().to_string();
+        let olds: Vec<Notation> = if m.is_leading() {
+            self.prefix.remove(&key).into_iter().collect()
+        } else {
+            [self.infix.remove(&key), self.postfix.remove(&key)]
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        for old in olds {
+            if self.by_target.get(&old.target) == Some(&old) {
+                self.by_target.remove(&old.target);
+            }
+        }
+        let map = if m.is_leading() {
+            &mut self.leading
+        } else {
+            &mut self.trailing
+        };
+        if let Some(old) = map.insert(key, m.clone()) {
+            self.forget_mixfix_target(&old);
+        }
+        self.by_target.remove(&m.target);
+        self.mixfix_by_target.insert(m.target.clone(), m);
+    }
+
+    /// The general notation that starts with `tok`.
+    pub fn leading(&self, tok: &str) -> Option<&Mixfix> {
+        self.leading.get(tok)
+    }
+    /// The general notation whose first variable is followed by `tok`.
+    pub fn trailing(&self, tok: &str) -> Option<&Mixfix> {
+        self.trailing.get(tok)
+    }
+    /// The general notation a function is printed with, if any.
+    pub fn mixfix_for_target(&self, target: &str) -> Option<&Mixfix> {
+        self.mixfix_by_target.get(target)
+    }
+
+    /// Whether a leading notation can be an argument of an application
+    /// (`f ⌊x⌋`): it has precedence `max`, ends with a token, and its first
+    /// token has no other role (it closes no notation and is no infix or
+    /// postfix operator), so that an application never swallows a token that
+    /// closes an enclosing notation (`‖x‖` is not an argument: `f (‖x‖)`).
+    pub fn is_argument(&self, m: &Mixfix) -> bool {
+        if !m.is_leading() || m.prec < MAX_PREC || m.right_open().is_some() {
+            return false;
+        }
+        let key = m.key();
+        if self.infix.contains_key(key) || self.postfix.contains_key(key) {
+            return false;
+        }
+        !self
+            .leading
+            .values()
+            .chain(self.trailing.values())
+            .any(|n| {
+                n.items
+                    .iter()
+                    .skip(1)
+                    .any(|i| matches!(i, MixfixItem::Token { token, .. } if token == key))
+            })
     }
 
     pub fn infix(&self, tok: &str) -> Option<&Notation> {
@@ -82,5 +262,15 @@ impl NotationTable {
             .chain(self.prefix.keys())
             .chain(self.postfix.keys())
             .map(String::as_str)
+            .chain(
+                self.leading
+                    .values()
+                    .chain(self.trailing.values())
+                    .flat_map(|m| m.items.iter())
+                    .filter_map(|i| match i {
+                        MixfixItem::Token { token, .. } => Some(token.as_str()),
+                        MixfixItem::Var(_) => None,
+                    }),
+            )
     }
 }

@@ -5,7 +5,7 @@
 //! structures, imports, and the `@[rule]` declarations the generator reads.
 
 use crate::elab::{err, EResult, Elab, ElabError, Globals, StructInfo};
-use crate::notation::{Notation, NotationTable};
+use crate::notation::{Mixfix, Notation, NotationTable};
 use crate::parse::Parser;
 use crate::syntax::{Attribute, Binder, BinderKind, Command, CommandKind, Ctor, Field, Pos, Term};
 use proofmill_kernel::{
@@ -313,6 +313,18 @@ impl Theory {
                     self.notations.add(n.clone());
                     parser.notations.add(n);
                 }
+                CommandKind::Mixfix {
+                    target, target_pos, ..
+                } => {
+                    let g = self.globals();
+                    let Some(full) = g.resolve(target) else {
+                        return Err(fail(*target_pos, format!("unknown identifier '{target}'")));
+                    };
+                    let mut m = Mixfix::from_command(&cmd.kind).expect("a notation");
+                    m.target = full.to_string();
+                    self.notations.add_mixfix(m.clone());
+                    parser.notations.add_mixfix(m);
+                }
                 _ => self.command(&cmd).map_err(|e| fail(e.pos, e.msg))?,
             }
         }
@@ -530,7 +542,8 @@ impl Theory {
             CommandKind::Prelude
             | CommandKind::ImportShipped(_)
             | CommandKind::ImportPath(_)
-            | CommandKind::Notation { .. } => Ok(()),
+            | CommandKind::Notation { .. }
+            | CommandKind::Mixfix { .. } => Ok(()),
         }
     }
 
@@ -1092,5 +1105,25 @@ mod tests {
     fn invalid_utf8_has_a_position() {
         let e = decode_source("x", b"ab\ncd\xffe".to_vec()).unwrap_err();
         assert_eq!(e.pos, Pos::new(2, 3));
+    }
+
+    #[test]
+    fn general_notation_is_declared_used_and_printed_back() {
+        let t = load(
+            "axiom R : Type\naxiom Equiv : R → R → Prop\naxiom norm : R → R\nnotation:50 a:51 \" ≈ \" b:51 => Equiv a b\nnotation \"‖\" x \"‖\" => norm x\naxiom norm_equiv (x : R) : ‖‖x‖‖ ≈ ‖x‖\ntheorem again (y : R) : Equiv (norm (norm y)) (norm y) := norm_equiv y\n",
+        )
+        .unwrap();
+        for n in ["norm_equiv", "again"] {
+            let ty = t.env().get(&Name::from_dotted(n)).unwrap().ty;
+            assert_eq!(
+                t.print_expr(ty),
+                "∀ (x : R), ‖‖x‖‖ ≈ ‖x‖".replace('x', if n == "again" { "y" } else { "x" })
+            );
+        }
+        let e = load("axiom R : Type\nnotation \"‖\" x \"‖\" => nrm x\n").unwrap_err();
+        assert_eq!(
+            (e.pos, e.msg.as_str()),
+            (Pos::new(2, 23), "unknown identifier 'nrm'")
+        );
     }
 }

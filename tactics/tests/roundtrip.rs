@@ -4,7 +4,7 @@
 //!   same kernel term.
 
 use proofmill_kernel::{alpha_eq, ExprStore, Name};
-use proofmill_tactics::notation::{Notation, NotationTable};
+use proofmill_tactics::notation::{Mixfix, MixfixItem, Notation, NotationTable, MAX_PREC};
 use proofmill_tactics::parse::parse_term;
 use proofmill_tactics::print::print_term;
 use proofmill_tactics::syntax::{
@@ -38,7 +38,64 @@ fn table() -> NotationTable {
             target: target.into(),
         });
     }
+    for m in general_notations() {
+        nt.add_mixfix(m);
+    }
     nt
+}
+
+/// General notations: `(notation precedence, items, target, argument order)`,
+/// where an item is a quoted token or a variable's precedence.
+fn general_notations() -> Vec<Mixfix> {
+    enum I {
+        T(&'static str),
+        V(u32),
+    }
+    use I::{T, V};
+    let specs: Vec<(u32, Vec<I>, &str, Vec<usize>)> = vec![
+        // notation:50 a:51 " ≈ " b:51 => Equiv a b
+        (50, vec![V(51), T(" ≈ "), V(51)], "Equiv", vec![0, 1]),
+        // notation "‖" x "‖" => norm x
+        (MAX_PREC, vec![T("‖"), V(0), T("‖")], "norm", vec![0]),
+        // notation "⌊" x "⌋" => floor x (an argument: `f ⌊x⌋`)
+        (MAX_PREC, vec![T("⌊"), V(0), T("⌋")], "floor", vec![0]),
+        // notation:65 "d/dx " f => deriv f
+        (65, vec![T("d/dx "), V(0)], "deriv", vec![0]),
+        // notation:55 s " ∋ " x => Mem x s (arguments swapped)
+        (55, vec![V(0), T(" ∋ "), V(0)], "Mem", vec![1, 0]),
+        // notation:max x:max "⟦" i "⟧" => Get x i
+        (
+            MAX_PREC,
+            vec![V(MAX_PREC), T("⟦"), V(0), T("⟧")],
+            "Get",
+            vec![0, 1],
+        ),
+        // notation:28 c:29 " ⁇ " a " ⦂ " b:28 => Ite c a b
+        (
+            28,
+            vec![V(29), T(" ⁇ "), V(0), T(" ⦂ "), V(28)],
+            "Ite",
+            vec![0, 1, 2],
+        ),
+    ];
+    specs
+        .into_iter()
+        .map(|(prec, items, target, args)| Mixfix {
+            prec,
+            items: items
+                .into_iter()
+                .map(|i| match i {
+                    T(s) => MixfixItem::Token {
+                        token: s.trim().into(),
+                        text: s.into(),
+                    },
+                    V(q) => MixfixItem::Var(q),
+                })
+                .collect(),
+            target: target.into(),
+            args,
+        })
+        .collect()
 }
 
 fn ident() -> impl Strategy<Value = String> {
@@ -86,6 +143,22 @@ fn term() -> impl Strategy<Value = Term> {
             (prop::sample::select(vec!["Not", "Inv"]), inner.clone()).prop_map(|(op, a)| t(
                 TermKind::App(Box::new(t(TermKind::Ident(op.into()))), vec![Arg::Pos(a)])
             )),
+            (
+                prop::sample::select(vec![
+                    ("Equiv", 2),
+                    ("norm", 1),
+                    ("floor", 1),
+                    ("deriv", 1),
+                    ("Mem", 2),
+                    ("Get", 2),
+                    ("Ite", 3),
+                ]),
+                prop::collection::vec(inner.clone(), 3)
+            )
+                .prop_map(|((f, arity), args)| t(TermKind::App(
+                    Box::new(t(TermKind::Ident(f.into()))),
+                    args.into_iter().take(arity).map(Arg::Pos).collect()
+                ))),
             (inner.clone(), inner.clone())
                 .prop_map(|(a, b)| t(TermKind::Arrow(Box::new(a), Box::new(b)))),
             (binder(), inner.clone(), inner.clone()).prop_map(|((x, k), ty, body)| t(

@@ -2,7 +2,9 @@
 
 use super::{is_keyword, PResult, ParseError, Parser, Tok};
 use crate::notation::MAX_PREC;
-use crate::syntax::{Attribute, Command, CommandKind, Ctor, Field, NotationKind};
+use crate::syntax::{
+    Arg, Attribute, Command, CommandKind, Ctor, Field, NotationItem, NotationKind, Pos, TermKind,
+};
 
 impl Parser<'_> {
     pub(crate) fn command(&mut self) -> PResult<Command> {
@@ -113,12 +115,7 @@ impl Parser<'_> {
                 }
             }
             "infix" | "infixl" | "infixr" | "prefix" | "postfix" => self.notation(&word)?,
-            "notation" => {
-                return Err(ParseError {
-                    pos: kpos,
-                    msg: "general 'notation' is not supported; use infix, infixl, infixr, prefix or postfix".into(),
-                })
-            }
+            "notation" => self.mixfix(kpos)?,
             other => {
                 return Err(ParseError {
                     pos: kpos,
@@ -302,24 +299,7 @@ impl Parser<'_> {
             _ => NotationKind::Postfix,
         };
         self.expect_sym(":")?;
-        let (tok, ppos, _) = self.peek()?;
-        let prec = match tok {
-            Tok::Num(n) => {
-                self.bump()?;
-                n.parse::<u32>()
-                    .ok()
-                    .filter(|p| *p <= MAX_PREC)
-                    .ok_or_else(|| ParseError {
-                        pos: ppos,
-                        msg: format!("precedence must be at most {MAX_PREC}"),
-                    })?
-            }
-            Tok::Ident(w) if w == "max" => {
-                self.bump()?;
-                MAX_PREC
-            }
-            _ => return self.error_here("a precedence"),
-        };
+        let prec = self.precedence()?;
         let (tok, tpos, _) = self.peek()?;
         let Tok::Str(s) = tok else {
             return self.error_here("a quoted token");
@@ -353,4 +333,195 @@ impl Parser<'_> {
             target,
         })
     }
+
+    /// A precedence: a numeral up to 1024, `max` (1024), `arg` (1023),
+    /// `lead` (1022), `min` (10) or `min1` (11), as in Lean.
+    fn precedence(&mut self) -> PResult<u32> {
+        let (tok, ppos, _) = self.peek()?;
+        let prec = match tok {
+            Tok::Num(n) => n
+                .parse::<u32>()
+                .ok()
+                .filter(|p| *p <= MAX_PREC)
+                .ok_or_else(|| ParseError {
+                    pos: ppos,
+                    msg: format!("precedence must be at most {MAX_PREC}"),
+                })?,
+            Tok::Ident(w) => match w.as_str() {
+                "max" => MAX_PREC,
+                "arg" => MAX_PREC - 1,
+                "lead" => MAX_PREC - 2,
+                "min" => 10,
+                "min1" => 11,
+                _ => return self.error_here("a precedence"),
+            },
+            _ => return self.error_here("a precedence"),
+        };
+        self.bump()?;
+        Ok(prec)
+    }
+
+    /// `notation:50 a:51 " ≈ " b:51 => Equiv a b` (the `notation` keyword
+    /// already read): tokens and variables, then a function applied to the
+    /// variables, each exactly once.
+    fn mixfix(&mut self, kpos: Pos) -> PResult<CommandKind> {
+        let prec = if self.is_sym(":") {
+            self.bump()?;
+            Some(self.precedence()?)
+        } else {
+            None
+        };
+        let mut items: Vec<NotationItem> = Vec::new();
+        loop {
+            let (tok, pos, _) = self.peek()?;
+            match tok {
+                Tok::Str(text) => {
+                    self.bump()?;
+                    check_token(&text, pos)?;
+                    items.push(NotationItem::Token { text, pos });
+                }
+                Tok::Ident(name) if !is_keyword(&name) => {
+                    if let Some(NotationItem::Var { .. }) = items.last() {
+                        return Err(ParseError {
+                            pos,
+                            msg: "notation variables must be separated by a quoted token".into(),
+                        });
+                    }
+                    if items
+                        .iter()
+                        .any(|i| matches!(i, NotationItem::Var { name: n, .. } if *n == name))
+                    {
+                        return Err(ParseError {
+                            pos,
+                            msg: format!("variable '{name}' appears twice in the notation"),
+                        });
+                    }
+                    self.bump()?;
+                    let vprec = if self.is_sym(":") {
+                        self.bump()?;
+                        Some(self.precedence()?)
+                    } else {
+                        None
+                    };
+                    items.push(NotationItem::Var {
+                        name,
+                        prec: vprec,
+                        pos,
+                    });
+                }
+                Tok::Sym(s) if s == "=>" => break,
+                _ => return self.error_here("a quoted token, a variable or '=>'"),
+            }
+        }
+        if !items
+            .iter()
+            .any(|i| matches!(i, NotationItem::Token { .. }))
+        {
+            return Err(ParseError {
+                pos: kpos,
+                msg: "a notation needs at least one quoted token".into(),
+            });
+        }
+        let vars: Vec<(&str, Pos)> = items
+            .iter()
+            .filter_map(|i| match i {
+                NotationItem::Var { name, pos, .. } => Some((name.as_str(), *pos)),
+                NotationItem::Token { .. } => None,
+            })
+            .collect();
+        if vars.is_empty() {
+            return Err(ParseError {
+                pos: kpos,
+                msg: "a notation needs at least one variable (a constant needs no notation)".into(),
+            });
+        }
+        self.expect_sym("=>")?;
+        let rhs = self.term()?;
+        let shape = || {
+            ParseError {
+            pos: rhs.pos,
+            msg: "the right side of a notation must be a function applied to the notation's variables (`f a b`)".into(),
+        }
+        };
+        let (head, rargs) = match &rhs.kind {
+            TermKind::App(f, rargs) => (f.as_ref(), rargs.as_slice()),
+            _ => return Err(shape()),
+        };
+        let TermKind::Ident(target) = &head.kind else {
+            return Err(shape());
+        };
+        if let Some((v, _)) = vars.iter().find(|(v, _)| v == target) {
+            return Err(ParseError {
+                pos: head.pos,
+                msg: format!("the function of a notation cannot be its variable '{v}'"),
+            });
+        }
+        let names = vars.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ");
+        let mut args = Vec::new();
+        for a in rargs {
+            let Arg::Pos(a) = a else {
+                return Err(shape());
+            };
+            let TermKind::Ident(x) = &a.kind else {
+                return Err(ParseError {
+                    pos: a.pos,
+                    msg: "an argument on the right side of a notation must be one of its variables"
+                        .into(),
+                });
+            };
+            let Some(k) = vars.iter().position(|(v, _)| v == x) else {
+                return Err(ParseError {
+                    pos: a.pos,
+                    msg: format!(
+                        "'{x}' on the right side is not a variable of the notation (its variables: {names})"
+                    ),
+                });
+            };
+            if args.contains(&k) {
+                return Err(ParseError {
+                    pos: a.pos,
+                    msg: format!("variable '{x}' is used twice on the right side"),
+                });
+            }
+            args.push(k);
+        }
+        if let Some((k, (v, vpos))) = vars.iter().enumerate().find(|(k, _)| !args.contains(k)) {
+            let _ = k;
+            return Err(ParseError {
+                pos: *vpos,
+                msg: format!("variable '{v}' of the notation is not used on the right side"),
+            });
+        }
+        Ok(CommandKind::Mixfix {
+            prec,
+            items,
+            target: target.clone(),
+            target_pos: head.pos,
+            args,
+        })
+    }
+}
+
+/// A quoted notation token: printed as written, read trimmed; it must read
+/// as one symbol (not an identifier, numeral, string or a symbol of the
+/// language itself).
+fn check_token(text: &str, pos: Pos) -> PResult<()> {
+    let token = text.trim();
+    let bad = |msg: String| Err(ParseError { pos, msg });
+    if token.is_empty() || token.chars().any(char::is_whitespace) {
+        return bad("a notation token must be non-empty and without inner spaces".into());
+    }
+    let first = token.chars().next().unwrap_or(' ');
+    // The lexer prefers an identifier at least as long as the symbol.
+    let ident_len = super::lexer::ident_prefix_len(token);
+    if first.is_ascii_digit()
+        || ident_len >= token.len()
+        || token.contains('"')
+        || token.starts_with("--")
+        || token.starts_with("/-")
+        || super::lexer::SYMBOLS.contains(&token)
+    {
+        return bad(format!("'{token}' cannot be a notation token"));
+    }
+    Ok(())
 }

@@ -116,6 +116,11 @@ fn ident(i: &str) -> IResult<&str, &str> {
     Ok((rest, &i[..i.len() - rest.len()]))
 }
 
+/// The length of the identifier at the start of `s` (0 if none).
+pub fn ident_prefix_len(s: &str) -> usize {
+    ident(s).map_or(0, |(_, id)| id.len())
+}
+
 fn string_lit(i: &str) -> IResult<&str, &str> {
     let (r, _) = tag("\"")(i)?;
     let (r, body) = take_while(|c| c != '"' && c != '\n')(r)?;

@@ -11,7 +11,7 @@ mod lexer;
 mod tactic;
 mod term;
 
-pub use lexer::{is_keyword, Tok};
+pub use lexer::{is_keyword, Tok, SYMBOLS};
 
 use crate::notation::NotationTable;
 use crate::syntax::{Command, Pos, Term};
@@ -45,6 +45,12 @@ pub struct Parser<'s> {
     /// Tokens that start a line at or left of this column end the current term.
     stop_col: u32,
     depth: u32,
+    /// The token that closes the notation variable being read (`‖` in
+    /// `‖x‖`): it ends the term even where it is also an operator.
+    closing: Option<String>,
+    /// The precedence of the term the last `leading` branch read (an
+    /// application is `arg`, an atom `max`, `(x : A) → B` that of `→`).
+    pub(crate) lead_prec: u32,
 }
 
 impl<'s> Parser<'s> {
@@ -56,6 +62,8 @@ impl<'s> Parser<'s> {
             notations,
             stop_col: 0,
             depth: 0,
+            closing: None,
+            lead_prec: crate::notation::MAX_PREC,
         }
     }
 
@@ -169,17 +177,37 @@ impl<'s> Parser<'s> {
         r
     }
 
-    /// Runs `f` with tokens at or left of `col` (starting a line) ending terms.
+    /// Runs `f` with tokens at or left of `col` (starting a line) ending
+    /// terms, in a new context (brackets, a tactic block): no notation token
+    /// closes a term there.
     pub(crate) fn with_stop_col<T>(
         &mut self,
         col: u32,
         f: impl FnOnce(&mut Self) -> PResult<T>,
     ) -> PResult<T> {
         let saved = self.stop_col;
+        let saved_closing = self.closing.take();
         self.stop_col = col;
         let r = f(self);
         self.stop_col = saved;
+        self.closing = saved_closing;
         r
+    }
+
+    /// Runs `f` with `tok` closing terms (a notation variable followed by `tok`).
+    pub(crate) fn with_closing<T>(
+        &mut self,
+        tok: &str,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
+        let saved = self.closing.replace(tok.to_string());
+        let r = f(self);
+        self.closing = saved;
+        r
+    }
+
+    pub(crate) fn is_closing(&self, tok: &str) -> bool {
+        self.closing.as_deref() == Some(tok)
     }
 
     pub(crate) fn stop_col(&self) -> u32 {
@@ -313,5 +341,205 @@ mod tests {
         let a = parse_term("∀ x, λ y => x → y", &nt).unwrap();
         let b = parse_term("forall x, fun y => x -> y", &nt).unwrap();
         assert_eq!(a, b);
+    }
+
+    /// `plus()` and `=` (infix 50) with the general notations of `decls`
+    /// added one by one, as the driver does (targets as written).
+    fn with_general(decls: &str) -> NotationTable {
+        let mut nt = plus();
+        nt.add(Notation {
+            kind: NotationKind::Infix,
+            prec: 50,
+            token: "=".into(),
+            target: "Eq".into(),
+        });
+        let mut p = Parser::new(decls, nt);
+        while let Some(c) = p.next_command().unwrap() {
+            let m = crate::notation::Mixfix::from_command(&c.kind).expect("a notation");
+            p.notations.add_mixfix(m);
+        }
+        p.notations
+    }
+
+    fn app(t: &Term) -> (String, Vec<Term>) {
+        let TermKind::App(f, args) = &t.kind else {
+            panic!("not an application: {t:?}")
+        };
+        let TermKind::Ident(f) = &f.kind else {
+            panic!("{f:?}")
+        };
+        let args = args
+            .iter()
+            .map(|a| match a {
+                Arg::Pos(x) => x.clone(),
+                Arg::Named(..) => panic!("named"),
+            })
+            .collect();
+        (f.clone(), args)
+    }
+
+    #[test]
+    fn a_notation_declaration_parses_with_its_precedences() {
+        let cs = parse_commands(
+            "notation:50 a:51 \" ≈ \" b:max => Equiv a b\nnotation \"‖\" x \"‖\" => norm x\nnotation:55 s \" ∋ \" x => Mem x s",
+            &NotationTable::new(),
+        )
+        .unwrap();
+        let CommandKind::Mixfix {
+            prec,
+            items,
+            target,
+            target_pos,
+            args,
+        } = &cs[0].kind
+        else {
+            panic!("{:?}", cs[0])
+        };
+        assert_eq!(*prec, Some(50));
+        assert_eq!(target, "Equiv");
+        assert_eq!(*target_pos, Pos::new(1, 33));
+        assert_eq!(*args, vec![0, 1]);
+        assert!(
+            matches!(&items[0], crate::syntax::NotationItem::Var { name, prec: Some(51), .. } if name == "a")
+        );
+        assert!(
+            matches!(&items[1], crate::syntax::NotationItem::Token { text, .. } if text == " ≈ ")
+        );
+        assert!(
+            matches!(&items[2], crate::syntax::NotationItem::Var { prec: Some(MAX), .. } if true)
+        );
+        let norm = crate::notation::Mixfix::from_command(&cs[1].kind).unwrap();
+        assert_eq!(norm.prec, crate::notation::MAX_PREC);
+        assert_eq!(norm.key(), "‖");
+        let mem = crate::notation::Mixfix::from_command(&cs[2].kind).unwrap();
+        assert_eq!(mem.args, vec![1, 0]);
+        assert!(!mem.is_leading());
+    }
+    const MAX: u32 = crate::notation::MAX_PREC;
+
+    #[test]
+    fn uses_of_general_notation_parse_to_applications() {
+        let nt = with_general(
+            "notation:50 a:51 \" ≈ \" b:51 => Equiv a b\nnotation \"‖\" x \"‖\" => norm x\nnotation:65 \"d/dx \" f => deriv f\nnotation:55 s \" ∋ \" x => Mem x s\nnotation \"⌊\" x \"⌋\" => floor x",
+        );
+        // Closed: `‖…‖` reads anything inside, operators included.
+        let (f, args) = app(&parse_term("‖a + b‖", &nt).unwrap());
+        assert_eq!(f, "norm");
+        assert_eq!(app(&args[0]).0, "add");
+        // Nested, and inside an operator.
+        let t = parse_term("‖‖a‖‖ + ‖b‖", &nt).unwrap();
+        let (f, args) = app(&t);
+        assert_eq!(f, "add");
+        assert_eq!(app(&app(&args[0]).1[0]).0, "norm");
+        // Arguments are permuted as the right side says.
+        let (f, args) = app(&parse_term("s ∋ x", &nt).unwrap());
+        assert_eq!(f, "Mem");
+        assert_eq!(args[0].kind, TermKind::Ident("x".into()));
+        assert_eq!(args[1].kind, TermKind::Ident("s".into()));
+        // `⌊x⌋` closes on a token of its own, so it is an argument; `‖x‖` is not.
+        let (f, args) = app(&parse_term("f ⌊x⌋ y", &nt).unwrap());
+        assert_eq!((f.as_str(), args.len()), ("f", 2));
+        assert!(parse_term("f ‖x‖", &nt).is_err());
+        assert_eq!(
+            parse_term("f (‖x‖)", &nt).unwrap(),
+            parse_term("f (norm x)", &nt).unwrap()
+        );
+        // The leading token with a letter in it reads as one token.
+        let (f, args) = app(&parse_term("d/dx g", &nt).unwrap());
+        assert_eq!(f, "deriv");
+        assert_eq!(args[0].kind, TermKind::Ident("g".into()));
+    }
+
+    #[test]
+    fn general_notation_and_infix_precedences_interact_as_in_lean() {
+        let nt = with_general(
+            "notation:50 a:51 \" ≈ \" b:51 => Equiv a b\nnotation:65 \"d/dx \" f => deriv f\nnotation:65 \"d/dx' \" f:66 => deriv' f\nnotation:40 a \" ⊑ \" b => Le a b",
+        );
+        let p = |s: &str| parse_term(s, &nt).unwrap();
+        // `+` (65) binds tighter than `≈` (50) on both sides.
+        assert_eq!(p("a + b ≈ c + d"), p("Equiv (add a b) (add c d)"));
+        // `≈` is non-associative: `a:51` refuses `a ≈ b` (50) on its left.
+        let e = parse_term("a ≈ b ≈ c", &nt).unwrap_err();
+        assert_eq!(e.pos, Pos::new(1, 7));
+        assert_eq!(p("(a ≈ b) ≈ c"), p("Equiv (Equiv a b) c"));
+        // `=` (50) and `≈` do not nest without parentheses either way.
+        assert!(parse_term("a = b ≈ c", &nt).is_err());
+        // A last variable of precedence 0 takes in everything after it…
+        assert_eq!(p("d/dx f + g"), p("deriv (add f g)"));
+        // …one of precedence 66 stops at `+` (65).
+        assert_eq!(p("d/dx' f + g"), p("add (deriv' f) g"));
+        // Variables without precedences: `⊑` (40) with operands at 0 is
+        // right-leaning, and its left side takes `+` and `≈`.
+        assert_eq!(p("a ⊑ b ⊑ c"), p("Le a (Le b c)"));
+        assert_eq!(p("a + b ⊑ c ≈ d"), p("Le (add a b) (Equiv c d)"));
+        // An application binds tighter than any notation.
+        assert_eq!(p("f a ≈ g b"), p("Equiv (f a) (g b)"));
+    }
+
+    #[test]
+    fn a_closing_token_ends_the_variable_even_when_it_is_an_operator() {
+        // `|||` is also an infix operator; inside `⟪ … |||` it closes.
+        let mut nt = with_general("notation \"⟪\" x \"|||\" => wrap x");
+        nt.add(Notation {
+            kind: NotationKind::Infixl,
+            prec: 10,
+            token: "|||".into(),
+            target: "or3".into(),
+        });
+        let t = parse_term("⟪a + b||| ||| c", &nt).unwrap();
+        assert_eq!(t, parse_term("or3 (wrap (add a b)) c", &nt).unwrap());
+        // In parentheses the operator is an operator again.
+        let t = parse_term("⟪(a ||| b)|||", &nt).unwrap();
+        assert_eq!(t, parse_term("wrap (or3 a b)", &nt).unwrap());
+    }
+
+    #[test]
+    fn malformed_notation_declarations_are_refused_where_they_go_wrong() {
+        let err = |s: &str| parse_commands(s, &NotationTable::new()).unwrap_err();
+        let e = err("notation:50 a \" ≈ \" b => Equiv a c");
+        assert_eq!(e.pos, Pos::new(1, 34));
+        assert!(
+            e.msg.contains("'c' on the right side is not a variable"),
+            "{}",
+            e.msg
+        );
+        let e = err("notation:50 a b \" ≈ \" => Equiv a b");
+        assert_eq!(
+            (e.pos, e.msg.as_str()),
+            (
+                Pos::new(1, 15),
+                "notation variables must be separated by a quoted token"
+            )
+        );
+        let e = err("notation:50 a \" ≈ \" b => Equiv a");
+        assert_eq!(e.pos, Pos::new(1, 21));
+        assert!(
+            e.msg.contains("'b' of the notation is not used"),
+            "{}",
+            e.msg
+        );
+        let e = err("notation a \" ≈ \" a => Equiv a a");
+        assert!(e.msg.contains("appears twice"), "{}", e.msg);
+        let e = err("notation x => f x");
+        assert_eq!(e.msg, "a notation needs at least one quoted token");
+        let e = err("notation \"foo\" x => f x");
+        assert_eq!(
+            (e.pos, e.msg.as_str()),
+            (Pos::new(1, 10), "'foo' cannot be a notation token")
+        );
+        let e = err("notation \"‖\" x \"‖\" => f (g x)");
+        assert!(e.msg.contains("must be one of its variables"), "{}", e.msg);
+        let e = err("notation:2000 \"‖\" x \"‖\" => f x");
+        assert!(e.msg.contains("at most 1024"), "{}", e.msg);
+        let e = err("notation:50 a \" ≈ \" b Equiv a b");
+        assert!(e.msg.contains("separated by a quoted token"), "{}", e.msg);
+    }
+
+    #[test]
+    fn a_use_that_does_not_match_says_which_token_was_expected() {
+        let nt = with_general("notation \"‖\" x \"‖\" => norm x");
+        let e = parse_term("‖a + b", &nt).unwrap_err();
+        assert_eq!(e.pos, Pos::new(1, 7));
+        assert_eq!(e.msg, "expected '‖' (notation for norm), found end of file");
     }
 }

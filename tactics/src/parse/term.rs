@@ -1,7 +1,7 @@
 //! Terms: binders, application, notation by precedence climbing.
 
 use super::{is_keyword, PResult, ParseError, Parser, Tok};
-use crate::notation::{ARROW_PREC, MAX_PREC};
+use crate::notation::{Mixfix, MixfixItem, ARROW_PREC, MAX_PREC};
 use crate::syntax::{Arg, Binder, BinderKind, CalcStep, LevelSyn, Pos, Term, TermKind};
 use num_bigint::BigUint;
 
@@ -17,10 +17,15 @@ impl Parser<'_> {
     /// A term whose operators all bind at least as tightly as `min`.
     pub(crate) fn term_prec(&mut self, min: u32) -> PResult<Term> {
         self.nested(|p| {
-            let mut lhs = p.leading(min)?;
+            // `lhs_prec`: the precedence of what has been read so far, which
+            // a trailing notation's first variable may require (`a:51 " ≈ "`).
+            let (mut lhs, mut lhs_prec) = p.leading(min)?;
             loop {
                 let (tok, pos, _) = p.peek()?;
                 let Tok::Sym(s) = tok else { break };
+                if p.is_closing(&s) {
+                    break;
+                }
                 if s == "→" || s == "->" {
                     if ARROW_PREC < min {
                         break;
@@ -28,6 +33,7 @@ impl Parser<'_> {
                     p.bump()?;
                     let rhs = p.term_prec(ARROW_PREC)?;
                     lhs = mk(lhs.pos, TermKind::Arrow(Box::new(lhs), Box::new(rhs)));
+                    lhs_prec = ARROW_PREC;
                     continue;
                 }
                 if let Some(n) = p.notations.infix(&s).cloned() {
@@ -42,6 +48,7 @@ impl Parser<'_> {
                         lhs.pos,
                         TermKind::App(Box::new(f), vec![Arg::Pos(lhs), Arg::Pos(rhs)]),
                     );
+                    lhs_prec = n.prec;
                     continue;
                 }
                 if let Some(n) = p.notations.postfix(&s).cloned() {
@@ -51,6 +58,16 @@ impl Parser<'_> {
                     p.bump()?;
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
                     lhs = mk(lhs.pos, TermKind::App(Box::new(f), vec![Arg::Pos(lhs)]));
+                    lhs_prec = n.prec;
+                    continue;
+                }
+                if let Some(m) = p.notations.trailing(&s).cloned() {
+                    if m.prec < min || lhs_prec < m.left_prec().unwrap_or(0) {
+                        break;
+                    }
+                    let start = lhs.pos;
+                    lhs = p.mixfix_rest(&m, start, vec![lhs])?;
+                    lhs_prec = m.prec;
                     continue;
                 }
                 break;
@@ -59,7 +76,78 @@ impl Parser<'_> {
         })
     }
 
-    fn leading(&mut self, min: u32) -> PResult<Term> {
+    /// The rest of a general notation whose first token is next; `vars` holds
+    /// what the variables before it stand for (the left operand of a
+    /// trailing notation). Builds the application it stands for.
+    fn mixfix_rest(&mut self, m: &Mixfix, start: Pos, mut vars: Vec<Term>) -> PResult<Term> {
+        let first_tok = m
+            .items
+            .iter()
+            .position(|i| matches!(i, MixfixItem::Token { .. }));
+        let (_, tok_pos) = self.bump()?;
+        let rest = &m.items[first_tok.unwrap_or(0) + 1..];
+        for (k, item) in rest.iter().enumerate() {
+            match item {
+                MixfixItem::Token { token, .. } => {
+                    if self.is_sym(token) {
+                        self.bump()?;
+                    } else {
+                        let (tok, pos, _) = self.peek()?;
+                        return Err(ParseError {
+                            pos,
+                            msg: format!(
+                                "expected '{token}' (notation for {}), found {}",
+                                m.target,
+                                tok.describe()
+                            ),
+                        });
+                    }
+                }
+                MixfixItem::Var(q) => {
+                    let t = match rest.get(k + 1) {
+                        Some(MixfixItem::Token { token, .. }) => {
+                            self.with_closing(token, |p| p.term_prec(*q))?
+                        }
+                        _ => self.term_prec(*q)?,
+                    };
+                    vars.push(t);
+                }
+            }
+        }
+        let f = mk(tok_pos, TermKind::Ident(m.target.clone()));
+        let args = m.args.iter().map(|&k| Arg::Pos(vars[k].clone())).collect();
+        Ok(mk(start, TermKind::App(Box::new(f), args)))
+    }
+
+    /// The first part of a term and its precedence.
+    fn leading(&mut self, min: u32) -> PResult<(Term, u32)> {
+        let (tok, _, _) = self.peek()?;
+        let binder_like = match &tok {
+            Tok::Ident(w) => matches!(
+                w.as_str(),
+                "fun" | "forall" | "exists" | "by" | "calc" | "show"
+            ),
+            Tok::Sym(s) => matches!(s.as_str(), "λ" | "∀" | "∃"),
+            _ => false,
+        };
+        if let Tok::Sym(s) = &tok {
+            if let Some(n) = self.notations.prefix(s) {
+                let prec = n.prec;
+                return Ok((self.leading_term(min)?, prec));
+            }
+            if let Some(m) = self.notations.leading(s).cloned() {
+                if !self.notations.is_argument(&m) {
+                    let (_, pos, _) = self.peek()?;
+                    return Ok((self.mixfix_rest(&m, pos, Vec::new())?, m.prec));
+                }
+            }
+        }
+        let t = self.leading_term(min)?;
+        let prec = if binder_like { 0 } else { self.lead_prec };
+        Ok((t, prec))
+    }
+
+    fn leading_term(&mut self, min: u32) -> PResult<Term> {
         let (tok, pos, _) = self.peek()?;
         match &tok {
             Tok::Ident(w) if w == "fun" => {
@@ -117,6 +205,11 @@ impl Parser<'_> {
                 } else {
                     LevelSyn::Num(0)
                 };
+                self.lead_prec = if lvl == LevelSyn::Num(0) {
+                    MAX_PREC
+                } else {
+                    MAX_PREC - 1
+                };
                 let kind = if w == "Sort" {
                     TermKind::Sort(lvl)
                 } else {
@@ -126,6 +219,7 @@ impl Parser<'_> {
             }
             Tok::Sym(s) if s == "(" || s == "{" || s == "⦃" => {
                 if let Some(t) = self.try_binder_arrow()? {
+                    self.lead_prec = ARROW_PREC;
                     return Ok(t);
                 }
                 self.application(min)
@@ -147,6 +241,7 @@ impl Parser<'_> {
     fn application(&mut self, min: u32) -> PResult<Term> {
         let head = self.atom()?;
         if min >= MAX_PREC {
+            self.lead_prec = MAX_PREC;
             return Ok(head);
         }
         let mut args = Vec::new();
@@ -164,6 +259,11 @@ impl Parser<'_> {
             }
             break;
         }
+        self.lead_prec = if args.is_empty() {
+            MAX_PREC
+        } else {
+            MAX_PREC - 1
+        };
         if args.is_empty() {
             Ok(head)
         } else {
@@ -176,7 +276,13 @@ impl Parser<'_> {
         Ok(match self.peek()?.0 {
             Tok::Ident(w) => !is_keyword(&w) || w == "Prop" || w == "Type" || w == "Sort",
             Tok::Num(_) => true,
-            Tok::Sym(s) => matches!(s.as_str(), "(" | "⟨" | "@"),
+            Tok::Sym(s) => {
+                matches!(s.as_str(), "(" | "⟨" | "@")
+                    || self
+                        .notations
+                        .leading(&s)
+                        .is_some_and(|m| self.notations.is_argument(m))
+            }
             _ => false,
         })
     }
@@ -269,6 +375,10 @@ impl Parser<'_> {
                 }
                 self.expect_sym("⟩")?;
                 mk(pos, TermKind::Anon(items))
+            }
+            Tok::Sym(s) if self.notations.leading(&s).is_some() => {
+                let m = self.notations.leading(&s).cloned().expect("a notation");
+                self.mixfix_rest(&m, pos, Vec::new())?
             }
             _ => return self.error_here("a term"),
         };

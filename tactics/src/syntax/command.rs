@@ -36,6 +36,21 @@ pub enum NotationKind {
     Postfix,
 }
 
+/// One item of the left side of a general `notation`: a quoted token (as
+/// written, spaces included) or a variable with an optional precedence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotationItem {
+    Token {
+        text: String,
+        pos: Pos,
+    },
+    Var {
+        name: String,
+        prec: Option<u32>,
+        pos: Pos,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
     pub pos: Pos,
@@ -93,5 +108,15 @@ pub enum CommandKind {
         prec: u32,
         token: String,
         target: String,
+    },
+    /// `notation:50 a:51 " ≈ " b:51 => Equiv a b`: the right side is a
+    /// function applied to the variables; `args[i]` is the index (among the
+    /// left side's variables) of the function's `i`th argument.
+    Mixfix {
+        prec: Option<u32>,
+        items: Vec<NotationItem>,
+        target: String,
+        target_pos: Pos,
+        args: Vec<usize>,
     },
 }

@@ -9,7 +9,7 @@
 mod command;
 mod term;
 
-pub use command::{Attribute, Command, CommandKind, Ctor, Field, NotationKind};
+pub use command::{Attribute, Command, CommandKind, Ctor, Field, NotationItem, NotationKind};
 pub use term::{
     Arg, Binder, BinderKind, CalcStep, InductionAlt, LevelSyn, RwRule, Tactic, TacticKind, Term,
     TermKind,
