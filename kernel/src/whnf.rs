@@ -91,21 +91,7 @@ impl TypeChecker<'_> {
                     let (f0, args) = self.st.app_args(e);
                     let f = self.whnf_core_with(f0, cheap_proj)?;
                     if let ExprKind::Lam(..) = self.st.kind(f) {
-                        // Beta: consume as many arguments as there are lambdas.
-                        let mut body = f;
-                        let mut m = 0;
-                        while m < args.len() {
-                            match *self.st.kind(body) {
-                                ExprKind::Lam(_, _, _, b) => {
-                                    body = b;
-                                    m += 1;
-                                }
-                                _ => break,
-                            }
-                        }
-                        let rev: Vec<ExprId> = args[..m].iter().rev().copied().collect();
-                        let inst = instantiate(&mut self.st, body, &rev);
-                        let r = self.st.mk_apps(inst, &args[m..]);
+                        let r = self.beta_apps(f, &args);
                         self.whnf_core_with(r, cheap_proj)
                     } else if f == f0 {
                         match self.reduce_recursor(e, cheap_proj)? {
