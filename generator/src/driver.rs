@@ -74,6 +74,16 @@ impl Options {
             max_attempts_per_theorem: 200,
         }
     }
+    /// The walk limits these options ask for.
+    pub fn limits(&self) -> WalkLimits {
+        WalkLimits {
+            min_steps: self.steps.0,
+            max_steps: self.steps.1,
+            max_size: self.max_size,
+            start_size: (3, (self.max_size / 2).max(4)),
+            max_depth: self.max_size,
+        }
+    }
     fn as_map(&self) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
         m.insert("count".into(), self.count.to_string());
@@ -208,13 +218,60 @@ fn bucket(steps: usize, lo: usize, hi: usize) -> usize {
 }
 
 impl Generator {
-    fn walk_one(&self, walker: &Walker<'_>, opts: &Options, k: u64) -> Result<Chain, WalkFailure> {
+    /// A walker over this theory's rules with `limits` and a coverage snapshot.
+    pub fn walker<'a>(&'a self, limits: &'a WalkLimits, coverage: &'a [u64]) -> Walker<'a> {
+        Walker::new(
+            &self.rs,
+            &self.space,
+            &self.pool,
+            limits,
+            coverage,
+            self.sort,
+        )
+    }
+
+    /// Attempt `k` of a run with `opts`: a forward walk, or (theories with
+    /// hard rules) a backward construction, from the attempt's own stream.
+    pub fn walk_one(
+        &self,
+        walker: &Walker<'_>,
+        opts: &Options,
+        k: u64,
+    ) -> Result<Chain, WalkFailure> {
         let mut rng = Rng::for_attempt(opts.seed, k);
         match self.deriv {
             Some(d) if opts.hard_steps > 0 || rng.chance(1, 2) => {
                 walker.antiderivative(&mut rng, d, opts.hard_steps)
             }
             _ => walker.forward(&mut rng),
+        }
+    }
+
+    /// Walks attempt `k` and classifies the result (dedup against `seen`).
+    fn classify(
+        &self,
+        walker: &Walker<'_>,
+        opts: &Options,
+        seen: &DashMap<u64, u64>,
+        k: u64,
+    ) -> Outcome {
+        match self.walk_one(walker, opts, k) {
+            Err(f) => Outcome::Fail(f),
+            Ok(chain) => {
+                let (l, r) = (&chain.terms[0], chain.terms.last().expect("tn"));
+                if canon::trivial(l, r) {
+                    return Outcome::Fail(WalkFailure::Trivial);
+                }
+                let hash = canon::hash(&canon::canonical(l, r));
+                if seen.contains_key(&hash) {
+                    return Outcome::Dup;
+                }
+                Outcome::Cand(Candidate {
+                    attempt: k,
+                    chain,
+                    hash,
+                })
+            }
         }
     }
 
@@ -239,13 +296,7 @@ impl Generator {
         progress: &(dyn Fn(u64, u64) + Sync),
         start: Instant,
     ) -> Result<Report, String> {
-        let limits = WalkLimits {
-            min_steps: opts.steps.0,
-            max_steps: opts.steps.1,
-            max_size: opts.max_size,
-            start_size: (3, (opts.max_size / 2).max(4)),
-            max_depth: opts.max_size,
-        };
+        let limits = opts.limits();
         let mut report = Report {
             nodes: self.space.node_count(),
             edges: self.space.edge_count(),
@@ -263,40 +314,20 @@ impl Generator {
             .saturating_mul(opts.max_attempts_per_theorem)
             .max(CHUNK);
         let mut next = 0u64;
-        let t_walk = Instant::now();
         while (accepted.len() as u64) < opts.count && next < max_attempts {
             let snapshot = coverage.nodes.clone();
-            let walker = Walker::new(
-                &self.rs,
-                &self.space,
-                &self.pool,
-                &limits,
-                &snapshot,
-                self.sort,
-            );
-            let outcomes: Vec<Outcome> = (next..next + CHUNK)
+            let walker = self.walker(&limits, &snapshot);
+            let outcomes: Vec<(Outcome, Duration)> = (next..next + CHUNK)
                 .into_par_iter()
-                .map(|k| match self.walk_one(&walker, opts, k) {
-                    Err(f) => Outcome::Fail(f),
-                    Ok(chain) => {
-                        let (l, r) = (&chain.terms[0], chain.terms.last().expect("tn"));
-                        if canon::trivial(l, r) {
-                            return Outcome::Fail(WalkFailure::Trivial);
-                        }
-                        let hash = canon::hash(&canon::canonical(l, r));
-                        if seen.contains_key(&hash) {
-                            return Outcome::Dup;
-                        }
-                        Outcome::Cand(Candidate {
-                            attempt: k,
-                            chain,
-                            hash,
-                        })
-                    }
+                .map(|k| {
+                    let t = Instant::now();
+                    let o = self.classify(&walker, opts, &seen, k);
+                    (o, t.elapsed())
                 })
                 .collect();
             next += CHUNK;
-            for o in outcomes {
+            report.walk_time += outcomes.iter().map(|(_, d)| *d).sum::<Duration>();
+            for (o, _) in outcomes {
                 if accepted.len() as u64 == opts.count {
                     break;
                 }
@@ -331,7 +362,6 @@ impl Generator {
             }
             progress(accepted.len() as u64, 0);
         }
-        report.walk_time = t_walk.elapsed();
         report.accepted = accepted.len() as u64;
         if report.accepted < opts.count {
             report.ran_out = Some(format!(
@@ -495,7 +525,7 @@ impl Generator {
         let binders = crate::proof::binders(&self.rs, &self.pool, &vars);
         let eq = self.rs.sig.print_eq(t0, tn, &names, nt);
         let statement = if vars.is_empty() {
-            eq
+            eq.clone()
         } else {
             format!("∀ {binders}, {eq}")
         };
@@ -510,7 +540,7 @@ impl Generator {
             return (Err((statement, e.to_string())), ta, tk, Duration::ZERO);
         }
         let t = Instant::now();
-        let rec = self.render(opts, index, c, statement, &vars);
+        let rec = self.render(opts, index, c, statement, &eq, &vars);
         (Ok(rec), ta, tk, t.elapsed())
     }
 
@@ -520,6 +550,7 @@ impl Generator {
         index: u64,
         c: &Candidate,
         statement: String,
+        eq: &str,
         vars: &[u32],
     ) -> Record {
         let nt = self.theory.notations();
@@ -530,21 +561,25 @@ impl Generator {
             .iter()
             .map(|(ns, t)| format!("{} : {t}\n", ns.join(" ")))
             .collect();
-        let goal =
-            |l: &Term, r: &Term| format!("{hyps}⊢ {}", self.rs.sig.print_eq(l, r, &names, nt));
+        // Goal i is `tᵢ = rhsᵢ` (the right side as `rw` leaves it); each is
+        // printed once and serves as one step's `state_after` and the next's
+        // `state_before`. Goal 0 is the statement's equation.
+        let mut goals = Vec::with_capacity(chain.steps.len());
+        goals.push(format!("{hyps}⊢ {eq}"));
         let mut rhs = tn.clone();
+        for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
+            rhs = rhs.replace_all(&s.from, &s.to);
+            let e = self.rs.sig.print_eq(&chain.terms[i + 1], &rhs, &names, nt);
+            goals.push(format!("{hyps}⊢ {e}"));
+        }
+        let mut goals = goals.into_iter();
+        let mut before = goals.next().expect("goal 0");
         let mut steps = Vec::new();
         let mut rules_used = Vec::new();
-        for (i, s) in chain.steps.iter().enumerate() {
+        for s in chain.steps.iter() {
             let dir = &self.rs.dirs[s.dir];
             let rule = &self.rs.rules[dir.rule];
-            let before = goal(&chain.terms[i], &rhs);
-            rhs = rhs.replace_all(&s.from, &s.to);
-            let after = if i + 1 == chain.steps.len() {
-                "no goals".to_string()
-            } else {
-                goal(&chain.terms[i + 1], &rhs)
-            };
+            let after = goals.next().unwrap_or_else(|| "no goals".to_string());
             let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.name);
             for x in &s.sigma {
                 tac.push(' ');
@@ -555,7 +590,7 @@ impl Generator {
                 rules_used.push(dir.rule);
             }
             steps.push(Step {
-                state_before: before,
+                state_before: std::mem::replace(&mut before, after.clone()),
                 tactic: tac,
                 rule: rule.name.to_string(),
                 direction: if dir.reversed { "rev" } else { "fwd" }.into(),

@@ -151,6 +151,7 @@ impl Extract<'_> {
         }
         let result = self.sort_of_type(ty)?;
         self.sig.syms.push(Sym {
+            text: n.to_string(),
             name: n.clone(),
             args,
             result,

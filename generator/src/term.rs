@@ -38,6 +38,8 @@ pub struct Sort {
 #[derive(Clone, Debug)]
 pub struct Sym {
     pub name: Name,
+    /// `name` as the printer writes it (built once: printing is hot).
+    pub text: String,
     pub args: Vec<SortId>,
     pub result: SortId,
 }
@@ -138,6 +140,34 @@ impl Term {
             Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| x.subst(s)).collect()),
         }
     }
+    /// Substitutes pattern variables by a full instantiation.
+    pub fn instantiate(&self, s: &[Term]) -> Term {
+        match self {
+            Term::Var(v) => s[*v as usize].clone(),
+            Term::Lit(n) => Term::Lit(*n),
+            Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| x.instantiate(s)).collect()),
+        }
+    }
+    /// One-way matching of a pattern (`self`) against `t`, extending `s` with
+    /// borrowed subterms of `t` (no allocation; most matches fail).
+    pub fn matches_ref<'t>(&self, t: &'t Term, s: &mut [Option<&'t Term>]) -> bool {
+        match (self, t) {
+            (Term::Var(v), _) => match s[*v as usize] {
+                Some(b) => b == t,
+                None => {
+                    s[*v as usize] = Some(t);
+                    true
+                }
+            },
+            (Term::Lit(a), Term::Lit(b)) => a == b,
+            (Term::App(f, xs), Term::App(g, ys)) => {
+                f == g
+                    && xs.len() == ys.len()
+                    && xs.iter().zip(ys).all(|(x, y)| x.matches_ref(y, s))
+            }
+            _ => false,
+        }
+    }
     /// One-way matching of a pattern (`self`) against `t`, extending `s`.
     pub fn matches(&self, t: &Term, s: &mut [Option<Term>]) -> bool {
         match (self, t) {
@@ -175,7 +205,7 @@ impl Signature {
             Term::Var(v) => ident(&names[*v as usize]),
             Term::Lit(n) => syn(TermKind::Num((*n).into())),
             Term::App(f, xs) => {
-                let head = ident(&self.syms[*f as usize].name.to_string());
+                let head = ident(&self.syms[*f as usize].text);
                 if xs.is_empty() {
                     return head;
                 }

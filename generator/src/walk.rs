@@ -219,40 +219,43 @@ impl<'a> Walker<'a> {
         Term::App(f, xs)
     }
 
-    /// Every (direction, instantiation) applicable to `t` with the allowed directions.
-    fn candidates(
+    /// Every (direction, subterm) pair where the direction applies to `t`,
+    /// positions in pre-order (the order `rw` searches in). Matching borrows
+    /// subterms, so the many failed matches allocate nothing.
+    fn candidates<'t>(
         &self,
-        t: &Term,
+        t: &'t Term,
         allowed: &dyn Fn(usize) -> bool,
-    ) -> Vec<(usize, Vec<Option<Term>>, Vec<usize>)> {
-        let mut positions = Vec::new();
-        t.positions(&mut Vec::new(), &mut positions);
-        let mut out = Vec::new();
-        for pos in positions {
-            let sub = t.at(&pos).expect("a position of t");
-            let heads: &[usize] = match sub {
-                Term::App(f, _) => &self.by_head[*f as usize],
-                Term::Lit(_) => &self.by_head[self.rs.sig.syms.len()],
-                Term::Var(_) => &[],
-            };
-            for &d in heads.iter().chain(&self.var_source) {
-                if !allowed(d) {
+        scratch: &mut Vec<Option<&'t Term>>,
+        out: &mut Vec<(usize, &'t Term)>,
+    ) {
+        let heads: &[usize] = match t {
+            Term::App(f, _) => &self.by_head[*f as usize],
+            Term::Lit(_) => &self.by_head[self.rs.sig.syms.len()],
+            Term::Var(_) => &[],
+        };
+        for &d in heads.iter().chain(&self.var_source) {
+            if !allowed(d) {
+                continue;
+            }
+            let dir = &self.rs.dirs[d];
+            let r = &self.rs.rules[dir.rule];
+            if let Term::Var(v) = dir.source {
+                if r.vars[v as usize].1 != self.sort_of(t) {
                     continue;
                 }
-                let dir = &self.rs.dirs[d];
-                let r = &self.rs.rules[dir.rule];
-                if let Term::Var(v) = dir.source {
-                    if r.vars[v as usize].1 != self.sort_of(sub) {
-                        continue;
-                    }
-                }
-                let mut s = vec![None; r.vars.len()];
-                if dir.source.matches(sub, &mut s) {
-                    out.push((d, s, pos.clone()));
-                }
+            }
+            scratch.clear();
+            scratch.resize(r.vars.len(), None);
+            if dir.source.matches_ref(t, scratch) {
+                out.push((d, t));
             }
         }
-        out
+        if let Term::App(_, xs) = t {
+            for x in xs {
+                self.candidates(x, allowed, scratch, out);
+            }
+        }
     }
 
     fn sort_of(&self, t: &Term) -> SortId {
@@ -272,7 +275,8 @@ impl<'a> Walker<'a> {
         used: &[usize],
         allowed: &dyn Fn(usize) -> bool,
     ) -> Option<(Step, Term)> {
-        let cands = self.candidates(t, allowed);
+        let mut cands = Vec::new();
+        self.candidates(t, allowed, &mut Vec::new(), &mut cands);
         if cands.is_empty() {
             return None;
         }
@@ -280,7 +284,7 @@ impl<'a> Walker<'a> {
         let mean = total / self.coverage.len().max(1) as u64;
         let weights: Vec<u64> = cands
             .iter()
-            .map(|(d, _, _)| {
+            .map(|(d, _)| {
                 let mut w = 4;
                 if prev.is_some_and(|p| self.space.succ[p][*d]) {
                     w *= 2;
@@ -294,23 +298,28 @@ impl<'a> Walker<'a> {
                 w
             })
             .collect();
-        let (d, mut s, _) = cands[rng.weighted(&weights)].clone();
+        let (d, sub) = cands[rng.weighted(&weights)];
         let dir = &self.rs.dirs[d];
         let r = &self.rs.rules[dir.rule];
-        let mut tvars = Vec::new();
-        t.vars(&mut tvars);
-        tvars.sort_unstable();
-        for &v in &dir.invented {
-            let size = rng.range(1, 3);
-            s[v as usize] = Some(self.sample(rng, r.vars[v as usize].1, size, &tvars, &[]));
+        let mut bound = vec![None; r.vars.len()];
+        let matched = dir.source.matches_ref(sub, &mut bound);
+        debug_assert!(matched, "a candidate matches");
+        let mut s: Vec<Option<Term>> = bound.into_iter().map(|b| b.cloned()).collect();
+        if !dir.invented.is_empty() {
+            let mut tvars = Vec::new();
+            t.vars(&mut tvars);
+            tvars.sort_unstable();
+            for &v in &dir.invented {
+                let size = rng.range(1, 3);
+                s[v as usize] = Some(self.sample(rng, r.vars[v as usize].1, size, &tvars, &[]));
+            }
         }
         let sigma: Vec<Term> = s
             .into_iter()
             .map(|x| x.expect("every variable bound"))
             .collect();
-        let bind: Vec<Option<Term>> = sigma.iter().cloned().map(Some).collect();
-        let from = dir.source.subst(&bind);
-        let to = dir.target.subst(&bind);
+        let from = dir.source.instantiate(&sigma);
+        let to = dir.target.instantiate(&sigma);
         let next = t.replace_all(&from, &to);
         let position = t.find(&from).expect("the instance occurs");
         Some((
@@ -345,6 +354,10 @@ impl<'a> Walker<'a> {
             tries += 1;
             let t = terms.last().expect("t0");
             let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
+            // Undoing the previous step (its inverse direction) would only
+            // make a loop that is erased again: not a candidate.
+            let undo = used.last().map(|&p| p ^ 1);
+            let allowed = |d: usize| Some(d) != undo && allowed(d);
             let Some((step, next)) = self.step(rng, t, used.last().copied(), &used, &allowed)
             else {
                 break;
@@ -352,10 +365,9 @@ impl<'a> Walker<'a> {
             if next.size() > l.max_size || next.depth() > l.max_depth {
                 continue;
             }
-            if let Some(j) = terms.iter().position(|u| *u == next) {
-                // A loop: erase it.
-                terms.truncate(j + 1);
-                steps.truncate(j);
+            if terms.contains(&next) {
+                // The step would close a loop: it is not taken (erasing the
+                // loop instead would throw away the progress made since).
                 continue;
             }
             terms.push(next);
