@@ -55,7 +55,7 @@ pub use declaration::{
 pub use env::Env;
 pub use error::{InductiveFailure, KernelError};
 pub use expr::{
-    alpha_eq, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node,
+    alpha_eq, child_ids, Arena, BinderInfo, ExprId, ExprKind, ExprStore, FVarId, LocalStore, Node,
 };
 pub use instantiate::{
     abstract_fvars, for_each_const, for_each_level, has_loose_bvar, instantiate, instantiate1,

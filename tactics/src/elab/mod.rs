@@ -377,7 +377,7 @@ impl<'e> Elab<'e> {
                     }
                 }
                 k => {
-                    let mut cs = proofmill_kernel_children(k);
+                    let mut cs = proofmill_kernel::child_ids(k);
                     cs.reverse();
                     stack.extend(cs);
                 }
@@ -406,7 +406,7 @@ impl<'e> Elab<'e> {
                         out.push(*f);
                     }
                 }
-                k => stack.extend(proofmill_kernel_children(k)),
+                k => stack.extend(proofmill_kernel::child_ids(k)),
             }
         }
         out
@@ -511,15 +511,5 @@ impl<'e> Elab<'e> {
         let e = self.inst(e);
         let t = delab(self, e);
         crate::print::print_term(&t, self.g.notations)
-    }
-}
-
-/// The children of a node (re-exported helper: the kernel's `child_ids` is private).
-pub(crate) fn proofmill_kernel_children(k: &ExprKind) -> Vec<ExprId> {
-    match k {
-        ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => vec![*a, *b],
-        ExprKind::Let(_, a, b, c) => vec![*a, *b, *c],
-        ExprKind::Proj(_, _, a) => vec![*a],
-        _ => Vec::new(),
     }
 }
