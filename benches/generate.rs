@@ -1,0 +1,78 @@
+//! The factory's phases on `ring` with 5–10 steps (the README's throughput
+//! command), fixed seeds: random walks per attempt, proof assembly per
+//! theorem and kernel checking per theorem. Run with
+//! `cargo bench --bench generate`.
+//!
+//! End-to-end verified theorems per second (walks, dedup, assembly, kernel,
+//! rendering and writing) are measured by the command in the README's
+//! "Throughput" section.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use proofmill_generator::proof::{assemble, kernel_check};
+use proofmill_generator::{Generator, Options};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const ATTEMPTS: u64 = 512;
+
+fn generate(c: &mut Criterion) {
+    let g = Generator::load("ring").expect("the shipped ring theory loads");
+    let mut opts = Options::new("ring", PathBuf::from("unused"));
+    opts.steps = (5, 10);
+    opts.seed = 42;
+    let limits = opts.limits();
+    let coverage = vec![0u64; g.rs.dirs.len()];
+    let walker = g.walker(&limits, &coverage);
+    let chains: Vec<_> = (0..ATTEMPTS)
+        .filter_map(|k| g.walk_one(&walker, &opts, k).ok())
+        .collect();
+    assert!(!chains.is_empty(), "some walks succeed");
+
+    let mut group = c.benchmark_group("generate/ring/steps=5..10");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(5));
+
+    group.throughput(Throughput::Elements(ATTEMPTS));
+    group.bench_function("walks (per attempt)", |b| {
+        b.iter(|| {
+            (0..ATTEMPTS)
+                .filter(|&k| g.walk_one(&walker, &opts, k).is_ok())
+                .count()
+        })
+    });
+
+    group.throughput(Throughput::Elements(chains.len() as u64));
+    group.bench_function("proof assembly (per theorem)", |b| {
+        b.iter(|| {
+            for ch in &chains {
+                let mut tc = g.theory.env().checker(&[]);
+                assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+            }
+        })
+    });
+
+    group.bench_function("kernel check (per theorem)", |b| {
+        b.iter_batched_ref(
+            || {
+                chains
+                    .iter()
+                    .map(|ch| {
+                        let mut tc = g.theory.env().checker(&[]);
+                        let th = assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+                        (tc, th)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            |built| {
+                for (tc, th) in built.iter_mut() {
+                    kernel_check(tc, th).expect("the kernel accepts");
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, generate);
+criterion_main!(benches);
