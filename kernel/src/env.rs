@@ -202,6 +202,12 @@ impl Env {
             } => (name, *ty, Some(*value), unsafe_if(*is_unsafe), false),
             Declaration::Quot | Declaration::Inductive(_) => return Ok(()),
         };
+        // The walk over the terms' levels is left to here, so that a parallel
+        // batch does it on the worker threads.
+        self.check_term_levels(name, lps, ty)?;
+        if let Some(v) = value {
+            self.check_term_levels(name, lps, v)?;
+        }
         let mut tc = TypeChecker::new(self, lps.clone(), safety, name.clone());
         tc.visible_below = visible_below;
         tc.abort = abort;
@@ -219,8 +225,11 @@ impl Env {
         Ok(())
     }
 
-    /// Checks what every declaration needs: a fresh name, distinct universe
-    /// parameters covering those used, closed terms within the depth limit.
+    /// The header checks that need no walk over the terms: a fresh name,
+    /// distinct universe parameters, closed terms within the depth limit.
+    /// (Each term's levels are checked by `check_term_levels`, for simple
+    /// declarations in `check_simple_body`, so a parallel batch walks them on
+    /// its workers.)
     pub(crate) fn check_header(
         &self,
         name: &Name,
@@ -237,7 +246,7 @@ impl Env {
             }
         }
         for &t in terms {
-            self.check_term(name, level_params, t)?;
+            self.check_term_shape(name, t)?;
         }
         Ok(level_params.into())
     }
@@ -250,6 +259,11 @@ impl Env {
         level_params: &[Name],
         t: ExprId,
     ) -> Result<(), KernelError> {
+        self.check_term_shape(name, t)?;
+        self.check_term_levels(name, level_params, t)
+    }
+
+    fn check_term_shape(&self, name: &Name, t: ExprId) -> Result<(), KernelError> {
         if !self.arena.contains(t) {
             return Err(KernelError::NotClosed(name.clone()));
         }
@@ -260,30 +274,38 @@ impl Env {
         if node.depth > MAX_DEPTH {
             return Err(KernelError::TooDeep { limit: MAX_DEPTH });
         }
-        if node.has_level_param {
-            let mut bad = None;
-            let mut too_deep = false;
-            for_each_level(&self.arena, t, &mut |l: &Level| {
-                if l.depth() > MAX_DEPTH / 16 {
-                    too_deep = true;
+        Ok(())
+    }
+
+    /// Every level in `t` is within the depth limit and uses only `level_params`.
+    fn check_term_levels(
+        &self,
+        name: &Name,
+        level_params: &[Name],
+        t: ExprId,
+    ) -> Result<(), KernelError> {
+        let mut bad = None;
+        let mut too_deep = false;
+        for_each_level(&self.arena, t, &mut |l: &Level| {
+            if l.depth() > MAX_DEPTH / 16 {
+                too_deep = true;
+            }
+            l.for_each_param(&mut |p| {
+                if bad.is_none() && !level_params.contains(p) {
+                    bad = Some(p.clone());
                 }
-                l.for_each_param(&mut |p| {
-                    if bad.is_none() && !level_params.contains(p) {
-                        bad = Some(p.clone());
-                    }
-                })
+            })
+        });
+        if too_deep {
+            return Err(KernelError::TooDeep {
+                limit: MAX_DEPTH / 16,
             });
-            if too_deep {
-                return Err(KernelError::TooDeep {
-                    limit: MAX_DEPTH / 16,
-                });
-            }
-            if let Some(param) = bad {
-                return Err(KernelError::UndeclaredLevelParam {
-                    decl: name.clone(),
-                    param,
-                });
-            }
+        }
+        if let Some(param) = bad {
+            return Err(KernelError::UndeclaredLevelParam {
+                decl: name.clone(),
+                param,
+            });
         }
         Ok(())
     }
