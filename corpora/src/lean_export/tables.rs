@@ -13,7 +13,7 @@ use super::error::{IndexKind, Malformed};
 use super::json::Res;
 use super::records::{ExprRec, LevelRec, NameRec};
 use proofmill_kernel::{Arena, ExprId, ExprStore, Level, Name};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Names, levels and expressions defined so far.
@@ -33,9 +33,9 @@ fn undefined(kind: IndexKind, index: u64) -> Malformed {
 impl Tables {
     pub(crate) fn new(max_level_depth: u32) -> Tables {
         Tables {
-            names: HashMap::new(),
-            levels: HashMap::new(),
-            exprs: HashMap::new(),
+            names: HashMap::default(),
+            levels: HashMap::default(),
+            exprs: HashMap::default(),
             max_level_depth,
         }
     }
