@@ -248,7 +248,7 @@ fn shard_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn resume_finishes_an_interrupted_run_byte_for_byte() {
     let args = [
         "--count",
-        "1100",
+        "2100",
         "--seed",
         "5",
         "--steps",
@@ -261,11 +261,12 @@ fn resume_finishes_an_interrupted_run_byte_for_byte() {
     let want = shard_files(&full);
     assert_eq!(
         want.iter().filter(|(n, _)| n.ends_with(".jsonl")).count(),
-        2,
-        "two shard files (of 1,000 and 100 records)"
+        3,
+        "three shard files (1,000, 1,000 and 100 records)"
     );
     // Interrupted while writing the last shard: no manifest, its JSONL file
-    // only as a partial temporary file, its bincode file truncated.
+    // only as a partial temporary file, its bincode file truncated; and a
+    // record of shard 1 edited (the file still reads, with the right count).
     let cut = tmp("resume-cut");
     let _ = std::fs::remove_dir_all(&cut);
     std::fs::create_dir_all(&cut).unwrap();
@@ -273,11 +274,15 @@ fn resume_finishes_an_interrupted_run_byte_for_byte() {
         std::fs::write(cut.join(n), bytes).unwrap();
     }
     std::fs::remove_file(cut.join("manifest.json")).unwrap();
-    let last = std::fs::read(cut.join("shard-00001.jsonl")).unwrap();
-    std::fs::remove_file(cut.join("shard-00001.jsonl")).unwrap();
-    std::fs::write(cut.join("shard-00001.jsonl.tmp"), &last[..last.len() / 2]).unwrap();
-    let b1 = std::fs::read(cut.join("shard-00001.bin")).unwrap();
-    std::fs::write(cut.join("shard-00001.bin"), &b1[..b1.len() - 7]).unwrap();
+    let last = std::fs::read(cut.join("shard-00002.jsonl")).unwrap();
+    std::fs::remove_file(cut.join("shard-00002.jsonl")).unwrap();
+    std::fs::write(cut.join("shard-00002.jsonl.tmp"), &last[..last.len() / 2]).unwrap();
+    let b2 = std::fs::read(cut.join("shard-00002.bin")).unwrap();
+    std::fs::write(cut.join("shard-00002.bin"), &b2[..b2.len() - 7]).unwrap();
+    let s1 = std::fs::read_to_string(cut.join("shard-00001.jsonl")).unwrap();
+    assert!(s1.contains("\"id\":\"ring/s5/001000\""));
+    let s1 = s1.replacen("\"id\":\"ring/s5/001000\"", "\"id\":\"ring/s5/009999\"", 1);
+    std::fs::write(cut.join("shard-00001.jsonl"), s1).unwrap();
 
     let out = bin()
         .arg("generate")
@@ -293,7 +298,7 @@ fn resume_finishes_an_interrupted_run_byte_for_byte() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    // Shard 0 (both files) kept, shard 1 redone.
+    // Shard 0 (both files) kept, shards 1 and 2 redone.
     assert!(
         stdout.contains("resumed: kept 2 complete shard files"),
         "{stdout}"
@@ -461,4 +466,48 @@ mod seeds {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+#[test]
+fn backward_search_meets_required_rule_and_size() {
+    let d = tmp("search");
+    generate(
+        &d,
+        &[
+            "--count",
+            "30",
+            "--seed",
+            "4",
+            "--steps",
+            "3..6",
+            "--require-rule",
+            "mul_comm",
+            "--min-size",
+            "9",
+        ],
+    );
+    let recs = records(&d);
+    assert_eq!(recs.len(), 30);
+    for r in &recs {
+        let steps = r["steps"].as_array().unwrap();
+        assert!(steps.len() >= 3);
+        assert!(steps.iter().any(|s| s["rule"] == "mul_comm"), "{r}");
+        assert!(r["difficulty"]["size"].as_u64().unwrap() >= 9);
+    }
+    assert_eq!(verify(&d).0, 0);
+    let out = bin()
+        .args([
+            "generate",
+            "--count",
+            "1",
+            "--require-rule",
+            "no_such_rule",
+            "--out",
+        ])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_rule: not a rule of ring"));
+    let _ = std::fs::remove_dir_all(&d);
 }

@@ -17,6 +17,7 @@ use crate::canon;
 use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
+use crate::search::{BackwardSearch, Constraints};
 use crate::space::{Coverage, RuleSpace};
 use crate::term::{SortId, Term};
 use crate::walk::{Chain, VarPool, WalkFailure, WalkLimits, Walker};
@@ -44,6 +45,10 @@ pub struct Options {
     pub threads: usize,
     pub shard: (u64, u64),
     pub hard_steps: usize,
+    /// Every theorem uses this rule (by name): reached by backward search.
+    pub require_rule: Option<String>,
+    /// Every theorem's left side has at least this many nodes: reached by backward search.
+    pub min_size: usize,
     pub curriculum: bool,
     pub exclude: HashSet<u64>,
     pub jsonl: bool,
@@ -65,6 +70,8 @@ impl Options {
             threads: 0,
             shard: (0, 1),
             hard_steps: 0,
+            require_rule: None,
+            min_size: 0,
             curriculum: false,
             exclude: HashSet::new(),
             jsonl: true,
@@ -96,6 +103,12 @@ impl Options {
         m.insert("shard".into(), format!("{}/{}", self.shard.0, self.shard.1));
         m.insert("hard_steps".into(), self.hard_steps.to_string());
         m.insert("curriculum".into(), self.curriculum.to_string());
+        if let Some(r) = &self.require_rule {
+            m.insert("require_rule".into(), r.clone());
+        }
+        if self.min_size > 0 {
+            m.insert("min_size".into(), self.min_size.to_string());
+        }
         m.insert("exclude".into(), self.exclude.len().to_string());
         m
     }
@@ -161,6 +174,8 @@ pub struct Report {
     pub too_short: u64,
     pub trace_conflicts: u64,
     pub trivial: u64,
+    /// Backward searches that stopped without a chain meeting the constraints.
+    pub not_found: u64,
     pub duplicates: u64,
     pub excluded: u64,
     pub bucket_full: u64,
@@ -239,11 +254,54 @@ impl Generator {
         k: u64,
     ) -> Result<Chain, WalkFailure> {
         let mut rng = Rng::for_attempt(opts.seed, k);
+        if opts.require_rule.is_some() || opts.min_size > 0 {
+            return self.search_one(walker, opts, &mut rng);
+        }
         match self.deriv {
             Some(d) if opts.hard_steps > 0 || rng.chance(1, 2) => {
                 walker.antiderivative(&mut rng, d, opts.hard_steps)
             }
             _ => walker.forward(&mut rng),
+        }
+    }
+
+    /// Backward search (DESIGN §6) from a sampled target to a source meeting
+    /// the options' constraints; the chain reads source → … → target.
+    fn search_one(
+        &self,
+        walker: &Walker<'_>,
+        opts: &Options,
+        rng: &mut Rng,
+    ) -> Result<Chain, WalkFailure> {
+        let l = walker.limits;
+        let all: Vec<u32> = (0..self.pool.vars.len() as u32).collect();
+        let size = rng.range(l.start_size.0, l.start_size.1);
+        let target = walker.sample(rng, self.sort, size, &all, &[]);
+        let c = Constraints {
+            min_steps: opts.steps.0,
+            min_size: opts.min_size,
+            min_hard: opts.hard_steps,
+            require_rule: self.required_rule(opts)?,
+        };
+        let found = BackwardSearch::new(walker)
+            .with_beam_width(8)
+            .with_branching(6)
+            .with_max_depth(opts.steps.1)
+            .with_node_limit(1_000)
+            .run(&target, &c, rng);
+        found.chain.ok_or(WalkFailure::NotFound)
+    }
+
+    fn required_rule(&self, opts: &Options) -> Result<Option<usize>, WalkFailure> {
+        match &opts.require_rule {
+            None => Ok(None),
+            Some(n) => self
+                .rs
+                .rules
+                .iter()
+                .position(|r| r.name.to_string() == *n)
+                .map(Some)
+                .ok_or(WalkFailure::NotFound),
         }
     }
 
@@ -282,6 +340,16 @@ impl Generator {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Report, String> {
         let start = Instant::now();
+        if let Some(n) = &opts.require_rule {
+            if self.required_rule(opts).ok().flatten().is_none() {
+                let names: Vec<String> = self.rs.rules.iter().map(|r| r.name.to_string()).collect();
+                return Err(format!(
+                    "--require-rule {n}: not a rule of {} (rules: {})",
+                    opts.theory,
+                    names.join(", ")
+                ));
+            }
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
             .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
@@ -336,6 +404,7 @@ impl Generator {
                     Outcome::Fail(WalkFailure::TooShort) => report.too_short += 1,
                     Outcome::Fail(WalkFailure::TraceConflict) => report.trace_conflicts += 1,
                     Outcome::Fail(WalkFailure::Trivial) => report.trivial += 1,
+                    Outcome::Fail(WalkFailure::NotFound) => report.not_found += 1,
                     Outcome::Dup => report.duplicates += 1,
                     Outcome::Cand(c) => {
                         if opts.exclude.contains(&c.hash) {
@@ -365,8 +434,8 @@ impl Generator {
         report.accepted = accepted.len() as u64;
         if report.accepted < opts.count {
             report.ran_out = Some(format!(
-                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial); try wider --steps or a larger --max-size",
-                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial
+                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
+                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial, report.not_found
             ));
         }
         report.coverage_nodes = coverage.nodes_covered();
@@ -399,7 +468,7 @@ impl Generator {
             if opts.resume
                 && names
                     .iter()
-                    .all(|n| complete(&opts.out.join(n), part.len()))
+                    .all(|n| self.complete(&opts.out.join(n), opts, part))
             {
                 for n in &names {
                     let bytes = std::fs::read(opts.out.join(n)).map_err(|e| e.to_string())?;
@@ -466,6 +535,7 @@ impl Generator {
         counts.insert("too_short".into(), report.too_short);
         counts.insert("trace_conflicts".into(), report.trace_conflicts);
         counts.insert("trivial".into(), report.trivial);
+        counts.insert("search_not_found".into(), report.not_found);
         counts.insert("excluded".into(), report.excluded);
         counts.insert("kernel_rejections".into(), report.rejections.len() as u64);
         let nodes: BTreeMap<String, serde_json::Value> = self
@@ -512,6 +582,19 @@ impl Generator {
         let tmp = opts.out.join("manifest.json.tmp");
         std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Whether an earlier run's shard file at `path` holds exactly `part`.
+    fn complete(&self, path: &std::path::Path, opts: &Options, part: &[(u64, &Candidate)]) -> bool {
+        let ids: Vec<(String, String)> = part
+            .iter()
+            .map(|(i, c)| (self.record_id(opts, *i), format!("{:016x}", c.hash)))
+            .collect();
+        complete_file(path, &ids)
+    }
+
+    fn record_id(&self, opts: &Options, index: u64) -> String {
+        format!("{}/s{}/{:06}", theory_label(&opts.theory), opts.seed, index)
     }
 
     /// Proof assembly, kernel check and rendering of accepted theorem `index`.
@@ -609,7 +692,7 @@ impl Generator {
                 .count() as u32
         };
         Record {
-            id: format!("{}/s{}/{:06}", theory_label(&opts.theory), opts.seed, index),
+            id: self.record_id(opts, index),
             theory: opts.theory.clone(),
             seed: opts.seed.to_string(),
             attempt: c.attempt.to_string(),
@@ -663,12 +746,18 @@ fn theory_label(t: &str) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
-/// Whether a shard file exists and reads back with `n` records.
-fn complete(path: &std::path::Path, n: usize) -> bool {
+/// Whether a shard file exists, reads back (checksum and all) and holds
+/// exactly the records `part` asks for: same ids and canonical hashes, in order.
+fn complete_file(path: &std::path::Path, ids: &[(String, String)]) -> bool {
     let r = if path.extension().is_some_and(|e| e == "bin") {
         corpus::read_bin(path)
     } else {
         corpus::read_jsonl(path)
     };
-    r.is_ok_and(|v| v.len() == n)
+    r.is_ok_and(|v| {
+        v.len() == ids.len()
+            && v.iter()
+                .zip(ids)
+                .all(|(r, (id, h))| r.id == *id && r.canonical_hash == *h)
+    })
 }

@@ -9,6 +9,7 @@ pub mod driver;
 pub mod proof;
 pub mod rng;
 pub mod rules;
+pub mod search;
 pub mod space;
 pub mod term;
 pub mod walk;

@@ -94,6 +94,8 @@ pub enum WalkFailure {
     TraceConflict,
     /// Both sides are equal, or the statement has no variable.
     Trivial,
+    /// Backward search found no source meeting the constraints within its limits.
+    NotFound,
 }
 
 pub struct Walker<'a> {
@@ -222,7 +224,7 @@ impl<'a> Walker<'a> {
     /// Every (direction, subterm) pair where the direction applies to `t`,
     /// positions in pre-order (the order `rw` searches in). Matching borrows
     /// subterms, so the many failed matches allocate nothing.
-    fn candidates<'t>(
+    pub(crate) fn candidates<'t>(
         &self,
         t: &'t Term,
         allowed: &dyn Fn(usize) -> bool,
@@ -258,7 +260,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn sort_of(&self, t: &Term) -> SortId {
+    pub(crate) fn sort_of(&self, t: &Term) -> SortId {
         match t {
             Term::Var(v) => self.pool.vars[*v as usize].1,
             Term::Lit(_) => self.rs.sig.sorts.iter().position(|s| s.is_nat).unwrap_or(0) as SortId,
@@ -299,6 +301,13 @@ impl<'a> Walker<'a> {
             })
             .collect();
         let (d, sub) = cands[rng.weighted(&weights)];
+        Some(self.apply(rng, t, d, sub))
+    }
+
+    /// Applies direction `d` to `t` at its instance `sub` (a subterm of `t`
+    /// the direction's source matches), sampling invented terms, rewriting
+    /// every occurrence as `rw` does.
+    pub(crate) fn apply(&self, rng: &mut Rng, t: &Term, d: usize, sub: &Term) -> (Step, Term) {
         let dir = &self.rs.dirs[d];
         let r = &self.rs.rules[dir.rule];
         let mut bound = vec![None; r.vars.len()];
@@ -322,7 +331,7 @@ impl<'a> Walker<'a> {
         let to = dir.target.instantiate(&sigma);
         let next = t.replace_all(&from, &to);
         let position = t.find(&from).expect("the instance occurs");
-        Some((
+        (
             Step {
                 dir: d,
                 sigma,
@@ -331,7 +340,7 @@ impl<'a> Walker<'a> {
                 position,
             },
             next,
-        ))
+        )
     }
 
     /// A forward random walk of `n` steps from a sampled start term, loops erased.
@@ -519,7 +528,7 @@ fn contains_sym(t: &Term, f: u32) -> bool {
 }
 
 /// Checks the chain against `rw`'s semantics on the goal `t₀ = tₙ`.
-fn finish(chain: Chain) -> Result<Chain, WalkFailure> {
+pub(crate) fn finish(chain: Chain) -> Result<Chain, WalkFailure> {
     let t0 = chain.terms.first().expect("t0");
     let tn = chain.terms.last().expect("tn");
     if t0 == tn || chain.steps.is_empty() {

@@ -40,6 +40,13 @@ pub struct GenerateArgs {
     /// At least K hard steps per theorem (theories with hard rules: antiderivative problems).
     #[arg(long, default_value_t = 0)]
     hard_steps: usize,
+    /// Every theorem uses this rule (by name); theorems are then built by
+    /// backward search from a target.
+    #[arg(long)]
+    require_rule: Option<String>,
+    /// Every theorem's left side has at least N nodes (backward search).
+    #[arg(long, default_value_t = 0)]
+    min_size: usize,
     /// Fill step-count buckets evenly.
     #[arg(long)]
     curriculum: bool,
@@ -83,6 +90,8 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     opts.shard = shard;
     opts.hard_steps = a.hard_steps;
     opts.curriculum = a.curriculum;
+    opts.require_rule = a.require_rule.clone();
+    opts.min_size = a.min_size;
     opts.resume = a.resume;
     opts.jsonl = false;
     for f in a.format.split(',') {
@@ -152,13 +161,14 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.written as f64 / secs
     );
     println!(
-        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, excluded {}, kernel rejections {}",
+        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}",
         r.attempts,
         r.duplicates,
         100.0 * r.duplicate_rate(),
         r.too_short,
         r.trace_conflicts,
         r.trivial,
+        r.not_found,
         r.excluded,
         r.rejections.len()
     );

@@ -1,0 +1,354 @@
+//! Backward search (DESIGN §6): a bounded, goal-directed breadth-first /
+//! beam search from a target term over *inverse* directions, to reach a
+//! source term from which the forward chain source → … → target meets given
+//! constraints (a minimum source size, at least K hard steps, a required
+//! rule, a minimum number of steps).
+//!
+//! Searching backwards is how hard steps get placed: a hard direction is never
+//! applied forwards, but its easy inverse is applied to the target, and the
+//! chain read forwards takes the hard step. Every chain the search returns has
+//! been checked against `rw`'s semantics (`walk::finish`), so it is assembled,
+//! kernel-checked and rendered like any walk.
+//!
+//! The search reads like egg's runner: limits are set with builder methods
+//! and the result carries a typed [`StopReason`].
+//!
+//! ```
+//! use proofmill_generator::search::{BackwardSearch, Constraints, StopReason};
+//! use proofmill_generator::{rng::Rng, Generator, Options};
+//!
+//! let g = Generator::load("ring").unwrap();
+//! let opts = Options::new("ring", "unused".into());
+//! let limits = opts.limits();
+//! let coverage = vec![0; g.rs.dirs.len()];
+//! let walker = g.walker(&limits, &coverage);
+//! let mut rng = Rng::new(1);
+//! let target = walker.sample(&mut rng, g.sort, 5, &[0, 1, 2], &[]);
+//! let mul_comm = g.rs.rules.iter().position(|r| r.name.to_string() == "mul_comm").unwrap();
+//! let wanted = Constraints::default().with_min_steps(3).with_rule(mul_comm);
+//! let found = BackwardSearch::new(&walker)
+//!     .with_beam_width(32)
+//!     .with_max_depth(6)
+//!     .with_node_limit(5_000)
+//!     .run(&target, &wanted, &mut rng);
+//! assert_eq!(found.stop, StopReason::Found);
+//! let chain = found.chain.unwrap();
+//! assert_eq!(chain.terms.last(), Some(&target));
+//! assert!(chain.steps.len() >= 3);
+//! assert!(chain.steps.iter().any(|s| g.rs.dirs[s.dir].rule == mul_comm));
+//! ```
+
+use crate::rng::Rng;
+use crate::rules::Cost;
+use crate::term::Term;
+use crate::walk::{finish, Chain, Step, Walker};
+use std::collections::HashSet;
+
+/// What the source and the forward chain must satisfy.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Constraints {
+    /// At least this many steps.
+    pub min_steps: usize,
+    /// The source has at least this many nodes.
+    pub min_size: usize,
+    /// At least this many hard steps (read forwards).
+    pub min_hard: usize,
+    /// This rule (index into `RuleSet::rules`) is used by some step.
+    pub require_rule: Option<usize>,
+}
+
+impl Constraints {
+    pub fn with_min_steps(mut self, n: usize) -> Self {
+        self.min_steps = n;
+        self
+    }
+    pub fn with_min_size(mut self, n: usize) -> Self {
+        self.min_size = n;
+        self
+    }
+    pub fn with_min_hard(mut self, n: usize) -> Self {
+        self.min_hard = n;
+        self
+    }
+    pub fn with_rule(mut self, rule: usize) -> Self {
+        self.require_rule = Some(rule);
+        self
+    }
+}
+
+/// Why a search stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// A chain meeting the constraints was found.
+    Found,
+    /// Every reachable term within the limits was expanded without success.
+    Exhausted,
+    /// The beam reached `max_depth` backward steps without success.
+    DepthLimit(usize),
+    /// `node_limit` terms were generated without success.
+    NodeLimit(usize),
+}
+
+/// The result of a search: the chain when found, why it stopped, and how
+/// many terms it generated.
+#[derive(Clone, Debug)]
+pub struct SearchResult {
+    pub chain: Option<Chain>,
+    pub stop: StopReason,
+    pub nodes: usize,
+}
+
+/// A bounded backward beam search (beam width `usize::MAX`: breadth-first).
+pub struct BackwardSearch<'w, 'a> {
+    walker: &'w Walker<'a>,
+    beam_width: usize,
+    branching: usize,
+    max_depth: usize,
+    node_limit: usize,
+    max_size: usize,
+}
+
+/// A state of the search: the current source and the steps back to the target.
+#[derive(Clone)]
+struct State {
+    term: Term,
+    /// Forward steps from `term` to the target, first step first.
+    steps: Vec<Step>,
+    /// Terms from `term` to the target.
+    terms: Vec<Term>,
+}
+
+impl<'w, 'a> BackwardSearch<'w, 'a> {
+    /// Defaults: beam width 64, 8 children per state, depth 8, 20,000 nodes,
+    /// the walker's size limit.
+    pub fn new(walker: &'w Walker<'a>) -> Self {
+        BackwardSearch {
+            walker,
+            beam_width: 64,
+            branching: 8,
+            max_depth: 8,
+            node_limit: 20_000,
+            max_size: walker.limits.max_size,
+        }
+    }
+    pub fn with_beam_width(mut self, n: usize) -> Self {
+        self.beam_width = n.max(1);
+        self
+    }
+    /// At most `n` inverse applications per expanded state, sampled from
+    /// all of them (`usize::MAX`: every one, an exhaustive search).
+    pub fn with_branching(mut self, n: usize) -> Self {
+        self.branching = n.max(1);
+        self
+    }
+    pub fn with_max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
+        self
+    }
+    pub fn with_node_limit(mut self, n: usize) -> Self {
+        self.node_limit = n;
+        self
+    }
+    pub fn with_max_size(mut self, n: usize) -> Self {
+        self.max_size = n;
+        self
+    }
+
+    fn hard_steps(&self, st: &State) -> usize {
+        let rs = self.walker.rs;
+        st.steps
+            .iter()
+            .filter(|s| rs.dirs[s.dir].cost == Cost::Hard)
+            .count()
+    }
+
+    fn uses(&self, st: &State, rule: usize) -> bool {
+        st.steps
+            .iter()
+            .any(|s| self.walker.rs.dirs[s.dir].rule == rule)
+    }
+
+    /// How close a state is to the constraints (higher is closer); ties keep
+    /// generation order, so the search is deterministic for a given `rng`.
+    fn score(&self, st: &State, c: &Constraints) -> (usize, usize, usize, usize) {
+        let rule = c.require_rule.map_or(1, |r| usize::from(self.uses(st, r)));
+        (
+            rule,
+            self.hard_steps(st).min(c.min_hard),
+            st.term.size().min(c.min_size),
+            st.steps.len().min(c.min_steps),
+        )
+    }
+
+    fn meets(&self, st: &State, c: &Constraints) -> bool {
+        st.steps.len() >= c.min_steps.max(1)
+            && st.term.size() >= c.min_size
+            && self.hard_steps(st) >= c.min_hard
+            && match c.require_rule {
+                None => true,
+                Some(r) => self.uses(st, r),
+            }
+    }
+
+    /// Searches backwards from `target` for a chain meeting `c`; `rng`
+    /// samples the terms that `invent` directions need.
+    pub fn run(&self, target: &Term, c: &Constraints, rng: &mut Rng) -> SearchResult {
+        let w = self.walker;
+        let rs = w.rs;
+        // Applied backwards: any direction whose forward reading (its
+        // inverse) may be taken; a hard direction itself is never applied.
+        let allowed = |d: usize| rs.dirs[d].cost != Cost::Hard;
+        let mut seen: HashSet<Term> = HashSet::new();
+        seen.insert(target.clone());
+        let mut frontier = vec![State {
+            term: target.clone(),
+            steps: Vec::new(),
+            terms: vec![target.clone()],
+        }];
+        let mut nodes = 1usize;
+        for _depth in 0..self.max_depth {
+            let mut next: Vec<State> = Vec::new();
+            for st in &frontier {
+                let mut cands = Vec::new();
+                w.candidates(&st.term, &allowed, &mut Vec::new(), &mut cands);
+                // A sample of `branching` of them, in their original order.
+                if cands.len() > self.branching {
+                    let mut idx: Vec<usize> = (0..cands.len()).collect();
+                    for i in 0..self.branching {
+                        let j = i + rng.below(idx.len() - i);
+                        idx.swap(i, j);
+                    }
+                    idx.truncate(self.branching);
+                    idx.sort_unstable();
+                    cands = idx.into_iter().map(|i| cands[i]).collect();
+                }
+                for (d, sub) in cands {
+                    if nodes >= self.node_limit {
+                        return SearchResult {
+                            chain: None,
+                            stop: StopReason::NodeLimit(self.node_limit),
+                            nodes,
+                        };
+                    }
+                    let (back, src) = w.apply(rng, &st.term, d, sub);
+                    nodes += 1;
+                    if src.size() > self.max_size || src.depth() > w.limits.max_depth {
+                        continue;
+                    }
+                    // Read forwards, the step rewrites `back.to` into `back.from`
+                    // everywhere in `src`: it must give exactly `st.term` back.
+                    if src.replace_all(&back.to, &back.from) != st.term || !seen.insert(src.clone())
+                    {
+                        continue;
+                    }
+                    let Some(position) = src.find(&back.to) else {
+                        continue;
+                    };
+                    let fwd = Step {
+                        dir: d ^ 1,
+                        sigma: back.sigma,
+                        from: back.to,
+                        to: back.from,
+                        position,
+                    };
+                    let mut steps = Vec::with_capacity(st.steps.len() + 1);
+                    steps.push(fwd);
+                    steps.extend(st.steps.iter().cloned());
+                    let mut terms = Vec::with_capacity(st.terms.len() + 1);
+                    terms.push(src.clone());
+                    terms.extend(st.terms.iter().cloned());
+                    let cand = State {
+                        term: src,
+                        steps,
+                        terms,
+                    };
+                    if self.meets(&cand, c) {
+                        let chain = Chain {
+                            sort: w.sort_of(target),
+                            terms: cand.terms.clone(),
+                            steps: cand.steps.clone(),
+                            problem: None,
+                        };
+                        if let Ok(chain) = finish(chain) {
+                            return SearchResult {
+                                chain: Some(chain),
+                                stop: StopReason::Found,
+                                nodes,
+                            };
+                        }
+                    }
+                    next.push(cand);
+                }
+            }
+            if next.is_empty() {
+                return SearchResult {
+                    chain: None,
+                    stop: StopReason::Exhausted,
+                    nodes,
+                };
+            }
+            // Keep the best `beam_width` states (stable: ties in generation order).
+            let mut scored: Vec<(usize, State)> = next.into_iter().enumerate().collect();
+            scored.sort_by(|(i, a), (j, b)| self.score(b, c).cmp(&self.score(a, c)).then(i.cmp(j)));
+            scored.truncate(self.beam_width);
+            frontier = scored.into_iter().map(|(_, s)| s).collect();
+        }
+        SearchResult {
+            chain: None,
+            stop: StopReason::DepthLimit(self.max_depth),
+            nodes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Generator, Options};
+
+    #[test]
+    fn limits_are_typed_stop_reasons_and_found_chains_read_forwards() {
+        let g = Generator::load("ring").unwrap();
+        let opts = Options::new("ring", "unused".into());
+        let limits = opts.limits();
+        let coverage = vec![0; g.rs.dirs.len()];
+        let w = g.walker(&limits, &coverage);
+        let mut rng = Rng::new(3);
+        let target = w.sample(&mut rng, g.sort, 6, &[0, 1, 2], &[]);
+        let far = Constraints::default().with_min_steps(50);
+        let r = BackwardSearch::new(&w)
+            .with_node_limit(10)
+            .run(&target, &far, &mut rng);
+        assert_eq!(r.stop, StopReason::NodeLimit(10));
+        assert!(r.chain.is_none());
+        let r = BackwardSearch::new(&w)
+            .with_max_depth(2)
+            .run(&target, &far, &mut rng);
+        assert_eq!(r.stop, StopReason::DepthLimit(2));
+        // A term no direction applies to, backwards, within size 1.
+        let r = BackwardSearch::new(&w)
+            .with_max_size(1)
+            .run(&Term::Var(0), &far, &mut rng);
+        assert_eq!(r.stop, StopReason::Exhausted);
+
+        let add_comm =
+            g.rs.rules
+                .iter()
+                .position(|r| r.name.to_string() == "add_comm")
+                .unwrap();
+        let want = Constraints::default()
+            .with_min_steps(3)
+            .with_min_size(target.size() + 2)
+            .with_rule(add_comm);
+        let r = BackwardSearch::new(&w).run(&target, &want, &mut rng);
+        assert_eq!(r.stop, StopReason::Found);
+        let ch = r.chain.unwrap();
+        assert_eq!(ch.terms.last(), Some(&target));
+        assert!(ch.steps.len() >= 3 && ch.terms[0].size() >= target.size() + 2);
+        assert!(ch.steps.iter().any(|s| g.rs.dirs[s.dir].rule == add_comm));
+        for (i, s) in ch.steps.iter().enumerate() {
+            assert_eq!(ch.terms[i].replace_all(&s.from, &s.to), ch.terms[i + 1]);
+        }
+    }
+}
