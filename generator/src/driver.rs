@@ -30,6 +30,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const CHUNK: u64 = 512;
+/// Theorems checked by one kernel type checker in turn: its caches (types
+/// of the rules, of `Eq.trans` and `congrArg` at the theory's sort) serve them
+/// all, and memory stays bounded. Each theorem is still checked in full
+/// against its own statement.
+const CHECKER_REUSE: usize = 32;
 /// Records per shard file.
 pub const PER_FILE: usize = 1000;
 
@@ -484,8 +489,14 @@ impl Generator {
                 continue;
             }
             let results: Vec<Finished> = part
-                .par_iter()
-                .map(|(i, c)| self.finish_one(opts, *i, c))
+                .par_chunks(CHECKER_REUSE)
+                .flat_map_iter(|batch| {
+                    let mut tc = self.theory.env().checker(&[]);
+                    batch
+                        .iter()
+                        .map(|(i, c)| self.finish_one(&mut tc, opts, *i, c))
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             let mut records = Vec::new();
             for (r, ta, tk, tr) in results {
@@ -598,7 +609,13 @@ impl Generator {
     }
 
     /// Proof assembly, kernel check and rendering of accepted theorem `index`.
-    fn finish_one(&self, opts: &Options, index: u64, c: &Candidate) -> Finished {
+    fn finish_one(
+        &self,
+        tc: &mut proofmill_kernel::TypeChecker<'_>,
+        opts: &Options,
+        index: u64,
+        c: &Candidate,
+    ) -> Finished {
         let nt = self.theory.notations();
         let names = self.pool.names();
         let chain = &c.chain;
@@ -613,11 +630,10 @@ impl Generator {
             format!("∀ {binders}, {eq}")
         };
         let t = Instant::now();
-        let mut tc = self.theory.env().checker(&[]);
-        let th = assemble(&self.rs, &self.pool, chain, &mut tc);
+        let th = assemble(&self.rs, &self.pool, chain, tc);
         let ta = t.elapsed();
         let t = Instant::now();
-        let verdict = th.and_then(|th| kernel_check(&mut tc, &th));
+        let verdict = th.and_then(|th| kernel_check(tc, &th));
         let tk = t.elapsed();
         if let Err(e) = verdict {
             return (Err((statement, e.to_string())), ta, tk, Duration::ZERO);
