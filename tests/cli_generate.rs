@@ -420,10 +420,24 @@ mod seeds {
         let other = recs[(index + 1) % recs.len()].clone();
         let r = &mut recs[index];
         match mode {
-            // Another theorem's statement, proof term or first tactic.
+            // Another theorem's statement or proof term (distinct theorems
+            // have distinct ones), or a different first tactic.
             0 => r["statement"] = other["statement"].clone(),
             1 => r["proof_term"] = other["proof_term"].clone(),
-            _ => r["steps"][0]["tactic"] = other["steps"][0]["tactic"].clone(),
+            _ => {
+                // Another theorem's first tactic, or, when it is the same
+                // text, this one with its direction flipped.
+                let mine = r["steps"][0]["tactic"].as_str().unwrap().to_string();
+                let theirs = other["steps"][0]["tactic"].as_str().unwrap().to_string();
+                let t = if theirs != mine {
+                    theirs
+                } else if let Some(rest) = mine.strip_prefix("rw [← ") {
+                    format!("rw [{rest}")
+                } else {
+                    mine.replacen("rw [", "rw [← ", 1)
+                };
+                r["steps"][0]["tactic"] = t.into();
+            }
         }
         let id = r["id"].as_str().unwrap().to_string();
         let out: String = recs.iter().map(|r| r.to_string() + "\n").collect();
