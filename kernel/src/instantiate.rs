@@ -11,6 +11,9 @@ use crate::name::Name;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+/// Nodes shallower than this are rebuilt rather than memoised.
+const MEMO_MIN_DEPTH: u32 = 3;
+
 /// Rebuilds `e` bottom-up, calling `leaf(store, e, offset)` first at every node
 /// (`Some(r)` replaces the node), where `offset` counts binders passed.
 /// `skip(store, e, offset)` says a subterm is left unchanged.
@@ -25,11 +28,15 @@ fn replace<S: ExprStore>(
     if skip(s, e, offset) {
         return e;
     }
-    if let Some(&r) = memo.get(&(e, offset)) {
-        return r;
+    // Small nodes are cheaper to rebuild (hash-consing finds them again) than
+    // to remember; the memo is for shared subterms of real size.
+    let memoize = s.node(e).depth >= MEMO_MIN_DEPTH;
+    if memoize {
+        if let Some(&r) = memo.get(&(e, offset)) {
+            return r;
+        }
     }
     if let Some(r) = leaf(s, e, offset) {
-        memo.insert((e, offset), r);
         return r;
     }
     let kind = s.kind(e).clone();
@@ -81,7 +88,9 @@ fn replace<S: ExprStore>(
         }
         _ => e,
     };
-    memo.insert((e, offset), r);
+    if memoize {
+        memo.insert((e, offset), r);
+    }
     r
 }
 
