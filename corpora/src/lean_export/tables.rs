@@ -76,18 +76,12 @@ impl Tables {
     }
 
     pub(crate) fn define_name(&mut self, idx: u64, node: &NameRec) -> Res<()> {
-        if idx == 0 {
-            return Err(Malformed::PredefinedIndex {
-                kind: IndexKind::Name,
-                predefined: "the anonymous name",
-            });
-        }
-        if self.names.contains_key(&idx) {
-            return Err(Malformed::Redefinition {
-                kind: IndexKind::Name,
-                index: idx,
-            });
-        }
+        fresh_index(
+            &self.names,
+            IndexKind::Name,
+            idx,
+            Some("the anonymous name"),
+        )?;
         let name = match node {
             NameRec::Str { pre, s } => Name::str(&self.name(*pre)?, s),
             NameRec::Num { pre, i } => Name::num(&self.name(*pre)?, *i),
@@ -97,18 +91,7 @@ impl Tables {
     }
 
     pub(crate) fn define_level(&mut self, idx: u64, node: &LevelRec) -> Res<()> {
-        if idx == 0 {
-            return Err(Malformed::PredefinedIndex {
-                kind: IndexKind::Level,
-                predefined: "zero",
-            });
-        }
-        if self.levels.contains_key(&idx) {
-            return Err(Malformed::Redefinition {
-                kind: IndexKind::Level,
-                index: idx,
-            });
-        }
+        fresh_index(&self.levels, IndexKind::Level, idx, Some("zero"))?;
         let level = match node {
             LevelRec::Succ(a) => Level::succ(&self.level(*a)?),
             LevelRec::Max(a, b) => Level::max(&self.level(*a)?, &self.level(*b)?),
@@ -128,12 +111,7 @@ impl Tables {
 
     /// Builds the expression node in `arena` and records its index.
     pub(crate) fn define_expr(&mut self, arena: &mut Arena, idx: u64, node: &ExprRec) -> Res<()> {
-        if self.exprs.contains_key(&idx) {
-            return Err(Malformed::Redefinition {
-                kind: IndexKind::Expr,
-                index: idx,
-            });
-        }
+        fresh_index(&self.exprs, IndexKind::Expr, idx, None)?;
         let e = match node {
             ExprRec::BVar(i) => arena.mk_bvar(*i),
             ExprRec::Sort(l) => arena.mk_sort(self.level(*l)?),
@@ -192,6 +170,23 @@ impl Tables {
         self.exprs.insert(idx, e);
         Ok(())
     }
+}
+
+/// An index being defined must not be predefined (`predefined` names what
+/// index 0 already is, if anything) nor defined before.
+fn fresh_index<T>(
+    table: &HashMap<u64, T>,
+    kind: IndexKind,
+    idx: u64,
+    predefined: Option<&'static str>,
+) -> Res<()> {
+    if let (0, Some(predefined)) = (idx, predefined) {
+        return Err(Malformed::PredefinedIndex { kind, predefined });
+    }
+    if table.contains_key(&idx) {
+        return Err(Malformed::Redefinition { kind, index: idx });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
