@@ -404,8 +404,11 @@ impl<'e> LocalStore<'e> {
         self.local.len()
     }
     /// Drops every scratch node (and so every cache keyed by them must go too).
+    /// The scratch layer's memory is kept for reuse.
     pub fn clear_local(&mut self) {
-        self.local = Arena::new();
+        self.local.nodes.clear();
+        self.local.index.clear();
+        self.local.next.clear();
     }
 }
 

@@ -16,7 +16,7 @@
 
 use crate::declaration::{ConstantKind, DefinitionSafety};
 use crate::error::KernelError;
-use crate::expr::{ExprId, ExprKind, ExprStore, FVarId};
+use crate::expr::{BinderInfo, ExprId, ExprKind, ExprStore, FVarId};
 use crate::instantiate::{abstract_fvars, instantiate, instantiate1, instantiate_level_params};
 use crate::known::known;
 use crate::level::Level;
@@ -41,6 +41,11 @@ pub(crate) struct Contexts {
 }
 
 impl Contexts {
+    pub(crate) fn clear(&mut self) {
+        self.cells.clear();
+        self.map.clear();
+    }
+
     fn push(&mut self, f: FVarId, tail: CtxId) -> CtxId {
         if let Some(&c) = self.map.get(&(f, tail)) {
             return c;
@@ -101,6 +106,20 @@ impl TypeChecker<'_> {
             ExprKind::FVar(f) => self.contexts.push(*f, c),
             _ => unreachable!("contexts hold free variables"),
         }
+    }
+
+    /// The free variable standing for a binder `(n : t)` opened in context
+    /// `c`. It stands for an arbitrary element of `t` there and nothing else
+    /// (it has no value), so every binder with the same name, info and type in
+    /// the same context may share one: results cached under it stay true.
+    fn binder_local(&mut self, n: Name, bi: BinderInfo, t: ExprId, c: CtxId) -> ExprId {
+        let key = (c, n, bi, t);
+        if let Some(&x) = self.binder_locals.get(&key) {
+            return x;
+        }
+        let x = self.mk_local(key.1.clone(), bi, t);
+        self.binder_locals.insert(key, x);
+        x
     }
 
     /// `e` with its loose bound variables replaced by the context's free variables.
@@ -314,7 +333,14 @@ impl TypeChecker<'_> {
                 body
             } else {
                 let am = self.materialize(a, c)?;
-                instantiate1(&mut self.st, body, am)
+                match self.app_inst_cache.get(&(body, am)) {
+                    Some(&t) => t,
+                    None => {
+                        let t = instantiate1(&mut self.st, body, am);
+                        self.app_inst_cache.insert((body, am), t);
+                        t
+                    }
+                }
             };
         }
         Ok(f_ty)
@@ -330,7 +356,7 @@ impl TypeChecker<'_> {
                 let s = self.infer_core(t, false)?;
                 self.ensure_sort(s, t)?;
             }
-            let x = self.mk_local(n, bi, t);
+            let x = self.binder_local(n, bi, t, ctx);
             fvars.push(x);
             ctx = self.push_ctx(x, ctx);
             cur = b;
@@ -347,7 +373,7 @@ impl TypeChecker<'_> {
             let t = self.materialize(t, ctx)?;
             let s = self.infer_core(t, infer_only)?;
             us.push(self.ensure_sort(s, t)?);
-            let x = self.mk_local(n, bi, t);
+            let x = self.binder_local(n, bi, t, ctx);
             ctx = self.push_ctx(x, ctx);
             cur = b;
         }

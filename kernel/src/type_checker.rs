@@ -78,6 +78,15 @@ pub struct TypeChecker<'e> {
     pub(crate) infer_cache_only: FxHashMap<(ExprId, CtxId), ExprId>,
     pub(crate) contexts: Contexts,
     pub(crate) materialized: FxHashMap<(ExprId, CtxId), ExprId>,
+    /// `(Π-body, argument)` → the body instantiated with it: applications
+    /// of one function to the same leading arguments (`@Eq.trans α a …`)
+    /// instantiate its type the same way each time.
+    pub(crate) app_inst_cache: FxHashMap<(ExprId, ExprId), ExprId>,
+    /// The free variable opened for a binder `(name : ty)` (with its binder
+    /// info) in a context: binders alike in the same context share it, so
+    /// what is inferred under one (`fun x : R => C[x]` in one `congrArg`) is
+    /// found in the cache under the next.
+    pub(crate) binder_locals: FxHashMap<(CtxId, Name, BinderInfo, ExprId), ExprId>,
     pub(crate) whnf_core_cache: FxHashMap<ExprId, ExprId>,
     pub(crate) whnf_cache: FxHashMap<ExprId, ExprId>,
     pub(crate) eqv: EquivManager,
@@ -119,6 +128,8 @@ impl<'e> TypeChecker<'e> {
             infer_cache_only: FxHashMap::default(),
             contexts: Contexts::default(),
             materialized: FxHashMap::default(),
+            app_inst_cache: FxHashMap::default(),
+            binder_locals: FxHashMap::default(),
             whnf_core_cache: FxHashMap::default(),
             whnf_cache: FxHashMap::default(),
             eqv: EquivManager::default(),
@@ -139,6 +150,27 @@ impl<'e> TypeChecker<'e> {
     }
     pub fn env(&self) -> &'e Env {
         self.env
+    }
+
+    /// Forgets every scratch term, local and cached result, as if the checker
+    /// were new, but keeps the memory they used. A caller checking many
+    /// small declarations in turn (the generator) saves allocating and
+    /// faulting in fresh tables for each.
+    pub fn reset(&mut self) {
+        self.st.clear_local();
+        self.lctx.clear();
+        self.infer_cache_check.clear();
+        self.infer_cache_only.clear();
+        self.contexts.clear();
+        self.materialized.clear();
+        self.app_inst_cache.clear();
+        self.binder_locals.clear();
+        self.whnf_core_cache.clear();
+        self.whnf_cache.clear();
+        self.eqv.parent.clear();
+        self.failures.clear();
+        self.depth = 0;
+        self.calls = 0;
     }
 
     /// Gives up the scratch arena, e.g. to copy generated terms into the environment.

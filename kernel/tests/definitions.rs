@@ -138,3 +138,57 @@ fn loose_bound_variables_are_refused() {
     let err = axiom(&mut env, "loose", b0).unwrap_err();
     assert!(matches!(err, KernelError::NotClosed(_)), "{err}");
 }
+
+/// One checker used for many values in turn, as the generator does: alike
+/// binders share their free variable and results stay cached, yet every
+/// verdict is the one a fresh checker gives, before and after `reset`.
+#[test]
+fn a_reused_checker_gives_a_fresh_checkers_verdicts() {
+    let mut env = base_env();
+    let a = cnst(&mut env, "A");
+    let f = cnst(&mut env, "f");
+    let ac = cnst(&mut env, "a");
+    let aa = arrow(&mut env, a, a);
+    let aaa = arrow(&mut env, a, aa);
+    let ar = env.arena_mut();
+    let (x0, x1) = (ar.mk_bvar(0), ar.mk_bvar(1));
+    let fx = ar.mk_app(f, x0);
+    let lam = |ar: &mut Arena, body| ar.mk_lam(n("x"), BinderInfo::Default, a, body);
+    // fun x => f x ; fun x => fun x => #1 ; fun x => fun x => #0 ; fun x => (fun x => f x) x
+    let f_x = lam(ar, fx);
+    let inner1 = lam(ar, x1);
+    let k1 = lam(ar, inner1);
+    let inner0 = lam(ar, x0);
+    let k0 = lam(ar, inner0);
+    let redex = ar.mk_app(f_x, x0);
+    let beta = lam(ar, redex);
+    // fun x => f a x: `f` applied to too many arguments.
+    let fa = ar.mk_app(f, ac);
+    let fax = ar.mk_app(fa, x0);
+    let bad = lam(ar, fax);
+    let cases = [
+        (f_x, aa, true),
+        (k1, aaa, true),
+        (k0, aaa, true),
+        (beta, aa, true),
+        (f_x, aaa, false),
+        (bad, aa, false),
+        (k1, aa, false),
+    ];
+    let name = n("t");
+    let fresh: Vec<bool> = cases
+        .iter()
+        .map(|&(v, t, _)| env.checker(&[]).check_value(&name, v, t).is_ok())
+        .collect();
+    let expected: Vec<bool> = cases.iter().map(|c| c.2).collect();
+    assert_eq!(fresh, expected);
+    let mut tc = env.checker(&[]);
+    for round in 0..2 {
+        let reused: Vec<bool> = cases
+            .iter()
+            .map(|&(v, t, _)| tc.check_value(&name, v, t).is_ok())
+            .collect();
+        assert_eq!(reused, expected, "round {round}");
+        tc.reset();
+    }
+}
