@@ -92,7 +92,12 @@ impl Options {
             min_steps: self.steps.0,
             max_steps: self.steps.1,
             max_size: self.max_size,
-            start_size: (3, (self.max_size / 2).max(4)),
+            // A start term smaller than the walk is long mostly dead-ends
+            // (`a + b` has one rewrite and then only loops back).
+            start_size: {
+                let hi = (self.max_size / 2).max(4);
+                (self.steps.0.clamp(3, hi), hi)
+            },
             max_depth: self.max_size,
         }
     }

@@ -268,7 +268,10 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// One step from `t`, or `None` at a dead end.
+    /// One step from `t` whose result `keep` accepts, or `None` when no
+    /// candidate gives one. A rejected candidate is struck out and another
+    /// drawn from the same list, so a walk near its size limit or next to a
+    /// loop does not recompute every candidate for each retry.
     fn step(
         &self,
         rng: &mut Rng,
@@ -276,15 +279,13 @@ impl<'a> Walker<'a> {
         prev: Option<usize>,
         used: &[usize],
         allowed: &dyn Fn(usize) -> bool,
+        keep: &dyn Fn(&Term) -> bool,
     ) -> Option<(Step, Term)> {
         let mut cands = Vec::new();
         self.candidates(t, allowed, &mut Vec::new(), &mut cands);
-        if cands.is_empty() {
-            return None;
-        }
         let total: u64 = self.coverage.iter().sum();
         let mean = total / self.coverage.len().max(1) as u64;
-        let weights: Vec<u64> = cands
+        let mut weights: Vec<u64> = cands
             .iter()
             .map(|(d, _)| {
                 let mut w = 4;
@@ -300,8 +301,19 @@ impl<'a> Walker<'a> {
                 w
             })
             .collect();
-        let (d, sub) = cands[rng.weighted(&weights)];
-        Some(self.apply(rng, t, d, sub))
+        for _ in 0..cands.len() {
+            let i = rng.weighted(&weights);
+            let (d, sub) = cands[i];
+            let (step, next) = self.apply(rng, t, d, sub);
+            if keep(&next) {
+                return Some((step, next));
+            }
+            weights[i] = 0;
+            if weights.iter().all(|&w| w == 0) {
+                break;
+            }
+        }
+        None
     }
 
     /// Applies direction `d` to `t` at its instance `sub` (a subterm of `t`
@@ -358,45 +370,60 @@ impl<'a> Walker<'a> {
             let dir = &self.rs.dirs[d];
             dir.cost != Cost::Hard && !matches!(dir.source, Term::Var(_))
         };
-        let mut tries = 0;
-        while steps.len() < n && tries < 4 * n + 8 {
-            tries += 1;
+        while steps.len() < n {
             let t = terms.last().expect("t0");
             let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
             // Undoing the previous step (its inverse direction) would only
             // make a loop that is erased again: not a candidate.
             let undo = used.last().map(|&p| p ^ 1);
             let allowed = |d: usize| Some(d) != undo && allowed(d);
-            let Some((step, next)) = self.step(rng, t, used.last().copied(), &used, &allowed)
+            // A step that closes a loop is not taken (erasing the loop instead
+            // would throw away the progress made since).
+            let keep = |next: &Term| {
+                next.size() <= l.max_size && next.depth() <= l.max_depth && !terms.contains(next)
+            };
+            let Some((step, next)) =
+                self.step(rng, t, used.last().copied(), &used, &allowed, &keep)
             else {
                 break;
             };
-            if next.size() > l.max_size || next.depth() > l.max_depth {
-                continue;
-            }
-            if terms.contains(&next) {
-                // The step would close a loop: it is not taken (erasing the
-                // loop instead would throw away the progress made since).
-                continue;
-            }
             terms.push(next);
             steps.push(step);
+        }
+        // `rw` closes a goal whose sides are ground and equal by evaluation
+        // (`0 + 0 = 0`), which the trace would not expect: keep a variable in
+        // every term (the walk ends before the first ground term).
+        if self.rs.sig.sorts[self.sort as usize].is_nat {
+            let ground = |t: &Term| {
+                let mut v = Vec::new();
+                t.vars(&mut v);
+                v.is_empty()
+            };
+            if let Some(g) = terms.iter().position(ground) {
+                if g == 0 {
+                    return Err(WalkFailure::Trivial);
+                }
+                terms.truncate(g);
+                steps.truncate(g - 1);
+            }
         }
         if steps.len() < l.min_steps {
             return Err(WalkFailure::TooShort);
         }
-        // `rw` closes a goal whose sides are ground and equal by evaluation
-        // (`0 + 0 = 0`), which the trace would not expect: keep a variable in every term.
-        if self.rs.sig.sorts[self.sort as usize].is_nat
-            && terms.iter().any(|t| {
-                let mut v = Vec::new();
-                t.vars(&mut v);
-                v.is_empty()
-            })
-        {
-            return Err(WalkFailure::Trivial);
+        // The longest prefix (of at least `min_steps`) whose `rw` trace
+        // rewrites only the left side: a later step that also touches the
+        // right side cuts the walk there rather than discarding it.
+        let mut k = steps.len();
+        loop {
+            match check_rw(&terms[..=k], &steps[..k]) {
+                Ok(()) => break,
+                Err(f) if k == l.min_steps => return Err(f),
+                Err(_) => k -= 1,
+            }
         }
-        finish(Chain {
+        terms.truncate(k + 1);
+        steps.truncate(k);
+        Ok(Chain {
             sort: self.sort,
             terms,
             steps,
@@ -457,13 +484,12 @@ impl<'a> Walker<'a> {
                         && self.rs.dirs[d ^ 1].cost != Cost::Hard
                 }
             };
-            let Some((step, next)) = self.step(rng, t, used.last().copied(), &used, &allowed)
+            let keep = |next: &Term| next.size() <= l.max_size * 2 && !terms.contains(next);
+            let Some((step, next)) =
+                self.step(rng, t, used.last().copied(), &used, &allowed, &keep)
             else {
                 break;
             };
-            if next.size() > l.max_size * 2 || terms.contains(&next) {
-                continue;
-            }
             terms.push(next);
             steps.push(step);
             if !has_deriv(terms.last().expect("pushed"))
@@ -529,26 +555,34 @@ fn contains_sym(t: &Term, f: u32) -> bool {
 
 /// Checks the chain against `rw`'s semantics on the goal `t₀ = tₙ`.
 pub(crate) fn finish(chain: Chain) -> Result<Chain, WalkFailure> {
-    let t0 = chain.terms.first().expect("t0");
-    let tn = chain.terms.last().expect("tn");
-    if t0 == tn || chain.steps.is_empty() {
+    check_rw(&chain.terms, &chain.steps)?;
+    Ok(chain)
+}
+
+/// Whether replaying `steps` as `rw` on the goal `t₀ = tₙ` (`terms` = t₀ … tₙ)
+/// rewrites the left side along the chain, leaves the right side alone and
+/// does not close the goal early.
+fn check_rw(terms: &[Term], steps: &[Step]) -> Result<(), WalkFailure> {
+    let t0 = terms.first().expect("t0");
+    let tn = terms.last().expect("tn");
+    if t0 == tn || steps.is_empty() {
         return Err(WalkFailure::Trivial);
     }
     let mut rhs = tn.clone();
-    for (i, s) in chain.steps.iter().enumerate() {
-        let l = &chain.terms[i];
+    for (i, s) in steps.iter().enumerate() {
+        let l = &terms[i];
         if !l.contains(&s.from) && !rhs.contains(&s.from) {
             return Err(WalkFailure::TraceConflict);
         }
         rhs = rhs.replace_all(&s.from, &s.to);
-        let after = &chain.terms[i + 1];
+        let after = &terms[i + 1];
         // `rw` closes the goal by `rfl` as soon as both sides agree.
-        if i + 1 < chain.steps.len() && *after == rhs {
+        if i + 1 < steps.len() && *after == rhs {
             return Err(WalkFailure::TraceConflict);
         }
     }
     if rhs != *tn {
         return Err(WalkFailure::TraceConflict);
     }
-    Ok(chain)
+    Ok(())
 }
