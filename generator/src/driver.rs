@@ -224,6 +224,33 @@ type Finished = (
     Duration,
 );
 
+/// The files of this shard written so far, and the accepted theorems
+/// waiting for the next one.
+struct ShardWriter {
+    prefix: String,
+    pending: Vec<(u64, Candidate)>,
+    files: usize,
+    shards: Vec<corpus::ShardInfo>,
+    written: u64,
+}
+
+impl ShardWriter {
+    fn new(opts: &Options) -> ShardWriter {
+        let (sk, sn) = opts.shard;
+        ShardWriter {
+            prefix: if sn == 1 {
+                "shard".to_string()
+            } else {
+                format!("shard-{sk}-of-{sn}")
+            },
+            pending: Vec::new(),
+            files: 0,
+            shards: Vec::new(),
+            written: 0,
+        }
+    }
+}
+
 struct Candidate {
     attempt: u64,
     chain: Chain,
@@ -380,9 +407,10 @@ impl Generator {
             edges: self.space.edge_count(),
             ..Report::default()
         };
+        std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
         let seen: DashMap<u64, u64> = DashMap::new();
         let mut coverage = Coverage::new(self.rs.dirs.len());
-        let mut accepted: Vec<Candidate> = Vec::new();
+        let mut out = ShardWriter::new(opts);
         let nb = (opts.steps.1 - opts.steps.0 + 1).min(4);
         let mut per_bucket = vec![0u64; nb];
         let quota =
@@ -392,7 +420,7 @@ impl Generator {
             .saturating_mul(opts.max_attempts_per_theorem)
             .max(CHUNK);
         let mut next = 0u64;
-        while (accepted.len() as u64) < opts.count && next < max_attempts {
+        while report.accepted < opts.count && next < max_attempts {
             let snapshot = coverage.nodes.clone();
             let walker = self.walker(&limits, &snapshot);
             let outcomes: Vec<(Outcome, Duration)> = (next..next + CHUNK)
@@ -406,7 +434,7 @@ impl Generator {
             next += CHUNK;
             report.walk_time += outcomes.iter().map(|(_, d)| *d).sum::<Duration>();
             for (o, _) in outcomes {
-                if accepted.len() as u64 == opts.count {
+                if report.accepted == opts.count {
                     break;
                 }
                 report.attempts += 1;
@@ -435,13 +463,26 @@ impl Generator {
                         }
                         let dirs: Vec<usize> = c.chain.steps.iter().map(|s| s.dir).collect();
                         coverage.record(&dirs, &self.space);
-                        accepted.push(c);
+                        // Shard K of N keeps the theorems whose hash is K mod N.
+                        if c.hash % opts.shard.1 == opts.shard.0 {
+                            out.pending.push((report.accepted, c));
+                        }
+                        report.accepted += 1;
                     }
                 }
             }
-            progress(accepted.len() as u64, 0);
+            // A file is assembled, checked and written as soon as it is full,
+            // so memory stays bounded and an interrupted run keeps its files.
+            while out.pending.len() >= PER_FILE {
+                let part: Vec<(u64, Candidate)> = out.pending.drain(..PER_FILE).collect();
+                self.emit_file(opts, &mut out, &part, &mut report, progress)?;
+            }
+            progress(report.accepted, out.written);
         }
-        report.accepted = accepted.len() as u64;
+        if !out.pending.is_empty() {
+            let part = std::mem::take(&mut out.pending);
+            self.emit_file(opts, &mut out, &part, &mut report, progress)?;
+        }
         if report.accepted < opts.count {
             report.ran_out = Some(format!(
                 "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
@@ -450,90 +491,92 @@ impl Generator {
         }
         report.coverage_nodes = coverage.nodes_covered();
         report.coverage_edges = coverage.edges.len();
+        report.written = out.written;
+        report.elapsed = start.elapsed();
+        self.write_manifest(opts, &report, &coverage, out.shards)?;
+        Ok(report)
+    }
 
-        // Phase B: assemble, check, render this shard's records, file by file.
-        std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
-        let (sk, sn) = opts.shard;
-        let mine: Vec<(u64, &Candidate)> = accepted
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.hash % sn == sk)
-            .map(|(i, c)| (i as u64, c))
-            .collect();
-        let prefix = if sn == 1 {
-            "shard".to_string()
-        } else {
-            format!("shard-{sk}-of-{sn}")
-        };
-        let mut shards = Vec::new();
-        let mut written = 0u64;
-        for (fi, part) in mine.chunks(PER_FILE).enumerate() {
-            let mut names = Vec::new();
-            if opts.jsonl {
-                names.push(format!("{prefix}-{fi:05}.jsonl"));
-            }
-            if opts.bin {
-                names.push(format!("{prefix}-{fi:05}.bin"));
-            }
-            if opts.resume
-                && names
-                    .iter()
-                    .all(|n| self.complete(&opts.out.join(n), opts, part))
-            {
-                for n in &names {
-                    let bytes = std::fs::read(opts.out.join(n)).map_err(|e| e.to_string())?;
-                    shards.push(corpus::ShardInfo {
-                        file: n.clone(),
-                        records: part.len() as u64,
-                        sha256: corpus::sha256_hex(&bytes),
-                    });
-                }
-                report.resumed_files += names.len();
-                written += part.len() as u64;
-                progress(report.accepted, written);
-                continue;
-            }
-            let results: Vec<Finished> = part
-                .par_chunks(CHECKER_REUSE)
-                .flat_map_iter(|batch| {
-                    let mut tc = self.theory.env().checker(&[]);
-                    batch
-                        .iter()
-                        .map(|(i, c)| self.finish_one(&mut tc, opts, *i, c))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let mut records = Vec::new();
-            for (r, ta, tk, tr) in results {
-                report.assemble_time += ta;
-                report.kernel_time += tk;
-                report.render_time += tr;
-                match r {
-                    Ok(rec) => records.push(rec),
-                    Err(rej) => report.rejections.push(rej),
-                }
-            }
+    /// Assembles, checks and renders one file's theorems (`part`: acceptance
+    /// index and candidate) and writes the file in each requested format;
+    /// with `--resume`, a complete file from an earlier run is kept instead.
+    fn emit_file(
+        &self,
+        opts: &Options,
+        out: &mut ShardWriter,
+        part: &[(u64, Candidate)],
+        report: &mut Report,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<(), String> {
+        let fi = out.files;
+        out.files += 1;
+        let mut names = Vec::new();
+        if opts.jsonl {
+            names.push(format!("{}-{fi:05}.jsonl", out.prefix));
+        }
+        if opts.bin {
+            names.push(format!("{}-{fi:05}.bin", out.prefix));
+        }
+        if opts.resume
+            && names
+                .iter()
+                .all(|n| self.complete(&opts.out.join(n), opts, part))
+        {
             for n in &names {
-                let path = opts.out.join(n);
-                let sha = if n.ends_with(".bin") {
-                    corpus::write_bin(&path, &records)
-                } else {
-                    corpus::write_jsonl(&path, &records)
-                }
-                .map_err(|e| e.to_string())?;
-                shards.push(corpus::ShardInfo {
+                let bytes = std::fs::read(opts.out.join(n)).map_err(|e| e.to_string())?;
+                out.shards.push(corpus::ShardInfo {
                     file: n.clone(),
-                    records: records.len() as u64,
-                    sha256: sha,
+                    records: part.len() as u64,
+                    sha256: corpus::sha256_hex(&bytes),
                 });
             }
-            written += records.len() as u64;
-            progress(report.accepted, written);
+            report.resumed_files += names.len();
+            out.written += part.len() as u64;
+            progress(report.accepted, out.written);
+            return Ok(());
         }
-        report.written = written;
-        report.elapsed = start.elapsed();
-        self.write_manifest(opts, &report, &coverage, shards)?;
-        Ok(report)
+        let results: Vec<Finished> = part
+            .par_chunks(CHECKER_REUSE)
+            .map_init(
+                || self.theory.env().checker(&[]),
+                |tc, batch| {
+                    // A fresh checker's state, in memory already paged in.
+                    tc.reset();
+                    batch
+                        .iter()
+                        .map(|(i, c)| self.finish_one(tc, opts, *i, c))
+                        .collect::<Vec<_>>()
+                },
+            )
+            .flatten_iter()
+            .collect();
+        let mut records = Vec::new();
+        for (r, ta, tk, tr) in results {
+            report.assemble_time += ta;
+            report.kernel_time += tk;
+            report.render_time += tr;
+            match r {
+                Ok(rec) => records.push(rec),
+                Err(rej) => report.rejections.push(rej),
+            }
+        }
+        for n in &names {
+            let path = opts.out.join(n);
+            let sha = if n.ends_with(".bin") {
+                corpus::write_bin(&path, &records)
+            } else {
+                corpus::write_jsonl(&path, &records)
+            }
+            .map_err(|e| e.to_string())?;
+            out.shards.push(corpus::ShardInfo {
+                file: n.clone(),
+                records: records.len() as u64,
+                sha256: sha,
+            });
+        }
+        out.written += records.len() as u64;
+        progress(report.accepted, out.written);
+        Ok(())
     }
 
     fn write_manifest(
@@ -601,7 +644,7 @@ impl Generator {
     }
 
     /// Whether an earlier run's shard file at `path` holds exactly `part`.
-    fn complete(&self, path: &std::path::Path, opts: &Options, part: &[(u64, &Candidate)]) -> bool {
+    fn complete(&self, path: &std::path::Path, opts: &Options, part: &[(u64, Candidate)]) -> bool {
         let ids: Vec<(String, String)> = part
             .iter()
             .map(|(i, c)| (self.record_id(opts, *i), format!("{:016x}", c.hash)))
