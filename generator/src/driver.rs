@@ -14,6 +14,7 @@
 //! N. The shards are disjoint and their union is the unsharded run.
 
 use crate::canon;
+use crate::print::TermPrinter;
 use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
@@ -131,6 +132,8 @@ pub struct Generator {
     pub rs: RuleSet,
     pub space: RuleSpace,
     pub pool: VarPool,
+    /// The pool's variable names, by index.
+    pub names: Vec<String>,
     pub sort: SortId,
     /// The derivative, when the theory has hard rules `… = deriv …`.
     pub deriv: Option<u32>,
@@ -168,6 +171,7 @@ impl Generator {
             source,
             rs,
             space,
+            names: pool.names(),
             pool,
             sort,
             deriv,
@@ -538,13 +542,19 @@ impl Generator {
         let results: Vec<Finished> = part
             .par_chunks(CHECKER_REUSE)
             .map_init(
-                || self.theory.env().checker(&[]),
-                |tc, batch| {
+                || {
+                    let nt = self.theory.notations();
+                    (
+                        self.theory.env().checker(&[]),
+                        TermPrinter::new(&self.rs.sig, nt),
+                    )
+                },
+                |(tc, printer), batch| {
                     // A fresh checker's state, in memory already paged in.
                     tc.reset();
                     batch
                         .iter()
-                        .map(|(i, c)| self.finish_one(tc, opts, *i, c))
+                        .map(|(i, c)| self.finish_one(tc, printer, opts, *i, c))
                         .collect::<Vec<_>>()
                 },
             )
@@ -660,18 +670,18 @@ impl Generator {
     fn finish_one(
         &self,
         tc: &mut proofmill_kernel::TypeChecker<'_>,
+        printer: &TermPrinter<'_>,
         opts: &Options,
         index: u64,
         c: &Candidate,
     ) -> Finished {
-        let nt = self.theory.notations();
-        let names = self.pool.names();
+        let names = &self.names;
         let chain = &c.chain;
         let vars = theorem_vars(chain);
         let t0 = &chain.terms[0];
         let tn = chain.terms.last().expect("tn");
         let binders = crate::proof::binders(&self.rs, &self.pool, &vars);
-        let eq = self.rs.sig.print_eq(t0, tn, &names, nt);
+        let eq = printer.print_eq(t0, tn, names);
         let statement = if vars.is_empty() {
             eq.clone()
         } else {
@@ -687,12 +697,14 @@ impl Generator {
             return (Err((statement, e.to_string())), ta, tk, Duration::ZERO);
         }
         let t = Instant::now();
-        let rec = self.render(opts, index, c, statement, &eq, &vars);
+        let rec = self.render(printer, opts, index, c, statement, &eq, &vars);
         (Ok(rec), ta, tk, t.elapsed())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
+        printer: &TermPrinter<'_>,
         opts: &Options,
         index: u64,
         c: &Candidate,
@@ -700,8 +712,7 @@ impl Generator {
         eq: &str,
         vars: &[u32],
     ) -> Record {
-        let nt = self.theory.notations();
-        let names = self.pool.names();
+        let names = &self.names;
         let chain = &c.chain;
         let tn = chain.terms.last().expect("tn");
         let hyps: String = groups(&self.rs, &self.pool, vars)
@@ -716,7 +727,7 @@ impl Generator {
         let mut rhs = tn.clone();
         for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
             rhs = rhs.replace_all(&s.from, &s.to);
-            let e = self.rs.sig.print_eq(&chain.terms[i + 1], &rhs, &names, nt);
+            let e = printer.print_eq(&chain.terms[i + 1], &rhs, names);
             goals.push(format!("{hyps}⊢ {e}"));
         }
         let mut goals = goals.into_iter();
@@ -730,7 +741,7 @@ impl Generator {
             let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.name);
             for x in &s.sigma {
                 tac.push(' ');
-                tac.push_str(&self.rs.sig.print_arg(x, &names, nt));
+                tac.push_str(&printer.print_arg(x, names));
             }
             tac.push(']');
             if !rules_used.contains(&dir.rule) {
@@ -782,7 +793,7 @@ impl Generator {
                 )
             },
             steps,
-            proof_term: print_proof(&self.rs, &self.pool, chain, nt),
+            proof_term: print_proof(&self.rs, &self.pool, chain, printer),
             difficulty: Difficulty {
                 steps: chain.steps.len() as u32,
                 distinct_rules: rules_used.len() as u32,
@@ -793,11 +804,8 @@ impl Generator {
             },
             canonical_hash: format!("{:016x}", c.hash),
             problem: chain.problem.as_ref().map(|(f, big_f)| Problem {
-                question: format!(
-                    "find an antiderivative of {}",
-                    self.rs.sig.print(f, &names, nt)
-                ),
-                answer: self.rs.sig.print(big_f, &names, nt),
+                question: format!("find an antiderivative of {}", printer.print(f, names)),
+                answer: printer.print(big_f, names),
             }),
         }
     }

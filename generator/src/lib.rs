@@ -6,6 +6,7 @@
 
 pub mod canon;
 pub mod driver;
+pub mod print;
 pub mod proof;
 pub mod rng;
 pub mod rules;

@@ -6,13 +6,13 @@
 //! is no way to skip that check. The same proof is also printed in the theory
 //! language, so a corpus reader can elaborate and re-check it independently.
 
+use crate::print::TermPrinter;
 use crate::rules::RuleSet;
 use crate::term::Term;
 use crate::walk::{Chain, VarPool};
 use proofmill_kernel::{
     BinderInfo, ExprId, ExprKind, ExprStore, KernelError, Level, Name, TypeChecker,
 };
-use proofmill_tactics::notation::NotationTable;
 use std::sync::Arc;
 
 /// The variables of a chain's theorem, in pool order.
@@ -203,7 +203,7 @@ pub fn groups(rs: &RuleSet, pool: &VarPool, vars: &[u32]) -> Vec<(Vec<String>, S
 }
 
 /// The proof in the theory language (implicit arguments left to the elaborator).
-pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, nt: &NotationTable) -> String {
+pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPrinter) -> String {
     let names = pool.names();
     let vars = theorem_vars(chain);
     let used: Vec<&str> = vars.iter().map(|&v| names[v as usize].as_str()).collect();
@@ -219,7 +219,7 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, nt: &NotationTab
         let mut h = rule.name.to_string();
         for x in &s.sigma {
             h.push(' ');
-            h.push_str(&rs.sig.print_arg(x, &names, nt));
+            h.push_str(&printer.print_arg(x, &names));
         }
         if rule.iff {
             h = format!("propext ({h})");
@@ -236,7 +236,7 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, nt: &NotationTab
             let body = replace_with(ti, &s.from, &hole_var);
             let mut names2 = names.clone();
             names2.push(hole.to_string());
-            let body = rs.sig.print(&remap(&body, names.len() as u32), &names2, nt);
+            let body = printer.print(&remap(&body, names.len() as u32), &names2);
             format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})")
         };
         acc = Some(match acc {

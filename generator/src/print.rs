@@ -1,0 +1,296 @@
+//! Printing generator terms with the theory's notation, directly.
+//!
+//! A record prints every goal of its trace, its tactics' arguments and its
+//! proof, so printing runs a few dozen times per theorem. The tactics printer
+//! works on surface syntax trees; building one per goal and looking each
+//! operator up by name at every node cost more than the kernel's check.
+//! `TermPrinter` looks each symbol's notation up once and prints a `Term`
+//! as the tactics printer prints its surface form, character for character
+//! (a proptest below compares the two on random terms of every shipped
+//! theory). General (`notation`) mixfix forms are left to the tactics
+//! printer: a signature with one is printed through it.
+
+use crate::term::{Signature, Term};
+use proofmill_tactics::notation::{NotationTable, MAX_PREC};
+use proofmill_tactics::syntax::NotationKind;
+
+/// An operator notation, as `go` needs it.
+#[derive(Clone, Debug)]
+struct Op {
+    kind: NotationKind,
+    prec: u32,
+    token: String,
+}
+
+impl Op {
+    fn arity(&self) -> usize {
+        match self.kind {
+            NotationKind::Prefix | NotationKind::Postfix => 1,
+            _ => 2,
+        }
+    }
+    /// Minimum precedences of the left and right operands.
+    fn operand_precs(&self) -> (u32, u32) {
+        match self.kind {
+            NotationKind::Infixl => (self.prec, self.prec + 1),
+            NotationKind::Infixr => (self.prec + 1, self.prec),
+            NotationKind::Infix => (self.prec + 1, self.prec + 1),
+            NotationKind::Prefix | NotationKind::Postfix => (self.prec, self.prec),
+        }
+    }
+    /// The precedence the printed operator term has as an operand.
+    fn prec_as_operand(&self) -> u32 {
+        match self.kind {
+            NotationKind::Prefix => self.prec.min(MAX_PREC - 1),
+            _ => self.prec,
+        }
+    }
+    /// Whether the printed term takes in a following operator of precedence `r`.
+    fn absorbs(&self, r: u32) -> bool {
+        match self.kind {
+            NotationKind::Postfix => false,
+            NotationKind::Prefix => r >= self.prec,
+            _ => r >= self.operand_precs().1,
+        }
+    }
+}
+
+/// A node as the printer sees it.
+enum View<'t> {
+    /// A variable, a constant or a literal.
+    Atom,
+    /// An operator and its operands (the second for binary ones).
+    Op(&'t Op, &'t Term, Option<&'t Term>),
+    /// A function applied to arguments, printed `f a b`.
+    Apply(&'t str, &'t [Term]),
+}
+
+/// Prints terms of one signature with one notation table.
+pub struct TermPrinter<'a> {
+    sig: &'a Signature,
+    nt: &'a NotationTable,
+    /// Per symbol, its operator notation; `None` for the whole table when a
+    /// symbol (or `Eq`) has a general notation (then the tactics printer runs).
+    ops: Option<Vec<Option<Op>>>,
+    eq: Option<Op>,
+}
+
+impl<'a> TermPrinter<'a> {
+    pub fn new(sig: &'a Signature, nt: &'a NotationTable) -> TermPrinter<'a> {
+        let op = |target: &str, arity: usize| {
+            nt.for_target(target)
+                .map(|n| Op {
+                    kind: n.kind,
+                    prec: n.prec,
+                    token: n.token.clone(),
+                })
+                .filter(|o| o.arity() == arity)
+        };
+        let mixfix = sig
+            .syms
+            .iter()
+            .map(|s| s.text.as_str())
+            .chain(["Eq"])
+            .any(|t| nt.mixfix_for_target(t).is_some());
+        let ops = (!mixfix).then(|| sig.syms.iter().map(|s| op(&s.text, s.args.len())).collect());
+        TermPrinter {
+            sig,
+            nt,
+            ops,
+            eq: op("Eq", 2),
+        }
+    }
+
+    /// The term printed with the theory's notation (`names[v]` for variables).
+    pub fn print(&self, t: &Term, names: &[String]) -> String {
+        let Some(ops) = &self.ops else {
+            return self.sig.print(t, names, self.nt);
+        };
+        let mut out = String::new();
+        self.go(ops, self.view(ops, t), t, names, 0, None, &mut out);
+        out
+    }
+
+    /// `lhs = rhs` printed with the theory's notation.
+    pub fn print_eq(&self, l: &Term, r: &Term, names: &[String]) -> String {
+        let (Some(ops), Some(eq)) = (&self.ops, &self.eq) else {
+            return self.sig.print_eq(l, r, names, self.nt);
+        };
+        let view = View::Op(eq, l, Some(r));
+        let mut out = String::new();
+        // The node itself is never an atom, so `t` is not consulted for it.
+        self.go(ops, view, l, names, 0, None, &mut out);
+        out
+    }
+
+    /// A term as an argument: parenthesized unless it is an atom.
+    pub fn print_arg(&self, t: &Term, names: &[String]) -> String {
+        let s = self.print(t, names);
+        match t {
+            Term::App(_, xs) if !xs.is_empty() => format!("({s})"),
+            _ => s,
+        }
+    }
+
+    fn view<'t>(&self, ops: &'t [Option<Op>], t: &'t Term) -> View<'t>
+    where
+        'a: 't,
+    {
+        match t {
+            Term::App(f, xs) if !xs.is_empty() => match &ops[*f as usize] {
+                Some(op) => View::Op(op, &xs[0], xs.get(1)),
+                None => View::Apply(&self.sig.syms[*f as usize].text, xs),
+            },
+            _ => View::Atom,
+        }
+    }
+
+    fn atom(&self, t: &Term, names: &[String], out: &mut String) {
+        match t {
+            Term::Var(v) => out.push_str(&names[*v as usize]),
+            Term::Lit(n) => out.push_str(&n.to_string()),
+            Term::App(f, _) => out.push_str(&self.sig.syms[*f as usize].text),
+        }
+    }
+
+    /// The tactics printer's `go` for the shapes a `Term` has: `t` is the
+    /// node `view` describes (used only when it is an atom).
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        &self,
+        ops: &[Option<Op>],
+        view: View<'_>,
+        t: &Term,
+        names: &[String],
+        ctx: u32,
+        follow: Option<u32>,
+        out: &mut String,
+    ) {
+        let (p, absorbs) = match &view {
+            View::Atom => (MAX_PREC, false),
+            View::Op(op, ..) => (op.prec_as_operand(), follow.is_some_and(|r| op.absorbs(r))),
+            View::Apply(..) => (MAX_PREC - 1, false),
+        };
+        if p < ctx || (p == 0 && ctx > 0) || absorbs {
+            out.push('(');
+            self.go(ops, view, t, names, 0, None, out);
+            out.push(')');
+            return;
+        }
+        match view {
+            View::Atom => self.atom(t, names, out),
+            View::Op(op, x, y) => match op.kind {
+                NotationKind::Prefix => {
+                    out.push_str(&op.token);
+                    let mut arg = String::new();
+                    self.go(
+                        ops,
+                        self.view(ops, x),
+                        x,
+                        names,
+                        op.prec.max(1),
+                        follow,
+                        &mut arg,
+                    );
+                    // `- -a`, not `--a` (a comment).
+                    if arg
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
+                    {
+                        out.push(' ');
+                    }
+                    out.push_str(&arg);
+                }
+                NotationKind::Postfix => {
+                    let v = self.view(ops, x);
+                    self.go(ops, v, x, names, op.prec.max(1), Some(op.prec), out);
+                    out.push_str(&op.token);
+                }
+                _ => {
+                    let (l, r) = op.operand_precs();
+                    let (a, b) = (x, y.expect("a binary operator has two operands"));
+                    self.go(ops, self.view(ops, a), a, names, l, Some(op.prec), out);
+                    out.push(' ');
+                    out.push_str(&op.token);
+                    out.push(' ');
+                    self.go(ops, self.view(ops, b), b, names, r, follow, out);
+                }
+            },
+            View::Apply(head, args) => {
+                out.push_str(head);
+                for x in args {
+                    out.push(' ');
+                    self.go(ops, self.view(ops, x), x, names, MAX_PREC, None, out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use crate::walk::VarPool;
+    use proofmill_tactics::theory::Theory;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn theories() -> &'static Vec<(Theory, RuleSet)> {
+        static T: OnceLock<Vec<(Theory, RuleSet)>> = OnceLock::new();
+        T.get_or_init(|| {
+            ["ring", "group", "nat", "logic", "calculus"]
+                .iter()
+                .map(|n| {
+                    let (t, _) =
+                        proofmill_corpora::corpus::theory_source(n, std::path::Path::new("."))
+                            .expect("a shipped theory");
+                    let rs = RuleSet::extract(&t);
+                    (t, rs)
+                })
+                .collect()
+        })
+    }
+
+    /// A random term over `sig` (ill-sorted is fine: only printing is tested).
+    fn term(sig: &Signature, nvars: u32, seed: &[u32], i: &mut usize, depth: u32) -> Term {
+        let mut next = || {
+            let x = seed[*i % seed.len()];
+            *i += 1;
+            x
+        };
+        let pick = next();
+        if depth == 0 || pick % 4 == 0 {
+            return match next() % 3 {
+                0 => Term::Lit(next() % 12),
+                _ => Term::Var(next() % nvars),
+            };
+        }
+        let f = next() % sig.syms.len() as u32;
+        let n = sig.syms[f as usize].args.len();
+        let args = (0..n)
+            .map(|_| term(sig, nvars, seed, i, depth - 1))
+            .collect();
+        Term::App(f, args)
+    }
+
+    proptest! {
+        #[test]
+        fn prints_as_the_tactics_printer(
+            which in 0usize..5,
+            seed in proptest::collection::vec(any::<u32>(), 1..64),
+        ) {
+            let (theory, rs) = &theories()[which];
+            let nt = theory.notations();
+            let names = VarPool::new(rs, 3).names();
+            let p = TermPrinter::new(&rs.sig, nt);
+            let mut i = 0;
+            let a = term(&rs.sig, names.len() as u32, &seed, &mut i, 5);
+            let b = term(&rs.sig, names.len() as u32, &seed, &mut i, 5);
+            prop_assert_eq!(p.print(&a, &names), rs.sig.print(&a, &names, nt));
+            prop_assert_eq!(p.print_arg(&b, &names), rs.sig.print_arg(&b, &names, nt));
+            prop_assert_eq!(p.print_eq(&a, &b, &names), rs.sig.print_eq(&a, &b, &names, nt));
+        }
+    }
+}
