@@ -32,6 +32,8 @@ struct Build<'r, 'c, 'e> {
     slot: Vec<Option<u32>>,
     nvars: u32,
     u: Level,
+    /// Each symbol's constant, once built (most terms are a few symbols, many times).
+    consts: Vec<Option<ExprId>>,
 }
 
 impl Build<'_, '_, '_> {
@@ -43,8 +45,7 @@ impl Build<'_, '_, '_> {
             }
             Term::Lit(n) => self.tc.store().mk_nat((*n).into()),
             Term::App(f, xs) => {
-                let name = self.rs.sig.syms[*f as usize].name.clone();
-                let mut e = self.tc.store().mk_const(name, Arc::from(vec![]));
+                let mut e = self.sym(*f);
                 for x in xs {
                     let a = self.expr(x, extra);
                     e = self.tc.store().mk_app(e, a);
@@ -53,6 +54,30 @@ impl Build<'_, '_, '_> {
             }
         }
     }
+    /// A rule's side with its variables instantiated by `sigma`.
+    fn pattern(&mut self, t: &Term, sigma: &[ExprId]) -> ExprId {
+        match t {
+            Term::Var(v) => sigma[*v as usize],
+            Term::Lit(n) => self.tc.store().mk_nat((*n).into()),
+            Term::App(f, xs) => {
+                let mut e = self.sym(*f);
+                for x in xs {
+                    let a = self.pattern(x, sigma);
+                    e = self.tc.store().mk_app(e, a);
+                }
+                e
+            }
+        }
+    }
+    fn sym(&mut self, f: u32) -> ExprId {
+        if let Some(e) = self.consts[f as usize] {
+            return e;
+        }
+        let name = self.rs.sig.syms[f as usize].name.clone();
+        let e = self.tc.store().mk_const(name, Arc::from(vec![]));
+        self.consts[f as usize] = Some(e);
+        e
+    }
     /// `t` with every occurrence of `p` replaced by the motive's bound variable.
     fn motive_body(&mut self, t: &Term, p: &Term) -> ExprId {
         if t == p {
@@ -60,8 +85,7 @@ impl Build<'_, '_, '_> {
         }
         match t {
             Term::App(f, xs) => {
-                let name = self.rs.sig.syms[*f as usize].name.clone();
-                let mut e = self.tc.store().mk_const(name, Arc::from(vec![]));
+                let mut e = self.sym(*f);
                 for x in xs {
                     let a = self.motive_body(x, p);
                     e = self.tc.store().mk_app(e, a);
@@ -108,6 +132,7 @@ pub fn assemble(
         slot,
         nvars: vars.len() as u32,
         u,
+        consts: vec![None; rs.sig.syms.len()],
     };
     let t0 = &chain.terms[0];
     let tn = chain.terms.last().expect("tn");
@@ -117,13 +142,12 @@ pub fn assemble(
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
         let mut h = b.tc.store().mk_const(rule.name.clone(), Arc::from(vec![]));
-        for x in &s.sigma {
-            let a = b.expr(x, 0);
+        let sigma: Vec<ExprId> = s.sigma.iter().map(|x| b.expr(x, 0)).collect();
+        for &a in &sigma {
             h = b.tc.store().mk_app(h, a);
         }
-        let bind: Vec<Option<Term>> = s.sigma.iter().cloned().map(Some).collect();
-        let lhs = b.expr(&rule.lhs.subst(&bind), 0);
-        let rhs = b.expr(&rule.rhs.subst(&bind), 0);
+        let lhs = b.pattern(&rule.lhs, &sigma);
+        let rhs = b.pattern(&rule.rhs, &sigma);
         let uu = b.u.clone();
         if rule.iff {
             let pe = b.cnst("propext", vec![]);
