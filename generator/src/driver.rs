@@ -220,17 +220,39 @@ impl Report {
     }
 }
 
-/// A finished record or a kernel rejection, with the time of assembly, check and rendering.
+/// A finished record (and its JSONL line, when that format is written) or a
+/// kernel rejection, with the time of assembly, check and rendering.
 type Finished = (
-    Result<Record, (String, String)>,
+    Result<(Record, Option<Vec<u8>>), (String, String)>,
     Duration,
     Duration,
     Duration,
 );
 
-/// The files of this shard written so far, and the accepted theorems
-/// waiting for the next one.
-struct ShardWriter {
+/// Type checkers kept between batches: a checker `reset` between batches
+/// keeps its tables' memory, where a new one would allocate (and the system
+/// zero) fresh pages for each. Which checker checks a theorem never changes
+/// the verdict.
+#[derive(Default)]
+struct CheckerPool<'e> {
+    free: std::sync::Mutex<Vec<proofmill_kernel::TypeChecker<'e>>>,
+}
+
+impl<'e> CheckerPool<'e> {
+    fn take(&self, env: &'e proofmill_kernel::Env) -> proofmill_kernel::TypeChecker<'e> {
+        let free = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        free.unwrap_or_else(|| env.checker(&[]))
+    }
+    fn give(&self, mut tc: proofmill_kernel::TypeChecker<'e>) {
+        tc.reset();
+        self.free.lock().unwrap_or_else(|p| p.into_inner()).push(tc);
+    }
+}
+
+/// The files of this shard written so far, the accepted theorems waiting for
+/// the next one, and the checkers that check them.
+struct ShardWriter<'e> {
+    checkers: CheckerPool<'e>,
     prefix: String,
     pending: Vec<(u64, Candidate)>,
     files: usize,
@@ -238,10 +260,11 @@ struct ShardWriter {
     written: u64,
 }
 
-impl ShardWriter {
-    fn new(opts: &Options) -> ShardWriter {
+impl ShardWriter<'_> {
+    fn new<'e>(opts: &Options) -> ShardWriter<'e> {
         let (sk, sn) = opts.shard;
         ShardWriter {
+            checkers: CheckerPool::default(),
             prefix: if sn == 1 {
                 "shard".to_string()
             } else {
@@ -504,10 +527,10 @@ impl Generator {
     /// Assembles, checks and renders one file's theorems (`part`: acceptance
     /// index and candidate) and writes the file in each requested format;
     /// with `--resume`, a complete file from an earlier run is kept instead.
-    fn emit_file(
-        &self,
+    fn emit_file<'g>(
+        &'g self,
         opts: &Options,
-        out: &mut ShardWriter,
+        out: &mut ShardWriter<'g>,
         part: &[(u64, Candidate)],
         report: &mut Report,
         progress: &(dyn Fn(u64, u64) + Sync),
@@ -539,34 +562,34 @@ impl Generator {
             progress(report.accepted, out.written);
             return Ok(());
         }
+        let printer = TermPrinter::new(&self.rs.sig, self.theory.notations());
         let results: Vec<Finished> = part
             .par_chunks(CHECKER_REUSE)
-            .map_init(
-                || {
-                    let nt = self.theory.notations();
-                    (
-                        self.theory.env().checker(&[]),
-                        TermPrinter::new(&self.rs.sig, nt),
-                    )
-                },
-                |(tc, printer), batch| {
-                    // A fresh checker's state, in memory already paged in.
-                    tc.reset();
-                    batch
-                        .iter()
-                        .map(|(i, c)| self.finish_one(tc, printer, opts, *i, c))
-                        .collect::<Vec<_>>()
-                },
-            )
-            .flatten_iter()
+            .flat_map_iter(|batch| {
+                let mut tc = out.checkers.take(self.theory.env());
+                let done: Vec<Finished> = batch
+                    .iter()
+                    .map(|(i, c)| self.finish_one(&mut tc, &printer, opts, *i, c))
+                    .collect();
+                out.checkers.give(tc);
+                done
+            })
             .collect();
         let mut records = Vec::new();
+        let mut lines = Vec::new();
+        let mut good = 0u64;
         for (r, ta, tk, tr) in results {
             report.assemble_time += ta;
             report.kernel_time += tk;
             report.render_time += tr;
             match r {
-                Ok(rec) => records.push(rec),
+                Ok((rec, line)) => {
+                    good += 1;
+                    lines.extend(line);
+                    if opts.bin {
+                        records.push(rec);
+                    }
+                }
                 Err(rej) => report.rejections.push(rej),
             }
         }
@@ -575,16 +598,16 @@ impl Generator {
             let sha = if n.ends_with(".bin") {
                 corpus::write_bin(&path, &records)
             } else {
-                corpus::write_jsonl(&path, &records)
+                corpus::write_jsonl_lines(&path, &lines)
             }
             .map_err(|e| e.to_string())?;
             out.shards.push(corpus::ShardInfo {
                 file: n.clone(),
-                records: records.len() as u64,
+                records: good,
                 sha256: sha,
             });
         }
-        out.written += records.len() as u64;
+        out.written += good;
         progress(report.accepted, out.written);
         Ok(())
     }
@@ -698,7 +721,12 @@ impl Generator {
         }
         let t = Instant::now();
         let rec = self.render(printer, opts, index, c, statement, &eq, &vars);
-        (Ok(rec), ta, tk, t.elapsed())
+        // Serialized here, on the worker, rather than when the file is written.
+        let line = opts.jsonl.then(|| corpus::jsonl_line(&rec));
+        match line.transpose() {
+            Ok(line) => (Ok((rec, line)), ta, tk, t.elapsed()),
+            Err(e) => (Err((rec.statement, e.to_string())), ta, tk, t.elapsed()),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -51,13 +51,26 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<String, ShardError> {
 pub fn write_jsonl(path: &Path, records: &[Record]) -> Result<String, ShardError> {
     let mut out = Vec::new();
     for r in records {
-        serde_json::to_writer(&mut out, r).map_err(|e| ShardError::BadFile {
+        out.extend(jsonl_line(r).map_err(|e| ShardError::BadFile {
             file: path.display().to_string(),
             msg: e.to_string(),
-        })?;
-        out.push(b'\n');
+        })?);
     }
     write_atomic(path, &out)
+}
+
+/// One record as a JSONL line (with its newline): what `write_jsonl` writes
+/// for it, so that callers can serialize records in parallel and write the
+/// lines with `write_jsonl_lines`.
+pub fn jsonl_line(r: &Record) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = serde_json::to_vec(r)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Writes lines made by `jsonl_line`; returns the file's sha256.
+pub fn write_jsonl_lines(path: &Path, lines: &[Vec<u8>]) -> Result<String, ShardError> {
+    write_atomic(path, &lines.concat())
 }
 
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ShardError> {
