@@ -525,3 +525,38 @@ fn backward_search_meets_required_rule_and_size() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_rule: not a rule of ring"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The manifest's theory hash covers what the theory imports, not only its
+/// own file: editing an imported file makes `verify` refuse the corpus.
+#[test]
+fn an_edited_import_is_noticed_by_verify() {
+    let root = tmp("import-hash");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let ring =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("theories/ring.theory"))
+            .unwrap();
+    let base = root.join("base.theory");
+    std::fs::write(&base, &ring).unwrap();
+    let main = root.join("main.theory");
+    std::fs::write(&main, "import \"base.theory\"\n").unwrap();
+    let dir = root.join("corpus");
+    generate(
+        &dir,
+        &[
+            "--theory",
+            main.to_str().unwrap(),
+            "--count",
+            "5",
+            "--seed",
+            "3",
+        ],
+    );
+    let (code, out) = verify(&dir);
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(&base, format!("{ring}\n-- edited\n")).unwrap();
+    let (code, out) = verify(&dir);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("source hash"), "{out}");
+    let _ = std::fs::remove_dir_all(&root);
+}

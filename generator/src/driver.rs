@@ -128,7 +128,6 @@ impl Options {
 /// A loaded theory, its rules and rule space.
 pub struct Generator {
     pub theory: Theory,
-    pub source: String,
     pub rs: RuleSet,
     pub space: RuleSpace,
     pub pool: VarPool,
@@ -141,7 +140,7 @@ pub struct Generator {
 
 impl Generator {
     pub fn load(theory: &str) -> Result<Generator, String> {
-        let (theory_t, source) = corpus::theory_source(theory, std::path::Path::new("."))?;
+        let (theory_t, _) = corpus::theory_source(theory, std::path::Path::new("."))?;
         let rs = RuleSet::extract(&theory_t);
         if rs.rules.is_empty() {
             return Err(format!(
@@ -168,7 +167,6 @@ impl Generator {
             });
         Ok(Generator {
             theory: theory_t,
-            source,
             rs,
             space,
             names: pool.names(),
@@ -657,7 +655,7 @@ impl Generator {
             format_version: corpus::FORMAT_VERSION,
             proofmill_version: env!("CARGO_PKG_VERSION").to_string(),
             theory: opts.theory.clone(),
-            theory_hash: corpus::sha256_hex(self.source.as_bytes()),
+            theory_hash: corpus::theory_hash(&self.theory),
             options: opts.as_map(),
             seed: opts.seed.to_string(),
             counts,

@@ -91,6 +91,9 @@ pub struct Theory {
     scopes: Vec<Scope>,
     /// Declarations made by the theory files (not counting generated ones).
     declarations: Vec<Name>,
+    /// The text of every source checked into the theory (the implicit
+    /// prelude, imports, the file itself), in the order they were begun.
+    sources: Vec<String>,
 }
 
 impl fmt::Debug for Theory {
@@ -137,6 +140,7 @@ impl Theory {
             imported: HashSet::new(),
             scopes: vec![root_scope()],
             declarations: Vec::new(),
+            sources: Vec::new(),
         }
     }
 
@@ -157,6 +161,11 @@ impl Theory {
         &self.structures
     }
     /// The names the theory files declared, in order.
+    /// The text of every source checked into the theory, in the order they
+    /// were begun: what a corpus's theory hash covers.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
     pub fn declarations(&self) -> &[Name] {
         &self.declarations
     }
@@ -239,6 +248,7 @@ impl Theory {
         src: &str,
         dir: Option<&Path>,
     ) -> Result<(), TheoryError> {
+        self.sources.push(src.to_string());
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![root_scope()]);
         let r = self.add_source_inner(file, src, dir);
         self.scopes = saved_scopes;

@@ -16,4 +16,4 @@ pub use shard::{
     jsonl_line, read_bin, read_jsonl, sha256_hex, write_bin, write_jsonl, write_jsonl_lines,
     ShardError, BIN_MAGIC, BIN_VERSION,
 };
-pub use verify::{theory_source, verify_dir, BadRecord, VerifyReport};
+pub use verify::{theory_hash, theory_source, verify_dir, BadRecord, VerifyReport};

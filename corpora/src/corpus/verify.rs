@@ -46,6 +46,18 @@ pub fn theory_source(name: &str, base: &Path) -> Result<(Theory, String), String
     Ok((t, src))
 }
 
+/// The manifest's `theory_hash`: sha256 over every source the theory was
+/// checked from (the implicit prelude and imports too, so a changed prelude
+/// is noticed), each prefixed with its length in bytes.
+pub fn theory_hash(theory: &Theory) -> String {
+    let mut bytes = Vec::new();
+    for src in theory.sources() {
+        bytes.extend_from_slice(format!("{}:", src.len()).as_bytes());
+        bytes.extend_from_slice(src.as_bytes());
+    }
+    sha256_hex(&bytes)
+}
+
 /// `a b : R\n` lines of a goal, grouping consecutive variables of one type.
 fn hyps(r: &Record) -> (String, String) {
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -165,8 +177,8 @@ pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyRep
             m.format_version
         ));
     }
-    let (mut theory, src) = theory_source(&m.theory, dir)?;
-    let h = sha256_hex(src.as_bytes());
+    let (mut theory, _) = theory_source(&m.theory, dir)?;
+    let h = theory_hash(&theory);
     if h != m.theory_hash {
         return Err(format!(
             "theory {}: its source hash is {h}, the manifest says {}",
