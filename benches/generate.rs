@@ -71,6 +71,22 @@ fn generate(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // As `generate` does it: one type checker, reset every 32 theorems.
+    group.bench_function(
+        "assembly + kernel check, reused checker (per theorem)",
+        |b| {
+            let mut tc = g.theory.env().checker(&[]);
+            b.iter(|| {
+                for (i, ch) in chains.iter().enumerate() {
+                    if i % 32 == 0 {
+                        tc.reset();
+                    }
+                    let th = assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+                    kernel_check(&mut tc, &th).expect("the kernel accepts");
+                }
+            })
+        },
+    );
     group.finish();
 }
 
