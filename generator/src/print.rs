@@ -59,10 +59,20 @@ impl Op {
 enum View<'t> {
     /// A variable, a constant or a literal.
     Atom,
+    /// A motive's bound variable, where the rewritten instance stood.
+    Hole(&'t str),
     /// An operator and its operands (the second for binary ones).
     Op(&'t Op, &'t Term, Option<&'t Term>),
     /// A function applied to arguments, printed `f a b`.
     Apply(&'t str, &'t [Term]),
+}
+
+/// What one printing call needs at every node.
+struct Cx<'t> {
+    ops: &'t [Option<Op>],
+    names: &'t [String],
+    /// Occurrences of this term print as this name (a motive's body).
+    hole: Option<(&'t Term, &'t str)>,
 }
 
 /// Prints terms of one signature with one notation table.
@@ -106,8 +116,32 @@ impl<'a> TermPrinter<'a> {
         let Some(ops) = &self.ops else {
             return self.sig.print(t, names, self.nt);
         };
+        let cx = Cx {
+            ops,
+            names,
+            hole: None,
+        };
         let mut out = String::new();
-        self.go(ops, self.view(ops, t), t, names, 0, None, &mut out);
+        self.go(&cx, self.view(&cx, t), t, 0, None, &mut out);
+        out
+    }
+
+    /// `t` with every occurrence of `pat` (outermost first, as `rw`
+    /// abstracts them) printed as the variable `hole`: a motive's body.
+    pub fn print_with_hole(&self, t: &Term, pat: &Term, hole: &str, names: &[String]) -> String {
+        let Some(ops) = &self.ops else {
+            let mut names2 = names.to_vec();
+            names2.push(hole.to_string());
+            let body = t.replace_all(pat, &Term::Var(names.len() as u32));
+            return self.sig.print(&body, &names2, self.nt);
+        };
+        let cx = Cx {
+            ops,
+            names,
+            hole: Some((pat, hole)),
+        };
+        let mut out = String::new();
+        self.go(&cx, self.view(&cx, t), t, 0, None, &mut out);
         out
     }
 
@@ -116,10 +150,14 @@ impl<'a> TermPrinter<'a> {
         let (Some(ops), Some(eq)) = (&self.ops, &self.eq) else {
             return self.sig.print_eq(l, r, names, self.nt);
         };
-        let view = View::Op(eq, l, Some(r));
+        let cx = Cx {
+            ops,
+            names,
+            hole: None,
+        };
         let mut out = String::new();
         // The node itself is never an atom, so `t` is not consulted for it.
-        self.go(ops, view, l, names, 0, None, &mut out);
+        self.go(&cx, View::Op(eq, l, Some(r)), l, 0, None, &mut out);
         out
     }
 
@@ -132,12 +170,17 @@ impl<'a> TermPrinter<'a> {
         }
     }
 
-    fn view<'t>(&self, ops: &'t [Option<Op>], t: &'t Term) -> View<'t>
+    fn view<'t>(&self, cx: &Cx<'t>, t: &'t Term) -> View<'t>
     where
         'a: 't,
     {
+        if let Some((pat, hole)) = cx.hole {
+            if t == pat {
+                return View::Hole(hole);
+            }
+        }
         match t {
-            Term::App(f, xs) if !xs.is_empty() => match &ops[*f as usize] {
+            Term::App(f, xs) if !xs.is_empty() => match &cx.ops[*f as usize] {
                 Some(op) => View::Op(op, &xs[0], xs.get(1)),
                 None => View::Apply(&self.sig.syms[*f as usize].text, xs),
             },
@@ -155,43 +198,34 @@ impl<'a> TermPrinter<'a> {
 
     /// The tactics printer's `go` for the shapes a `Term` has: `t` is the
     /// node `view` describes (used only when it is an atom).
-    #[allow(clippy::too_many_arguments)]
     fn go(
         &self,
-        ops: &[Option<Op>],
+        cx: &Cx<'_>,
         view: View<'_>,
         t: &Term,
-        names: &[String],
         ctx: u32,
         follow: Option<u32>,
         out: &mut String,
     ) {
         let (p, absorbs) = match &view {
-            View::Atom => (MAX_PREC, false),
+            View::Atom | View::Hole(_) => (MAX_PREC, false),
             View::Op(op, ..) => (op.prec_as_operand(), follow.is_some_and(|r| op.absorbs(r))),
             View::Apply(..) => (MAX_PREC - 1, false),
         };
         if p < ctx || (p == 0 && ctx > 0) || absorbs {
             out.push('(');
-            self.go(ops, view, t, names, 0, None, out);
+            self.go(cx, view, t, 0, None, out);
             out.push(')');
             return;
         }
         match view {
-            View::Atom => self.atom(t, names, out),
+            View::Atom => self.atom(t, cx.names, out),
+            View::Hole(h) => out.push_str(h),
             View::Op(op, x, y) => match op.kind {
                 NotationKind::Prefix => {
                     out.push_str(&op.token);
                     let mut arg = String::new();
-                    self.go(
-                        ops,
-                        self.view(ops, x),
-                        x,
-                        names,
-                        op.prec.max(1),
-                        follow,
-                        &mut arg,
-                    );
+                    self.go(cx, self.view(cx, x), x, op.prec.max(1), follow, &mut arg);
                     // `- -a`, not `--a` (a comment).
                     if arg
                         .chars()
@@ -203,25 +237,25 @@ impl<'a> TermPrinter<'a> {
                     out.push_str(&arg);
                 }
                 NotationKind::Postfix => {
-                    let v = self.view(ops, x);
-                    self.go(ops, v, x, names, op.prec.max(1), Some(op.prec), out);
+                    let v = self.view(cx, x);
+                    self.go(cx, v, x, op.prec.max(1), Some(op.prec), out);
                     out.push_str(&op.token);
                 }
                 _ => {
                     let (l, r) = op.operand_precs();
                     let (a, b) = (x, y.expect("a binary operator has two operands"));
-                    self.go(ops, self.view(ops, a), a, names, l, Some(op.prec), out);
+                    self.go(cx, self.view(cx, a), a, l, Some(op.prec), out);
                     out.push(' ');
                     out.push_str(&op.token);
                     out.push(' ');
-                    self.go(ops, self.view(ops, b), b, names, r, follow, out);
+                    self.go(cx, self.view(cx, b), b, r, follow, out);
                 }
             },
             View::Apply(head, args) => {
                 out.push_str(head);
                 for x in args {
                     out.push(' ');
-                    self.go(ops, self.view(ops, x), x, names, MAX_PREC, None, out);
+                    self.go(cx, self.view(cx, x), x, MAX_PREC, None, out);
                 }
             }
         }
@@ -291,6 +325,21 @@ mod tests {
             prop_assert_eq!(p.print(&a, &names), rs.sig.print(&a, &names, nt));
             prop_assert_eq!(p.print_arg(&b, &names), rs.sig.print_arg(&b, &names, nt));
             prop_assert_eq!(p.print_eq(&a, &b, &names), rs.sig.print_eq(&a, &b, &names, nt));
+            // A motive: every occurrence of a subterm of `a` as a new variable.
+            let mut subs = Vec::new();
+            let mut pos = Vec::new();
+            a.positions(&mut Vec::new(), &mut pos);
+            for p_ in &pos {
+                subs.push(a.at(p_).expect("a position of a").clone());
+            }
+            let pat = &subs[seed[0] as usize % subs.len()];
+            let mut names2 = names.clone();
+            names2.push("hole".to_string());
+            let body = a.replace_all(pat, &Term::Var(names.len() as u32));
+            prop_assert_eq!(
+                p.print_with_hole(&a, pat, "hole", &names),
+                rs.sig.print(&body, &names2, nt)
+            );
         }
     }
 }

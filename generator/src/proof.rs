@@ -236,8 +236,20 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPr
         .find(|n| !used.contains(n))
         .unwrap_or("xx");
     let sort = &rs.sig.sorts[chain.sort as usize].name;
-    let mut acc: Option<String> = None;
+    // `Eq.trans (Eq.trans (s₁) (s₂)) (s₃)`, written left to right.
+    let mut out = String::new();
+    if !vars.is_empty() {
+        out.push_str("fun ");
+        out.push_str(&binders(rs, pool, &vars));
+        out.push_str(" => ");
+    }
+    for _ in 1..chain.steps.len() {
+        out.push_str("Eq.trans (");
+    }
     for (i, s) in chain.steps.iter().enumerate() {
+        if i > 0 {
+            out.push_str(") (");
+        }
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
         let mut h = rule.name.to_string();
@@ -252,37 +264,16 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPr
             h = format!("Eq.symm ({h})");
         }
         let ti = &chain.terms[i];
-        let step = if *ti == s.from {
-            h
+        if *ti == s.from {
+            out.push_str(&h);
         } else {
             // The motive: the term with the instance replaced by a fresh variable.
-            let hole_var = Term::Var(u32::MAX);
-            let body = replace_with(ti, &s.from, &hole_var);
-            let mut names2 = names.clone();
-            names2.push(hole.to_string());
-            let body = printer.print(&remap(&body, names.len() as u32), &names2);
-            format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})")
-        };
-        acc = Some(match acc {
-            None => step,
-            Some(p) => format!("Eq.trans ({p}) ({step})"),
-        });
+            let body = printer.print_with_hole(ti, &s.from, hole, &names);
+            out.push_str(&format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})"));
+        }
+        if i > 0 {
+            out.push(')');
+        }
     }
-    let body = acc.expect("a step");
-    if vars.is_empty() {
-        return body;
-    }
-    format!("fun {} => {body}", binders(rs, pool, &vars))
-}
-
-fn replace_with(t: &Term, p: &Term, q: &Term) -> Term {
-    t.replace_all(p, q)
-}
-
-fn remap(t: &Term, to: u32) -> Term {
-    match t {
-        Term::Var(u32::MAX) => Term::Var(to),
-        Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| remap(x, to)).collect()),
-        t => t.clone(),
-    }
+    out
 }
