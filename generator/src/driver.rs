@@ -766,7 +766,7 @@ impl Generator {
             let dir = &self.rs.dirs[s.dir];
             let rule = &self.rs.rules[dir.rule];
             let after = goals.next().unwrap_or_else(|| "no goals".to_string());
-            let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.name);
+            let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.label);
             for x in &s.sigma {
                 tac.push(' ');
                 tac.push_str(&printer.print_arg(x, names));
@@ -778,7 +778,7 @@ impl Generator {
             steps.push(Step {
                 state_before: std::mem::replace(&mut before, after.clone()),
                 tactic: tac,
-                rule: rule.name.to_string(),
+                rule: rule.label.clone(),
                 direction: if dir.reversed { "rev" } else { "fwd" }.into(),
                 cost: dir.cost.as_str().into(),
                 position: s.position.iter().map(|&p| p as u32).collect(),
@@ -821,7 +821,7 @@ impl Generator {
                 )
             },
             steps,
-            proof_term: print_proof(&self.rs, &self.pool, chain, printer),
+            proof_term: print_proof(&self.rs, &self.pool, names, vars, chain, printer),
             difficulty: Difficulty {
                 steps: chain.steps.len() as u32,
                 distinct_rules: rules_used.len() as u32,

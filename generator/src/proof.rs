@@ -227,9 +227,15 @@ pub fn groups(rs: &RuleSet, pool: &VarPool, vars: &[u32]) -> Vec<(Vec<String>, S
 }
 
 /// The proof in the theory language (implicit arguments left to the elaborator).
-pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPrinter) -> String {
-    let names = pool.names();
-    let vars = theorem_vars(chain);
+/// `names`: the pool's variable names; `vars`: the theorem's (`theorem_vars`).
+pub fn print_proof(
+    rs: &RuleSet,
+    pool: &VarPool,
+    names: &[String],
+    vars: &[u32],
+    chain: &Chain,
+    printer: &TermPrinter,
+) -> String {
     let used: Vec<&str> = vars.iter().map(|&v| names[v as usize].as_str()).collect();
     let hole = ["x", "y", "z", "w", "u", "v", "e", "q"]
         .into_iter()
@@ -240,7 +246,7 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPr
     let mut out = String::new();
     if !vars.is_empty() {
         out.push_str("fun ");
-        out.push_str(&binders(rs, pool, &vars));
+        out.push_str(&binders(rs, pool, vars));
         out.push_str(" => ");
     }
     for _ in 1..chain.steps.len() {
@@ -252,10 +258,10 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPr
         }
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
-        let mut h = rule.name.to_string();
+        let mut h = rule.label.clone();
         for x in &s.sigma {
             h.push(' ');
-            h.push_str(&printer.print_arg(x, &names));
+            h.push_str(&printer.print_arg(x, names));
         }
         if rule.iff {
             h = format!("propext ({h})");
@@ -268,7 +274,7 @@ pub fn print_proof(rs: &RuleSet, pool: &VarPool, chain: &Chain, printer: &TermPr
             out.push_str(&h);
         } else {
             // The motive: the term with the instance replaced by a fresh variable.
-            let body = printer.print_with_hole(ti, &s.from, hole, &names);
+            let body = printer.print_with_hole(ti, &s.from, hole, names);
             out.push_str(&format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})"));
         }
         if i > 0 {

@@ -32,6 +32,8 @@ impl Cost {
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub name: Name,
+    /// `name` as printed (built once: traces print it for every step).
+    pub label: String,
     /// Binder names and sorts, in order.
     pub vars: Vec<(String, SortId)>,
     pub lhs: Term,
@@ -221,6 +223,7 @@ impl Extract<'_> {
         let rhs = self.term(r, n)?;
         Ok(Rule {
             name: name.clone(),
+            label: name.to_string(),
             vars,
             lhs,
             rhs,
