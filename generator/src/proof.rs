@@ -17,12 +17,24 @@ use std::sync::Arc;
 
 /// The variables of a chain's theorem, in pool order.
 pub fn theorem_vars(chain: &Chain) -> Vec<u32> {
-    let mut vs = Vec::new();
-    for t in &chain.terms {
-        t.vars(&mut vs);
+    fn mark(t: &Term, seen: &mut Vec<bool>) {
+        match t {
+            Term::Var(v) => {
+                let v = *v as usize;
+                if v >= seen.len() {
+                    seen.resize(v + 1, false);
+                }
+                seen[v] = true;
+            }
+            Term::Lit(_) => {}
+            Term::App(_, xs) => xs.iter().for_each(|x| mark(x, seen)),
+        }
     }
-    vs.sort_unstable();
-    vs
+    let mut seen = Vec::new();
+    for t in &chain.terms {
+        mark(t, &mut seen);
+    }
+    (0..seen.len() as u32).filter(|&v| seen[v as usize]).collect()
 }
 
 struct Build<'r, 'c, 'e> {
