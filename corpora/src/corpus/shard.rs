@@ -68,9 +68,29 @@ pub fn jsonl_line(r: &Record) -> Result<Vec<u8>, serde_json::Error> {
     Ok(out)
 }
 
-/// Writes lines made by `jsonl_line`; returns the file's sha256.
+/// Writes lines made by `jsonl_line` (to a temporary name, renamed when
+/// complete, as `write_atomic`); returns the file's sha256. The lines are
+/// streamed and hashed as they go, not joined into one buffer first.
 pub fn write_jsonl_lines(path: &Path, lines: &[Vec<u8>]) -> Result<String, ShardError> {
-    write_atomic(path, &lines.concat())
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    let mut hasher = Sha256::new();
+    for line in lines {
+        hasher.update(line);
+        out.write_all(line).map_err(|e| io(&tmp, e))?;
+    }
+    out.flush().map_err(|e| io(&tmp, e))?;
+    drop(out);
+    std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ShardError> {
