@@ -11,6 +11,7 @@ use super::tables::Tables;
 use proofmill_kernel::{Declaration, Env, Name};
 use std::collections::BTreeSet;
 use std::io::BufRead;
+use std::sync::mpsc;
 
 /// Which axioms an export may declare.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -319,57 +320,99 @@ impl<'e> Importer<'e> {
     /// Reads the whole export, then checks its declarations as one parallel
     /// batch. Failures are reported as the streaming import reports them:
     /// the earliest line's.
+    ///
+    /// Reading is a pipeline: this thread reads lines a chunk at a time and
+    /// hands each chunk to a parser thread (`threads - 1` of them, in turn),
+    /// then defines the records of the chunks as they come back, in order
+    /// (definitions depend on earlier lines), while the parsers work on the
+    /// next chunks.
     fn read_all_batched<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
         let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
+        let max_nat_digits = self.options.limits.max_nat_digits;
+        let parsers = self.options.threads.saturating_sub(1).max(1);
         let mut pending = Vec::new();
-        // The first failure met while reading; what was read before it is checked first.
+        // The first line that cannot be read; what was read before it is defined first.
+        let mut read_error = None;
+        // The first failure met while defining (always on an earlier line).
         let mut stop = None;
-        let mut end = false;
-        while stop.is_none() && !end {
-            // Lines are parsed as JSON on all threads, a chunk at a time, and
-            // then defined in order (definitions depend on earlier lines).
-            let mut chunk = Vec::with_capacity(PARSE_CHUNK);
-            while chunk.len() < PARSE_CHUNK {
-                match lines.next_line() {
-                    Ok(Some((line_no, line))) => chunk.push((line_no, line.to_string())),
-                    Ok(None) => {
-                        end = true;
-                        break;
-                    }
-                    Err(e) => {
-                        stop = Some(e);
-                        break;
-                    }
-                }
-            }
-            let parsed = parse_in_parallel(
-                &chunk,
-                self.options.threads,
-                self.options.limits.max_nat_digits,
-            );
-            for ((line_no, line), record) in chunk.iter().zip(parsed) {
-                self.report.lines = self.report.lines.max(*line_no);
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match self.define(*line_no, record) {
-                    Ok(None) => {}
-                    Ok(Some(resolved)) => match self.check_policy(*line_no, &resolved) {
-                        Ok(()) => pending.push((*line_no, resolved)),
-                        Err(e) => {
-                            stop = Some(e);
+        std::thread::scope(|scope| {
+            let mut to_parsers = Vec::with_capacity(parsers);
+            let mut from_parsers = Vec::with_capacity(parsers);
+            for _ in 0..parsers {
+                let (to_parser, jobs) = mpsc::channel::<Chunk>();
+                let (done, from_parser) = mpsc::channel();
+                scope.spawn(move || {
+                    for chunk in jobs {
+                        let parsed = chunk.parse(max_nat_digits);
+                        if done.send((chunk, parsed)).is_err() {
                             break;
                         }
-                    },
-                    Err(e) => {
+                    }
+                });
+                to_parsers.push(to_parser);
+                from_parsers.push(from_parser);
+            }
+            // Chunks sent and received so far.
+            let (mut sent, mut received) = (0usize, 0usize);
+            let mut end = false;
+            loop {
+                // Keep every parser one chunk ahead of this thread.
+                while !end
+                    && read_error.is_none()
+                    && stop.is_none()
+                    && sent - received < 2 * parsers
+                {
+                    let mut chunk = Chunk::default();
+                    while chunk.lines.len() < PARSE_CHUNK {
+                        match lines.next_line() {
+                            Ok(Some((line_no, line))) => chunk.push(line_no, line),
+                            Ok(None) => {
+                                end = true;
+                                break;
+                            }
+                            Err(e) => {
+                                read_error = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                    if to_parsers[sent % parsers].send(chunk).is_err() {
+                        break;
+                    }
+                    sent += 1;
+                }
+                if received == sent || stop.is_some() {
+                    break;
+                }
+                let Ok((chunk, parsed)) = from_parsers[received % parsers].recv() else {
+                    // A parser thread died; the scope reports its panic.
+                    break;
+                };
+                received += 1;
+                for (&(line_no, ..), record) in chunk.lines.iter().zip(parsed) {
+                    self.report.lines = self.report.lines.max(line_no);
+                    let Some(record) = record else {
+                        continue;
+                    };
+                    let defined = self.define(line_no, record).and_then(|r| match r {
+                        None => Ok(()),
+                        Some(resolved) => {
+                            self.check_policy(line_no, &resolved)?;
+                            pending.push((line_no, resolved));
+                            Ok(())
+                        }
+                    });
+                    if let Err(e) = defined {
                         stop = Some(e);
                         break;
                     }
                 }
             }
-        }
+            // Dropping the senders ends the parsers.
+            drop(to_parsers);
+        });
         self.submit_batch(pending)?;
-        stop.map_or(Ok(()), Err)
+        stop.or(read_error).map_or(Ok(()), Err)
     }
 
     fn submit_batch(&mut self, pending: Vec<(u64, Resolved)>) -> Result<(), ImportError> {
@@ -422,31 +465,33 @@ impl<'e> Importer<'e> {
 }
 
 /// Lines parsed together in the batched import.
-const PARSE_CHUNK: usize = 8192;
+const PARSE_CHUNK: usize = 2048;
 
-/// Parses `lines` as records on up to `threads` threads, keeping their order.
-fn parse_in_parallel(
-    lines: &[(u64, String)],
-    threads: usize,
-    max_nat_digits: usize,
-) -> Vec<Result<Record, Malformed>> {
-    let per = lines.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, l)| parse_record(l, max_nat_digits))
-                        .collect::<Vec<_>>()
-                })
+/// Lines read for a parser thread: their text, one after the other, and each
+/// line's number and place in it.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    lines: Vec<(u64, usize, usize)>,
+}
+
+impl Chunk {
+    fn push(&mut self, line_no: u64, line: &str) {
+        let start = self.text.len();
+        self.text.push_str(line);
+        self.lines.push((line_no, start, self.text.len()));
+    }
+
+    /// Each line's record; `None` for a blank line.
+    fn parse(&self, max_nat_digits: usize) -> Vec<Option<Result<Record, Malformed>>> {
+        self.lines
+            .iter()
+            .map(|&(_, start, end)| {
+                let line = &self.text[start..end];
+                (!line.trim().is_empty()).then(|| parse_record(line, max_nat_digits))
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
-    })
+    }
 }
 
 /// Checks a whole export into a fresh environment.
