@@ -8,7 +8,7 @@ use super::error::{ImportError, Malformed};
 use super::lines::Lines;
 use super::records::{parse_record, Record};
 use super::tables::Tables;
-use proofmill_kernel::{Declaration, Env, Name};
+use proofmill_kernel::{Arena, BatchError, Declaration, Env, Name};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::sync::mpsc;
@@ -236,44 +236,19 @@ impl<'e> Importer<'e> {
         line_no: u64,
         record: Result<Record, Malformed>,
     ) -> Result<Option<Resolved>, ImportError> {
-        let bad = |what| ImportError::malformed(line_no, what);
-        let record = record.map_err(bad)?;
-        let first = !self.seen_record;
-        self.seen_record = true;
-        match record {
-            Record::Meta { version } => {
-                if !first {
-                    return Err(bad(Malformed::MisplacedMeta));
-                }
-                if !version.starts_with("3.") {
-                    return Err(bad(Malformed::UnsupportedFormat(version)));
-                }
-                self.report.format_version = Some(version);
-            }
-            Record::Name { idx, node } => self.tables.define_name(idx, &node).map_err(bad)?,
-            Record::Level { idx, node } => self.tables.define_level(idx, &node).map_err(bad)?,
-            Record::Expr { idx, node } => {
-                let arena = self.env.arena_mut();
-                self.tables.define_expr(arena, idx, &node).map_err(bad)?
-            }
-            Record::Decl(d) => return resolve(&self.tables, &d).map(Some).map_err(bad),
-        }
-        Ok(None)
+        define(
+            &mut self.tables,
+            &mut self.report,
+            &mut self.seen_record,
+            self.env.arena_mut(),
+            line_no,
+            record,
+        )
     }
 
     /// Refuses axioms the options do not permit.
     fn check_policy(&self, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
-        match resolved {
-            Resolved::Plain(Declaration::Axiom { name, .. })
-                if !self.options.axioms.permits(name) =>
-            {
-                Err(ImportError::AxiomNotPermitted {
-                    line,
-                    decl: name.clone(),
-                })
-            }
-            _ => Ok(()),
-        }
+        check_policy(&self.options.axioms, line, resolved)
     }
 
     fn add(&mut self, line: u64, decl_name: &Name, decl: Declaration) -> Result<(), ImportError> {
@@ -317,123 +292,157 @@ impl<'e> Importer<'e> {
         }
     }
 
-    /// Reads the whole export, then checks its declarations as one parallel
-    /// batch. Failures are reported as the streaming import reports them:
-    /// the earliest line's.
+    /// Reads the export and checks its declarations as one parallel batch
+    /// (`Env::add_batch_with`). Failures are reported as the streaming
+    /// import reports them: the earliest line's.
     ///
     /// Reading is a pipeline: this thread reads lines a chunk at a time and
-    /// hands each chunk to a parser thread (`threads - 1` of them, in turn),
-    /// then defines the records of the chunks as they come back, in order
-    /// (definitions depend on earlier lines), while the parsers work on the
-    /// next chunks.
+    /// hands each chunk to a parser thread (`threads - 1` of them, in turn);
+    /// it defines the records of the chunks as they come back, in order
+    /// (definitions depend on earlier lines), and hands each declaration to
+    /// the kernel, which does its in-order part at once, while the parsers
+    /// work on the next chunks. The declarations' bodies are checked in
+    /// parallel once everything is read.
     fn read_all_batched<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
         let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
         let max_nat_digits = self.options.limits.max_nat_digits;
-        let parsers = self.options.threads.saturating_sub(1).max(1);
-        let mut pending = Vec::new();
-        // The first line that cannot be read; what was read before it is defined first.
+        let threads = self.options.threads;
+        let parsers = threads.saturating_sub(1).max(1);
+        // Declarations read, and for each one handed to the kernel, its
+        // position among them.
+        let mut pending: Vec<(u64, Resolved)> = Vec::new();
+        let mut origin = Vec::new();
+        // The first line that cannot be read; what was read before it is checked first.
         let mut read_error = None;
         // The first failure met while defining (always on an earlier line).
         let mut stop = None;
-        std::thread::scope(|scope| {
+        let env = &mut *self.env;
+        let (tables, report, seen_record) =
+            (&mut self.tables, &mut self.report, &mut self.seen_record);
+        let axioms = &self.options.axioms;
+        let mut quot = env.quot_initialized();
+        let result = std::thread::scope(|scope| {
             let mut to_parsers = Vec::with_capacity(parsers);
             let mut from_parsers = Vec::with_capacity(parsers);
             for _ in 0..parsers {
                 let (to_parser, jobs) = mpsc::channel::<Chunk>();
                 let (done, from_parser) = mpsc::channel();
-                scope.spawn(move || {
-                    for chunk in jobs {
-                        let parsed = chunk.parse(max_nat_digits);
-                        if done.send((chunk, parsed)).is_err() {
-                            break;
+                std::thread::Builder::new()
+                    .name("proofmill-parse".into())
+                    .spawn_scoped(scope, move || {
+                        for chunk in jobs {
+                            let parsed = chunk.parse(max_nat_digits);
+                            if done.send((chunk.lines, parsed)).is_err() {
+                                break;
+                            }
                         }
-                    }
-                });
+                    })
+                    .expect("cannot spawn a parser thread");
                 to_parsers.push(to_parser);
                 from_parsers.push(from_parser);
             }
             // Chunks sent and received so far.
             let (mut sent, mut received) = (0usize, 0usize);
             let mut end = false;
-            loop {
-                // Keep every parser one chunk ahead of this thread.
-                while !end
-                    && read_error.is_none()
-                    && stop.is_none()
-                    && sent - received < 2 * parsers
-                {
-                    let mut chunk = Chunk::default();
-                    while chunk.lines.len() < PARSE_CHUNK {
-                        match lines.next_line() {
-                            Ok(Some((line_no, line))) => chunk.push(line_no, line),
-                            Ok(None) => {
-                                end = true;
-                                break;
-                            }
-                            Err(e) => {
-                                read_error = Some(e);
-                                break;
+            // The lines of the chunk being defined.
+            let mut current = Vec::<(u64, usize, usize)>::new()
+                .into_iter()
+                .zip(Vec::<Parsed>::new());
+            let next = |arena: &mut Arena| loop {
+                let Some(((line_no, ..), parsed)) = current.next() else {
+                    // Keep the parsers a few chunks ahead of this thread.
+                    while !end && read_error.is_none() && sent - received < LOOKAHEAD * parsers {
+                        let mut chunk = Chunk::default();
+                        while chunk.lines.len() < PARSE_CHUNK {
+                            let start = chunk.text.len();
+                            match lines.next_raw_line(&mut chunk.text) {
+                                Ok(Some((line_no, line_end))) => {
+                                    chunk.lines.push((line_no, start, line_end))
+                                }
+                                Ok(None) => {
+                                    end = true;
+                                    break;
+                                }
+                                Err(e) => {
+                                    read_error = Some(e);
+                                    break;
+                                }
                             }
                         }
+                        if to_parsers[sent % parsers].send(chunk).is_err() {
+                            break;
+                        }
+                        sent += 1;
                     }
-                    if to_parsers[sent % parsers].send(chunk).is_err() {
-                        break;
+                    if received == sent {
+                        return None;
                     }
-                    sent += 1;
-                }
-                if received == sent || stop.is_some() {
-                    break;
-                }
-                let Ok((chunk, parsed)) = from_parsers[received % parsers].recv() else {
-                    // A parser thread died; the scope reports its panic.
-                    break;
+                    // A parser thread that died ends the batch; the scope reports its panic.
+                    let (chunk_lines, parsed) = from_parsers[received % parsers].recv().ok()?;
+                    received += 1;
+                    current = chunk_lines.into_iter().zip(parsed);
+                    continue;
                 };
-                received += 1;
-                for (&(line_no, ..), record) in chunk.lines.iter().zip(parsed) {
-                    self.report.lines = self.report.lines.max(line_no);
-                    let Some(record) = record else {
-                        continue;
-                    };
-                    let defined = self.define(line_no, record).and_then(|r| match r {
-                        None => Ok(()),
-                        Some(resolved) => {
-                            self.check_policy(line_no, &resolved)?;
-                            pending.push((line_no, resolved));
-                            Ok(())
-                        }
-                    });
-                    if let Err(e) = defined {
-                        stop = Some(e);
-                        break;
+                let record = match parsed {
+                    Parsed::NotUtf8 => {
+                        stop = Some(ImportError::malformed(line_no, Malformed::NotUtf8));
+                        return None;
                     }
+                    Parsed::Blank => {
+                        report.lines = report.lines.max(line_no);
+                        continue;
+                    }
+                    Parsed::Record(record) => record,
+                };
+                report.lines = report.lines.max(line_no);
+                let defined =
+                    define(tables, report, seen_record, arena, line_no, record).and_then(|r| {
+                        if let Some(resolved) = &r {
+                            check_policy(axioms, line_no, resolved)?;
+                        }
+                        Ok(r)
+                    });
+                let resolved = match defined {
+                    Ok(Some(resolved)) => resolved,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        stop = Some(e);
+                        return None;
+                    }
+                };
+                let decl = match &resolved {
+                    Resolved::Plain(d) => Some(d.clone()),
+                    Resolved::Quot(..) if quot => None,
+                    Resolved::Quot(..) => {
+                        quot = true;
+                        Some(Declaration::Quot)
+                    }
+                    Resolved::Inductive(ind) => Some(ind.to_declaration()),
+                };
+                pending.push((line_no, resolved));
+                if let Some(decl) = decl {
+                    origin.push(pending.len() - 1);
+                    return Some(decl);
                 }
-            }
+            };
+            let result = env.add_batch_with(threads, next);
             // Dropping the senders ends the parsers.
             drop(to_parsers);
+            result
         });
-        self.submit_batch(pending)?;
+        self.finish_batch(pending, &origin, result)?;
         stop.or(read_error).map_or(Ok(()), Err)
     }
 
-    fn submit_batch(&mut self, pending: Vec<(u64, Resolved)>) -> Result<(), ImportError> {
-        let mut quot = self.env.quot_initialized();
-        // Kernel declarations, each with the position in `pending` it comes from.
-        let mut decls = Vec::new();
-        let mut origin = Vec::new();
-        for (i, (_, r)) in pending.iter().enumerate() {
-            let decl = match r {
-                Resolved::Plain(d) => d.clone(),
-                Resolved::Quot(..) if quot => continue,
-                Resolved::Quot(..) => {
-                    quot = true;
-                    Declaration::Quot
-                }
-                Resolved::Inductive(ind) => ind.to_declaration(),
-            };
-            decls.push(decl);
-            origin.push(i);
-        }
-        match self.env.add_batch(decls, self.options.threads) {
+    /// After the kernel's verdict on a batch: the input's claims about what
+    /// it generated, or, if it refused a declaration, the earliest failure.
+    fn finish_batch(
+        &mut self,
+        pending: Vec<(u64, Resolved)>,
+        origin: &[usize],
+        result: Result<(), BatchError>,
+    ) -> Result<(), ImportError> {
+        match result {
             Ok(()) => {
                 for (line, r) in &pending {
                     self.compare(*line, r)?;
@@ -464,32 +473,84 @@ impl<'e> Importer<'e> {
     }
 }
 
+/// Defines what a parsed line defines, building expressions in `arena`; a
+/// declaration is returned, resolved, for the caller to submit.
+fn define(
+    tables: &mut Tables,
+    report: &mut ImportReport,
+    seen_record: &mut bool,
+    arena: &mut Arena,
+    line_no: u64,
+    record: Result<Record, Malformed>,
+) -> Result<Option<Resolved>, ImportError> {
+    let bad = |what| ImportError::malformed(line_no, what);
+    let record = record.map_err(bad)?;
+    let first = !*seen_record;
+    *seen_record = true;
+    match record {
+        Record::Meta { version } => {
+            if !first {
+                return Err(bad(Malformed::MisplacedMeta));
+            }
+            if !version.starts_with("3.") {
+                return Err(bad(Malformed::UnsupportedFormat(version)));
+            }
+            report.format_version = Some(version);
+        }
+        Record::Name { idx, node } => tables.define_name(idx, &node).map_err(bad)?,
+        Record::Level { idx, node } => tables.define_level(idx, &node).map_err(bad)?,
+        Record::Expr { idx, node } => tables.define_expr(arena, idx, &node).map_err(bad)?,
+        Record::Decl(d) => return resolve(tables, &d).map(Some).map_err(bad),
+    }
+    Ok(None)
+}
+
+/// Refuses axioms `axioms` does not permit.
+fn check_policy(axioms: &AxiomPolicy, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
+    match resolved {
+        Resolved::Plain(Declaration::Axiom { name, .. }) if !axioms.permits(name) => {
+            Err(ImportError::AxiomNotPermitted {
+                line,
+                decl: name.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Lines parsed together in the batched import.
 const PARSE_CHUNK: usize = 2048;
 
-/// Lines read for a parser thread: their text, one after the other, and each
-/// line's number and place in it.
+/// Chunks read ahead for each parser thread.
+const LOOKAHEAD: usize = 8;
+
+/// Lines read for a parser thread: their bytes, one after the other, and
+/// each line's number and place in them.
 #[derive(Default)]
 struct Chunk {
-    text: String,
+    text: Vec<u8>,
     lines: Vec<(u64, usize, usize)>,
 }
 
-impl Chunk {
-    fn push(&mut self, line_no: u64, line: &str) {
-        let start = self.text.len();
-        self.text.push_str(line);
-        self.lines.push((line_no, start, self.text.len()));
-    }
+/// A line of a chunk, parsed.
+enum Parsed {
+    /// Not UTF-8 (which `Lines::next_line` would have refused).
+    NotUtf8,
+    Blank,
+    Record(Result<Record, Malformed>),
+}
 
-    /// Each line's record; `None` for a blank line.
-    fn parse(&self, max_nat_digits: usize) -> Vec<Option<Result<Record, Malformed>>> {
+impl Chunk {
+    fn parse(&self, max_nat_digits: usize) -> Vec<Parsed> {
         self.lines
             .iter()
-            .map(|&(_, start, end)| {
-                let line = &self.text[start..end];
-                (!line.trim().is_empty()).then(|| parse_record(line, max_nat_digits))
-            })
+            .map(
+                |&(_, start, end)| match std::str::from_utf8(&self.text[start..end]) {
+                    Err(_) => Parsed::NotUtf8,
+                    Ok(line) if line.trim().is_empty() => Parsed::Blank,
+                    Ok(line) => Parsed::Record(parse_record(line, max_nat_digits)),
+                },
+            )
             .collect()
     }
 }
