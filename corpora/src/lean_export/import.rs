@@ -1,6 +1,6 @@
 //! The import driver: read a line, define what it defines, and submit each
 //! declaration to the kernel as soon as it is read (or, with several
-//! threads, read everything and submit one parallel batch).
+//! threads, hand the declarations to one parallel batch as they are read).
 
 use super::compare;
 use super::declarations::{resolve, Resolved};
@@ -98,9 +98,10 @@ pub struct ImportOptions {
     pub limits: ImportLimits,
     /// Threads checking declarations. With 1 (the default) the import
     /// streams: each declaration is checked as soon as its line is read.
-    /// With more, the whole export is read first and handed to the kernel's
-    /// parallel `Env::add_batch`; the verdict, and the failure reported, are
-    /// the same.
+    /// With more, the export is one parallel batch of the kernel
+    /// (`Env::add_batch_with`): each declaration is handed over as it is
+    /// read, and the bodies are checked on all threads once all is read;
+    /// the verdict, and the failure reported, are the same.
     pub threads: usize,
     pub generated: GeneratedCheck,
 }
