@@ -2,8 +2,9 @@
 //!
 //! `Env::add_batch` (and `Env::add_batch_with`, which takes the declarations
 //! one at a time from a reader) gives the same verdict as adding the
-//! declarations one by one with `Env::add`. Inductive types and quotients are checked in order as
-//! they come (they generate constants the rest depends on). Axioms,
+//! declarations one by one with `Env::add`. Inductive types and quotients
+//! are checked in order as they come (they generate constants the rest
+//! depends on). Axioms,
 //! definitions, theorems and opaques get their cheap header checks in order
 //! and are entered provisionally; their types and values are then checked by
 //! worker threads, each declaration seeing only the constants before it (so no
