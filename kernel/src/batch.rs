@@ -1,8 +1,10 @@
 //! Checking many declarations on several threads.
 //!
-//! `Env::add_batch` gives the same verdict as adding the declarations one by
-//! one with `Env::add`. Inductive types and quotients are checked in order as
-//! they come (they generate constants the rest depends on). Axioms,
+//! `Env::add_batch` (and `Env::add_batch_with`, which takes the declarations
+//! one at a time from a reader) gives the same verdict as adding the
+//! declarations one by one with `Env::add`. Inductive types and quotients
+//! are checked in order as they come (they generate constants the rest
+//! depends on). Axioms,
 //! definitions, theorems and opaques get their cheap header checks in order
 //! and are entered provisionally; their types and values are then checked by
 //! worker threads, each declaration seeing only the constants before it (so no
@@ -13,6 +15,7 @@
 use crate::declaration::Declaration;
 use crate::env::Env;
 use crate::error::KernelError;
+use crate::expr::Arena;
 use crate::stack::{on_kernel_stack, with_kernel_stack, KERNEL_STACK_BYTES};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -30,32 +33,43 @@ impl Env {
     /// threads. Equivalent to calling [`Env::add`] on each; on error nothing of
     /// the batch remains in the environment.
     pub fn add_batch(&mut self, decls: Vec<Declaration>, threads: usize) -> Result<(), BatchError> {
+        let mut decls = decls.into_iter();
+        if threads <= 1 || on_kernel_stack() {
+            self.add_batch_with(threads, |_| decls.next())
+        } else {
+            with_kernel_stack(|| self.add_batch_with(threads, |_| decls.next()))
+        }
+    }
+
+    /// [`Env::add_batch`] with the declarations handed over one at a time:
+    /// `next` is called for the next declaration (`None`: there is no more)
+    /// once everything before it has been entered, and may build that
+    /// declaration's terms in the arena it is given. So a reader can go on
+    /// reading while the batch's in-order work (header checks, inductive
+    /// types, quotients) is done. The checks and the verdict are those of
+    /// `add_batch` on the same declarations; on error, `next` is not called
+    /// again and nothing of the batch remains in the environment.
+    pub fn add_batch_with(
+        &mut self,
+        threads: usize,
+        mut next: impl FnMut(&mut Arena) -> Option<Declaration>,
+    ) -> Result<(), BatchError> {
+        let keep = self.names().len();
         if threads <= 1 {
-            let keep = self.names().len();
-            for (index, d) in decls.into_iter().enumerate() {
+            let mut index = 0;
+            while let Some(d) = next(self.arena_mut()) {
                 if let Err(error) = self.add(d) {
                     self.truncate(keep);
                     return Err(BatchError { index, error });
                 }
+                index += 1;
             }
             return Ok(());
         }
-        if on_kernel_stack() {
-            self.add_batch_parallel(decls, threads)
-        } else {
-            with_kernel_stack(|| self.add_batch_parallel(decls, threads))
-        }
-    }
-
-    fn add_batch_parallel(
-        &mut self,
-        decls: Vec<Declaration>,
-        threads: usize,
-    ) -> Result<(), BatchError> {
-        let keep = self.names().len();
         // (batch index, environment index, declaration, its level params)
         let mut pending = Vec::new();
-        for (index, d) in decls.into_iter().enumerate() {
+        let mut index = 0;
+        while let Some(d) = next(self.arena_mut()) {
             let result = match d {
                 Declaration::Quot | Declaration::Inductive(_) => self.add(d),
                 simple => match self.check_simple_header(&simple) {
@@ -75,6 +89,7 @@ impl Env {
                 self.truncate(keep);
                 return Err(earlier.unwrap_or(BatchError { index, error }));
             }
+            index += 1;
         }
         if let Some(err) = self.check_pending(&pending, threads) {
             self.truncate(keep);

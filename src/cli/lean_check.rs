@@ -33,9 +33,10 @@ pub struct LeanCheckArgs {
 
     /// Check declarations on N threads. With 1 (the default) the export is
     /// streamed: each declaration is checked as soon as its line is read.
-    /// With more, the whole export is read first and then checked as one
-    /// parallel batch by the kernel (`Env::add_batch`); the verdict and the
-    /// error reported are the same.
+    /// With more, the export is checked as one parallel batch by the kernel
+    /// (`Env::add_batch_with`): declarations are handed over as they are
+    /// read and their bodies checked on N threads once all is read; the
+    /// verdict and the error reported are the same.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     threads: u32,
 

@@ -1,6 +1,6 @@
 //! The import driver: read a line, define what it defines, and submit each
 //! declaration to the kernel as soon as it is read (or, with several
-//! threads, read everything and submit one parallel batch).
+//! threads, hand the declarations to one parallel batch as they are read).
 
 use super::compare;
 use super::declarations::{resolve, Resolved};
@@ -8,9 +8,10 @@ use super::error::{ImportError, Malformed};
 use super::lines::Lines;
 use super::records::{parse_record, Record};
 use super::tables::Tables;
-use proofmill_kernel::{Declaration, Env, Name};
+use proofmill_kernel::{Arena, BatchError, Declaration, Env, Name};
 use std::collections::BTreeSet;
 use std::io::BufRead;
+use std::sync::mpsc;
 
 /// Which axioms an export may declare.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -97,9 +98,10 @@ pub struct ImportOptions {
     pub limits: ImportLimits,
     /// Threads checking declarations. With 1 (the default) the import
     /// streams: each declaration is checked as soon as its line is read.
-    /// With more, the whole export is read first and handed to the kernel's
-    /// parallel `Env::add_batch`; the verdict, and the failure reported, are
-    /// the same.
+    /// With more, the export is one parallel batch of the kernel
+    /// (`Env::add_batch_with`): each declaration is handed over as it is
+    /// read, and the bodies are checked on all threads once all is read;
+    /// the verdict, and the failure reported, are the same.
     pub threads: usize,
     pub generated: GeneratedCheck,
 }
@@ -235,44 +237,19 @@ impl<'e> Importer<'e> {
         line_no: u64,
         record: Result<Record, Malformed>,
     ) -> Result<Option<Resolved>, ImportError> {
-        let bad = |what| ImportError::malformed(line_no, what);
-        let record = record.map_err(bad)?;
-        let first = !self.seen_record;
-        self.seen_record = true;
-        match record {
-            Record::Meta { version } => {
-                if !first {
-                    return Err(bad(Malformed::MisplacedMeta));
-                }
-                if !version.starts_with("3.") {
-                    return Err(bad(Malformed::UnsupportedFormat(version)));
-                }
-                self.report.format_version = Some(version);
-            }
-            Record::Name { idx, node } => self.tables.define_name(idx, &node).map_err(bad)?,
-            Record::Level { idx, node } => self.tables.define_level(idx, &node).map_err(bad)?,
-            Record::Expr { idx, node } => {
-                let arena = self.env.arena_mut();
-                self.tables.define_expr(arena, idx, &node).map_err(bad)?
-            }
-            Record::Decl(d) => return resolve(&self.tables, &d).map(Some).map_err(bad),
-        }
-        Ok(None)
+        define(
+            &mut self.tables,
+            &mut self.report,
+            &mut self.seen_record,
+            self.env.arena_mut(),
+            line_no,
+            record,
+        )
     }
 
     /// Refuses axioms the options do not permit.
     fn check_policy(&self, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
-        match resolved {
-            Resolved::Plain(Declaration::Axiom { name, .. })
-                if !self.options.axioms.permits(name) =>
-            {
-                Err(ImportError::AxiomNotPermitted {
-                    line,
-                    decl: name.clone(),
-                })
-            }
-            _ => Ok(()),
-        }
+        check_policy(&self.options.axioms, line, resolved)
     }
 
     fn add(&mut self, line: u64, decl_name: &Name, decl: Declaration) -> Result<(), ImportError> {
@@ -316,81 +293,157 @@ impl<'e> Importer<'e> {
         }
     }
 
-    /// Reads the whole export, then checks its declarations as one parallel
-    /// batch. Failures are reported as the streaming import reports them:
-    /// the earliest line's.
+    /// Reads the export and checks its declarations as one parallel batch
+    /// (`Env::add_batch_with`). Failures are reported as the streaming
+    /// import reports them: the earliest line's.
+    ///
+    /// Reading is a pipeline: this thread reads lines a chunk at a time and
+    /// hands each chunk to a parser thread (`threads - 1` of them, in turn);
+    /// it defines the records of the chunks as they come back, in order
+    /// (definitions depend on earlier lines), and hands each declaration to
+    /// the kernel, which does its in-order part at once, while the parsers
+    /// work on the next chunks. The declarations' bodies are checked in
+    /// parallel once everything is read.
     fn read_all_batched<R: BufRead>(&mut self, reader: R) -> Result<(), ImportError> {
         let mut lines = Lines::new(reader, self.options.limits.max_line_bytes);
-        let mut pending = Vec::new();
-        // The first failure met while reading; what was read before it is checked first.
+        let max_nat_digits = self.options.limits.max_nat_digits;
+        let threads = self.options.threads;
+        let parsers = threads.saturating_sub(1).max(1);
+        // Declarations read, and for each one handed to the kernel, its
+        // position among them.
+        let mut pending: Vec<(u64, Resolved)> = Vec::new();
+        let mut origin = Vec::new();
+        // The first line that cannot be read; what was read before it is checked first.
+        let mut read_error = None;
+        // The first failure met while defining (always on an earlier line).
         let mut stop = None;
-        let mut end = false;
-        while stop.is_none() && !end {
-            // Lines are parsed as JSON on all threads, a chunk at a time, and
-            // then defined in order (definitions depend on earlier lines).
-            let mut chunk = Vec::with_capacity(PARSE_CHUNK);
-            while chunk.len() < PARSE_CHUNK {
-                match lines.next_line() {
-                    Ok(Some((line_no, line))) => chunk.push((line_no, line.to_string())),
-                    Ok(None) => {
-                        end = true;
-                        break;
-                    }
-                    Err(e) => {
-                        stop = Some(e);
-                        break;
-                    }
-                }
+        let env = &mut *self.env;
+        let (tables, report, seen_record) =
+            (&mut self.tables, &mut self.report, &mut self.seen_record);
+        let axioms = &self.options.axioms;
+        let mut quot = env.quot_initialized();
+        let result = std::thread::scope(|scope| {
+            let mut to_parsers = Vec::with_capacity(parsers);
+            let mut from_parsers = Vec::with_capacity(parsers);
+            for _ in 0..parsers {
+                let (to_parser, jobs) = mpsc::channel::<Chunk>();
+                let (done, from_parser) = mpsc::channel();
+                std::thread::Builder::new()
+                    .name("proofmill-parse".into())
+                    .spawn_scoped(scope, move || {
+                        for chunk in jobs {
+                            let parsed = chunk.parse(max_nat_digits);
+                            if done.send((chunk.lines, parsed)).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .expect("cannot spawn a parser thread");
+                to_parsers.push(to_parser);
+                from_parsers.push(from_parser);
             }
-            let parsed = parse_in_parallel(
-                &chunk,
-                self.options.threads,
-                self.options.limits.max_nat_digits,
-            );
-            for ((line_no, line), record) in chunk.iter().zip(parsed) {
-                self.report.lines = self.report.lines.max(*line_no);
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match self.define(*line_no, record) {
-                    Ok(None) => {}
-                    Ok(Some(resolved)) => match self.check_policy(*line_no, &resolved) {
-                        Ok(()) => pending.push((*line_no, resolved)),
-                        Err(e) => {
-                            stop = Some(e);
+            // Chunks sent and received so far.
+            let (mut sent, mut received) = (0usize, 0usize);
+            let mut end = false;
+            // The lines of the chunk being defined.
+            let mut current = Vec::<(u64, usize, usize)>::new()
+                .into_iter()
+                .zip(Vec::<Parsed>::new());
+            let next = |arena: &mut Arena| loop {
+                let Some(((line_no, ..), parsed)) = current.next() else {
+                    // Keep the parsers a few chunks ahead of this thread.
+                    while !end && read_error.is_none() && sent - received < LOOKAHEAD * parsers {
+                        let mut chunk = Chunk::default();
+                        while chunk.lines.len() < PARSE_CHUNK {
+                            let start = chunk.text.len();
+                            match lines.next_raw_line(&mut chunk.text) {
+                                Ok(Some((line_no, line_end))) => {
+                                    chunk.lines.push((line_no, start, line_end))
+                                }
+                                Ok(None) => {
+                                    end = true;
+                                    break;
+                                }
+                                Err(e) => {
+                                    read_error = Some(e);
+                                    break;
+                                }
+                            }
+                        }
+                        if to_parsers[sent % parsers].send(chunk).is_err() {
                             break;
                         }
-                    },
+                        sent += 1;
+                    }
+                    if received == sent {
+                        return None;
+                    }
+                    // A parser thread that died ends the batch; the scope reports its panic.
+                    let (chunk_lines, parsed) = from_parsers[received % parsers].recv().ok()?;
+                    received += 1;
+                    current = chunk_lines.into_iter().zip(parsed);
+                    continue;
+                };
+                let record = match parsed {
+                    Parsed::NotUtf8 => {
+                        stop = Some(ImportError::malformed(line_no, Malformed::NotUtf8));
+                        return None;
+                    }
+                    Parsed::Blank => {
+                        report.lines = report.lines.max(line_no);
+                        continue;
+                    }
+                    Parsed::Record(record) => record,
+                };
+                report.lines = report.lines.max(line_no);
+                let defined =
+                    define(tables, report, seen_record, arena, line_no, record).and_then(|r| {
+                        if let Some(resolved) = &r {
+                            check_policy(axioms, line_no, resolved)?;
+                        }
+                        Ok(r)
+                    });
+                let resolved = match defined {
+                    Ok(Some(resolved)) => resolved,
+                    Ok(None) => continue,
                     Err(e) => {
                         stop = Some(e);
-                        break;
+                        return None;
                     }
+                };
+                let decl = match &resolved {
+                    Resolved::Plain(d) => Some(d.clone()),
+                    Resolved::Quot(..) if quot => None,
+                    Resolved::Quot(..) => {
+                        quot = true;
+                        Some(Declaration::Quot)
+                    }
+                    Resolved::Inductive(ind) => Some(ind.to_declaration()),
+                };
+                pending.push((line_no, resolved));
+                if let Some(decl) = decl {
+                    origin.push(pending.len() - 1);
+                    return Some(decl);
                 }
-            }
-        }
-        self.submit_batch(pending)?;
-        stop.map_or(Ok(()), Err)
+            };
+            let result = env.add_batch_with(threads, next);
+            // Dropping the senders ends the parsers.
+            drop(to_parsers);
+            result
+        });
+        self.finish_batch(pending, &origin, result)?;
+        stop.or(read_error).map_or(Ok(()), Err)
     }
 
-    fn submit_batch(&mut self, pending: Vec<(u64, Resolved)>) -> Result<(), ImportError> {
-        let mut quot = self.env.quot_initialized();
-        // Kernel declarations, each with the position in `pending` it comes from.
-        let mut decls = Vec::new();
-        let mut origin = Vec::new();
-        for (i, (_, r)) in pending.iter().enumerate() {
-            let decl = match r {
-                Resolved::Plain(d) => d.clone(),
-                Resolved::Quot(..) if quot => continue,
-                Resolved::Quot(..) => {
-                    quot = true;
-                    Declaration::Quot
-                }
-                Resolved::Inductive(ind) => ind.to_declaration(),
-            };
-            decls.push(decl);
-            origin.push(i);
-        }
-        match self.env.add_batch(decls, self.options.threads) {
+    /// After the kernel's verdict on a batch: the input's claims about what
+    /// it generated, or, if it refused a declaration, the earliest failure.
+    fn finish_batch(
+        &mut self,
+        pending: Vec<(u64, Resolved)>,
+        origin: &[usize],
+        result: Result<(), BatchError>,
+    ) -> Result<(), ImportError> {
+        match result {
             Ok(()) => {
                 for (line, r) in &pending {
                     self.compare(*line, r)?;
@@ -421,32 +474,86 @@ impl<'e> Importer<'e> {
     }
 }
 
-/// Lines parsed together in the batched import.
-const PARSE_CHUNK: usize = 8192;
+/// Defines what a parsed line defines, building expressions in `arena`; a
+/// declaration is returned, resolved, for the caller to submit.
+fn define(
+    tables: &mut Tables,
+    report: &mut ImportReport,
+    seen_record: &mut bool,
+    arena: &mut Arena,
+    line_no: u64,
+    record: Result<Record, Malformed>,
+) -> Result<Option<Resolved>, ImportError> {
+    let bad = |what| ImportError::malformed(line_no, what);
+    let record = record.map_err(bad)?;
+    let first = !*seen_record;
+    *seen_record = true;
+    match record {
+        Record::Meta { version } => {
+            if !first {
+                return Err(bad(Malformed::MisplacedMeta));
+            }
+            if !version.starts_with("3.") {
+                return Err(bad(Malformed::UnsupportedFormat(version)));
+            }
+            report.format_version = Some(version);
+        }
+        Record::Name { idx, node } => tables.define_name(idx, &node).map_err(bad)?,
+        Record::Level { idx, node } => tables.define_level(idx, &node).map_err(bad)?,
+        Record::Expr { idx, node } => tables.define_expr(arena, idx, &node).map_err(bad)?,
+        Record::Decl(d) => return resolve(tables, &d).map(Some).map_err(bad),
+    }
+    Ok(None)
+}
 
-/// Parses `lines` as records on up to `threads` threads, keeping their order.
-fn parse_in_parallel(
-    lines: &[(u64, String)],
-    threads: usize,
-    max_nat_digits: usize,
-) -> Vec<Result<Record, Malformed>> {
-    let per = lines.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, l)| parse_record(l, max_nat_digits))
-                        .collect::<Vec<_>>()
-                })
+/// Refuses axioms `axioms` does not permit.
+fn check_policy(axioms: &AxiomPolicy, line: u64, resolved: &Resolved) -> Result<(), ImportError> {
+    match resolved {
+        Resolved::Plain(Declaration::Axiom { name, .. }) if !axioms.permits(name) => {
+            Err(ImportError::AxiomNotPermitted {
+                line,
+                decl: name.clone(),
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Lines parsed together in the batched import.
+const PARSE_CHUNK: usize = 2048;
+
+/// Chunks read ahead for each parser thread.
+const LOOKAHEAD: usize = 8;
+
+/// Lines read for a parser thread: their bytes, one after the other, and
+/// each line's number and place in them.
+#[derive(Default)]
+struct Chunk {
+    text: Vec<u8>,
+    lines: Vec<(u64, usize, usize)>,
+}
+
+/// A line of a chunk, parsed.
+enum Parsed {
+    /// Not UTF-8 (which `Lines::next_line` would have refused).
+    NotUtf8,
+    Blank,
+    Record(Result<Record, Malformed>),
+}
+
+impl Chunk {
+    fn parse(&self, max_nat_digits: usize) -> Vec<Parsed> {
+        self.lines
+            .iter()
+            .map(
+                |&(_, start, end)| match std::str::from_utf8(&self.text[start..end]) {
+                    Err(_) => Parsed::NotUtf8,
+                    Ok(line) if line.trim().is_empty() => Parsed::Blank,
+                    Ok(line) => Parsed::Record(parse_record(line, max_nat_digits)),
+                },
+            )
             .collect()
-    })
+    }
 }
 
 /// Checks a whole export into a fresh environment.

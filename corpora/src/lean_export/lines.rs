@@ -24,23 +24,43 @@ impl<R: BufRead> Lines<R> {
 
     /// The next line (1-based number, text without the line break), or `None` at the end.
     pub(crate) fn next_line(&mut self) -> Result<Option<(u64, &str)>, ImportError> {
-        self.buf.clear();
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let read = self.next_raw_line(&mut buf);
+        self.buf = buf;
+        let Some((line_no, end)) = read? else {
+            return Ok(None);
+        };
+        match std::str::from_utf8(&self.buf[..end]) {
+            Ok(s) => Ok(Some((line_no, s))),
+            Err(_) => Err(ImportError::malformed(line_no, Malformed::NotUtf8)),
+        }
+    }
+
+    /// Appends the next line's bytes, without the line break, to `out` and
+    /// returns its number and where it ends in `out` (it starts at the
+    /// length `out` had); `None` at the end. The text is not checked to be
+    /// UTF-8: the caller does that, and reports `Malformed::NotUtf8` for
+    /// the line if it is not. (On an error, `out` may have grown.)
+    pub(crate) fn next_raw_line(
+        &mut self,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<(u64, usize)>, ImportError> {
+        let start = out.len();
         let limit = u64::try_from(self.max_len)
             .unwrap_or(u64::MAX)
             .saturating_add(1);
-        let n = (&mut self.reader)
-            .take(limit)
-            .read_until(b'\n', &mut self.buf)?;
+        let n = (&mut self.reader).take(limit).read_until(b'\n', out)?;
         if n == 0 {
             return Ok(None);
         }
         self.line_no += 1;
-        if self.buf.last() == Some(&b'\n') {
-            self.buf.pop();
-            if self.buf.last() == Some(&b'\r') {
-                self.buf.pop();
+        if out.last() == Some(&b'\n') {
+            out.pop();
+            if out.len() > start && out.last() == Some(&b'\r') {
+                out.pop();
             }
-        } else if self.buf.len() > self.max_len {
+        } else if out.len() - start > self.max_len {
             return Err(ImportError::malformed(
                 self.line_no,
                 Malformed::LineTooLong {
@@ -48,10 +68,7 @@ impl<R: BufRead> Lines<R> {
                 },
             ));
         }
-        match std::str::from_utf8(&self.buf) {
-            Ok(s) => Ok(Some((self.line_no, s))),
-            Err(_) => Err(ImportError::malformed(self.line_no, Malformed::NotUtf8)),
-        }
+        Ok(Some((self.line_no, out.len())))
     }
 }
 
@@ -67,6 +84,19 @@ mod tests {
         assert_eq!(l.next_line().unwrap(), Some((3, "")));
         assert_eq!(l.next_line().unwrap(), Some((4, "c")));
         assert_eq!(l.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn raw_lines_are_appended() {
+        let mut l = Lines::new("a\r\nbb\n\r\n\nc\r".as_bytes(), 10);
+        let mut out = b"x".to_vec();
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), Some((1, 2)));
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), Some((2, 4)));
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), Some((3, 4)));
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), Some((4, 4)));
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), Some((5, 6)));
+        assert_eq!(l.next_raw_line(&mut out).unwrap(), None);
+        assert_eq!(out, b"xabbc\r");
     }
 
     #[test]

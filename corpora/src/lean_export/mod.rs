@@ -22,6 +22,8 @@
 //! Files, by what they do:
 //! - `lines`: bounded, numbered line reading;
 //! - `json`, `records`: a line → a raw record (both format versions);
+//! - `fast`: the same for the plain name, level and expression lines,
+//!   without a JSON tree (anything else goes the general way);
 //! - `tables`: index tables, building names, levels and expressions;
 //! - `declarations`: records → kernel declarations and the input's claims;
 //! - `compare`: the input's claims against the kernel's constants;
@@ -32,6 +34,7 @@
 mod compare;
 mod declarations;
 mod error;
+mod fast;
 mod import;
 mod json;
 mod lines;

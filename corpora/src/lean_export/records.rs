@@ -174,6 +174,15 @@ pub(crate) enum Record {
 
 /// Parses one non-empty line.
 pub(crate) fn parse_record(line: &str, max_nat_digits: usize) -> Res<Record> {
+    match super::fast::parse_fast(line) {
+        Some(record) => Ok(record),
+        None => parse_general(line, max_nat_digits),
+    }
+}
+
+/// Parses one non-empty line through a JSON tree: every record kind, and
+/// every error.
+pub(crate) fn parse_general(line: &str, max_nat_digits: usize) -> Res<Record> {
     let value: Value = serde_json::from_str(line).map_err(|e| Malformed::BadJson(e.to_string()))?;
     let Value::Object(map) = &value else {
         return Err(Malformed::NotAnObject);

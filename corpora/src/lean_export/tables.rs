@@ -1,9 +1,11 @@
 //! The export's three index tables (names, levels, expressions) and the
 //! construction of each node as its line is read.
 //!
-//! Indices are keys of hash maps, not positions in vectors: an export may skip
-//! numbers or number its objects in any order, as long as every reference is
-//! to an object defined on an earlier line. Name 0 (the anonymous name) and
+//! An export may skip numbers or number its objects in any order, as long as
+//! every reference is to an object defined on an earlier line. Exports
+//! number densely, so an [`IndexTable`] keeps indices up to about twice the
+//! number of entries in a vector, and any other index in a hash map (so
+//! memory stays proportional to what the export defines). Name 0 (the anonymous name) and
 //! level 0 (`zero`) are predefined. Expressions are built straight into the
 //! environment's hash-consing arena, so an expression shared by many
 //! declarations is stored once; building is one node per line and never
@@ -16,11 +18,61 @@ use proofmill_kernel::{Arena, ExprId, ExprStore, Level, Name};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
+/// Values by index: dense indices in a vector, the others in a hash map.
+pub(crate) struct IndexTable<T> {
+    dense: Vec<Option<T>>,
+    sparse: HashMap<u64, T>,
+    len: usize,
+}
+
+impl<T> Default for IndexTable<T> {
+    fn default() -> IndexTable<T> {
+        IndexTable {
+            dense: Vec::new(),
+            sparse: HashMap::default(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> IndexTable<T> {
+    pub(crate) fn get(&self, i: u64) -> Option<&T> {
+        match usize::try_from(i).ok().and_then(|i| self.dense.get(i)) {
+            Some(slot) => slot.as_ref(),
+            None => self.sparse.get(&i),
+        }
+    }
+
+    pub(crate) fn contains_key(&self, i: u64) -> bool {
+        self.get(i).is_some()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Records `v` at `i`, which must not be defined yet.
+    pub(crate) fn insert(&mut self, i: u64, v: T) {
+        self.len += 1;
+        let dense_limit = 2 * self.len + 1024;
+        match usize::try_from(i) {
+            Ok(k) if k < self.dense.len() => self.dense[k] = Some(v),
+            Ok(k) if k < dense_limit => {
+                self.dense.resize_with(k + 1, || None);
+                self.dense[k] = Some(v);
+            }
+            _ => {
+                self.sparse.insert(i, v);
+            }
+        }
+    }
+}
+
 /// Names, levels and expressions defined so far.
 pub(crate) struct Tables {
-    names: HashMap<u64, Name>,
-    levels: HashMap<u64, Level>,
-    exprs: HashMap<u64, ExprId>,
+    names: IndexTable<Name>,
+    levels: IndexTable<Level>,
+    exprs: IndexTable<ExprId>,
     /// Deepest level accepted (deeper levels are declined: the kernel
     /// recurses on them).
     max_level_depth: u32,
@@ -33,9 +85,9 @@ fn undefined(kind: IndexKind, index: u64) -> Malformed {
 impl Tables {
     pub(crate) fn new(max_level_depth: u32) -> Tables {
         Tables {
-            names: HashMap::default(),
-            levels: HashMap::default(),
-            exprs: HashMap::default(),
+            names: IndexTable::default(),
+            levels: IndexTable::default(),
+            exprs: IndexTable::default(),
             max_level_depth,
         }
     }
@@ -45,7 +97,7 @@ impl Tables {
             return Ok(Name::anon());
         }
         self.names
-            .get(&i)
+            .get(i)
             .cloned()
             .ok_or(undefined(IndexKind::Name, i))
     }
@@ -59,14 +111,14 @@ impl Tables {
             return Ok(Level::zero());
         }
         self.levels
-            .get(&i)
+            .get(i)
             .cloned()
             .ok_or(undefined(IndexKind::Level, i))
     }
 
     pub(crate) fn expr(&self, i: u64) -> Res<ExprId> {
         self.exprs
-            .get(&i)
+            .get(i)
             .copied()
             .ok_or(undefined(IndexKind::Expr, i))
     }
@@ -175,7 +227,7 @@ impl Tables {
 /// An index being defined must not be predefined (`predefined` names what
 /// index 0 already is, if anything) nor defined before.
 fn fresh_index<T>(
-    table: &HashMap<u64, T>,
+    table: &IndexTable<T>,
     kind: IndexKind,
     idx: u64,
     predefined: Option<&'static str>,
@@ -183,7 +235,7 @@ fn fresh_index<T>(
     if let (0, Some(predefined)) = (idx, predefined) {
         return Err(Malformed::PredefinedIndex { kind, predefined });
     }
-    if table.contains_key(&idx) {
+    if table.contains_key(idx) {
         return Err(Malformed::Redefinition { kind, index: idx });
     }
     Ok(())
@@ -247,6 +299,28 @@ mod tests {
                 index: 1
             })
         );
+    }
+
+    #[test]
+    fn index_tables_stay_proportional_to_their_entries() {
+        let mut t = IndexTable::default();
+        // Each index about twice the one before: only the first few are dense.
+        let mut i = 1u64;
+        for n in 0..60 {
+            assert!(!t.contains_key(i));
+            t.insert(i, n);
+            i = 2 * i + 1000;
+        }
+        t.insert(u64::MAX, 60);
+        t.insert(0, 61);
+        assert_eq!(t.len(), 62);
+        assert!(t.dense.len() <= 2 * t.len() + 1025);
+        assert_eq!(t.get(1), Some(&0));
+        assert_eq!(t.get(1002), Some(&1));
+        assert_eq!(t.get(u64::MAX), Some(&60));
+        assert_eq!(t.get(0), Some(&61));
+        assert_eq!(t.get(2), None);
+        assert_eq!(t.get(u64::MAX - 1), None);
     }
 
     #[test]

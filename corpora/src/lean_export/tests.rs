@@ -343,3 +343,74 @@ fn batched_import_gives_the_streaming_verdicts() {
         );
     }
 }
+
+/// Every arena export, and every arena export cut short or with a line
+/// spoiled, gets the same verdict, the same error (same line) and the same
+/// environment on one thread (streaming) as on two (batched, pipelined).
+#[test]
+fn batched_import_agrees_with_streaming_on_every_arena_export() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/lean-arena");
+    let mut dirs = vec![root];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "ndjson") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 100);
+    let summary = |(env, r): (Env, Result<ImportReport, ImportError>)| {
+        (
+            r.map(|r| (r.declarations, r.lines, r.constants))
+                .map_err(|e| e.to_string()),
+            env.names().to_vec(),
+        )
+    };
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let n = text.lines().count();
+        // The file, cut after two thirds, and with line n/2 spoiled (not
+        // JSON, not UTF-8, too long).
+        let lines: Vec<&str> = text.lines().collect();
+        let spoil = |bad: &str| {
+            let mut l = lines.clone();
+            l[n / 2] = bad;
+            l.join("\n")
+        };
+        let long = "x".repeat(100);
+        let mut inputs = vec![
+            text.clone().into_bytes(),
+            lines[..n * 2 / 3].join("\n").into_bytes(),
+            spoil("{oops").into_bytes(),
+            spoil(&long).into_bytes(),
+        ];
+        let mut not_utf8 = spoil("{\"ie\":0,\"sort\":0}").into_bytes();
+        if let Some(i) = not_utf8.iter().position(|&b| b == b'"') {
+            not_utf8[i] = 0xff;
+        }
+        inputs.push(not_utf8);
+        for (k, input) in inputs.iter().enumerate() {
+            let limits =
+                ImportLimits::default().with_max_line_bytes(if k == 3 { 99 } else { 1 << 20 });
+            let run = |threads| {
+                let mut env = Env::new();
+                let options = ImportOptions::default()
+                    .with_threads(threads)
+                    .with_limits(limits.clone());
+                let mut importer = Importer::new(&mut env, options);
+                let r = importer.read_all(&input[..]).map(|()| importer.report());
+                (env, r)
+            };
+            assert_eq!(
+                summary(run(1)),
+                summary(run(2)),
+                "{} (input {k})",
+                path.display()
+            );
+        }
+    }
+}
