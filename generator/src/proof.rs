@@ -34,7 +34,9 @@ pub fn theorem_vars(chain: &Chain) -> Vec<u32> {
     for t in &chain.terms {
         mark(t, &mut seen);
     }
-    (0..seen.len() as u32).filter(|&v| seen[v as usize]).collect()
+    (0..seen.len() as u32)
+        .filter(|&v| seen[v as usize])
+        .collect()
 }
 
 struct Build<'r, 'c, 'e> {
