@@ -8,7 +8,7 @@
 //! "Throughput" section.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use proofmill_generator::proof::{assemble, kernel_check};
+use proofmill_generator::proof::{assemble, kernel_check, theorem_vars};
 use proofmill_generator::{Generator, Options};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,7 +46,7 @@ fn generate(c: &mut Criterion) {
         b.iter(|| {
             for ch in &chains {
                 let mut tc = g.theory.env().checker(&[]);
-                assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+                assemble(&g.rs, &g.pool, ch, &theorem_vars(ch), &mut tc).expect("assembles");
             }
         })
     });
@@ -58,7 +58,8 @@ fn generate(c: &mut Criterion) {
                     .iter()
                     .map(|ch| {
                         let mut tc = g.theory.env().checker(&[]);
-                        let th = assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+                        let th = assemble(&g.rs, &g.pool, ch, &theorem_vars(ch), &mut tc)
+                            .expect("assembles");
                         (tc, th)
                     })
                     .collect::<Vec<_>>()
@@ -81,7 +82,8 @@ fn generate(c: &mut Criterion) {
                     if i % 32 == 0 {
                         tc.reset();
                     }
-                    let th = assemble(&g.rs, &g.pool, ch, &mut tc).expect("assembles");
+                    let th = assemble(&g.rs, &g.pool, ch, &theorem_vars(ch), &mut tc)
+                        .expect("assembles");
                     kernel_check(&mut tc, &th).expect("the kernel accepts");
                 }
             })

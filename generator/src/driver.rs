@@ -711,7 +711,7 @@ impl Generator {
             format!("∀ {binders}, {eq}")
         };
         let t = Instant::now();
-        let th = assemble(&self.rs, &self.pool, chain, tc);
+        let th = assemble(&self.rs, &self.pool, chain, &vars, tc);
         let ta = t.elapsed();
         let t = Instant::now();
         let verdict = th.and_then(|th| kernel_check(tc, &th));

@@ -123,13 +123,14 @@ pub struct KernelTheorem {
 }
 
 /// Builds the statement `∀ vars, t₀ = tₙ` and its proof in `tc`'s store.
+/// `vars`: the theorem's variables (`theorem_vars(chain)`).
 pub fn assemble(
     rs: &RuleSet,
     pool: &VarPool,
     chain: &Chain,
+    vars: &[u32],
     tc: &mut TypeChecker<'_>,
 ) -> Result<KernelTheorem, KernelError> {
-    let vars = theorem_vars(chain);
     let mut slot = vec![None; pool.vars.len()];
     for (k, &v) in vars.iter().enumerate() {
         slot[v as usize] = Some(k as u32);
