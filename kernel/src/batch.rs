@@ -4,11 +4,10 @@
 //! one at a time from a reader) gives the same verdict as adding the
 //! declarations one by one with `Env::add`. Inductive types and quotients
 //! are checked in order as they come (they generate constants the rest
-//! depends on). Axioms,
-//! definitions, theorems and opaques get their cheap header checks in order
-//! and are entered provisionally; their types and values are then checked by
-//! worker threads, each declaration seeing only the constants before it (so no
-//! cycle can be checked into existence). If anything fails, every constant of
+//! depends on). Axioms, definitions, theorems and opaques get their cheap
+//! header checks in order and are entered provisionally; their types and
+//! values are then checked by worker threads, each declaration seeing only
+//! the constants before it (so no cycle can be checked into existence). If anything fails, every constant of
 //! the batch is removed again and the error of the earliest failing
 //! declaration is returned; the first failure found stops the other workers.
 
