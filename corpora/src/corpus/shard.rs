@@ -63,7 +63,9 @@ pub fn write_jsonl(path: &Path, records: &[Record]) -> Result<String, ShardError
 /// for it, so that callers can serialize records in parallel and write the
 /// lines with `write_jsonl_lines`.
 pub fn jsonl_line(r: &Record) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = serde_json::to_vec(r)?;
+    // Room for a typical record, so the line is not regrown (and copied) as it is written.
+    let mut out = Vec::with_capacity(4096);
+    serde_json::to_writer(&mut out, r)?;
     out.push(b'\n');
     Ok(out)
 }
