@@ -360,30 +360,11 @@ impl<'e> Elab<'e> {
 
     /// Unassigned metavariables in `e` (after instantiation), first occurrence first.
     pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![e];
-        let st = self.tc.store_ref();
-        while let Some(x) = stack.pop() {
-            if !st.node(x).has_fvar || !seen.insert(x) {
-                continue;
-            }
-            match st.kind(x) {
-                ExprKind::FVar(f) => {
-                    if let Some(&i) = self.mvar_of.get(f) {
-                        if self.mvars[i].val.is_none() && !out.contains(&i) {
-                            out.push(i);
-                        }
-                    }
-                }
-                k => {
-                    let mut cs = proofmill_kernel::child_ids(k);
-                    cs.reverse();
-                    stack.extend(cs);
-                }
-            }
-        }
-        out
+        self.fvars_in(e, true)
+            .iter()
+            .filter_map(|f| self.mvar_of.get(f).copied())
+            .filter(|&i| self.mvars[i].val.is_none())
+            .collect()
     }
 
     pub fn has_unassigned(&self, e: ExprId) -> bool {
@@ -392,6 +373,17 @@ impl<'e> Elab<'e> {
 
     /// Free variables of `e` that are not metavariables.
     pub fn local_fvars(&self, e: ExprId) -> Vec<FVarId> {
+        self.fvars_in(e, false)
+            .into_iter()
+            .filter(|f| !self.mvar_of.contains_key(f))
+            .collect()
+    }
+
+    /// The distinct free variables of `e`, metavariables included, in the
+    /// order a depth-first walk meets them: children left to right when
+    /// `left_first`, right to left otherwise (each caller keeps the order
+    /// it has always had).
+    fn fvars_in(&self, e: ExprId, left_first: bool) -> Vec<FVarId> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut stack = vec![e];
@@ -402,11 +394,17 @@ impl<'e> Elab<'e> {
             }
             match st.kind(x) {
                 ExprKind::FVar(f) => {
-                    if !self.mvar_of.contains_key(f) && !out.contains(f) {
+                    if !out.contains(f) {
                         out.push(*f);
                     }
                 }
-                k => stack.extend(proofmill_kernel::child_ids(k)),
+                k => {
+                    let mut cs = proofmill_kernel::child_ids(k);
+                    if left_first {
+                        cs.reverse();
+                    }
+                    stack.extend(cs);
+                }
             }
         }
         out
