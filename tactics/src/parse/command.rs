@@ -34,17 +34,7 @@ impl Parser<'_> {
                 }
                 _ => CommandKind::ImportShipped(self.ident("a theory name or \"path\"")?.0),
             },
-            "universe" => {
-                let mut names = vec![self.ident("a universe name")?.0];
-                while let (Tok::Ident(w), _, _) = self.peek()? {
-                    if is_keyword(&w) || self.is_command_start() {
-                        break;
-                    }
-                    self.bump()?;
-                    names.push(w);
-                }
-                CommandKind::Universe(names)
-            }
+            "universe" => CommandKind::Universe(self.names_to_end("a universe name")?),
             "section" => CommandKind::Section(self.optional_name()?),
             "namespace" => CommandKind::Namespace(self.ident("a namespace name")?.0),
             "end" => CommandKind::End(self.optional_name()?),
@@ -55,17 +45,7 @@ impl Parser<'_> {
                 }
                 CommandKind::Variable(bs)
             }
-            "open" => {
-                let mut names = vec![self.ident("a namespace name")?.0];
-                while let (Tok::Ident(w), _, _) = self.peek()? {
-                    if is_keyword(&w) || self.is_command_start() {
-                        break;
-                    }
-                    self.bump()?;
-                    names.push(w);
-                }
-                CommandKind::Open(names)
-            }
+            "open" => CommandKind::Open(self.names_to_end("a namespace name")?),
             "inductive" => self.inductive()?,
             "structure" => self.structure()?,
             "def" => {
@@ -128,6 +108,20 @@ impl Parser<'_> {
 
     fn is_command_start(&self) -> bool {
         matches!(self.peek(), Ok((_, p, _)) if p.col == 1)
+    }
+
+    /// `a b c`: one name (`what` names it in the error), then more up to the
+    /// next keyword or command (`universe u v`, `open A B`).
+    fn names_to_end(&mut self, what: &str) -> PResult<Vec<String>> {
+        let mut names = vec![self.ident(what)?.0];
+        while let (Tok::Ident(w), _, _) = self.peek()? {
+            if is_keyword(&w) || self.is_command_start() {
+                break;
+            }
+            self.bump()?;
+            names.push(w);
+        }
+        Ok(names)
     }
 
     fn optional_name(&mut self) -> PResult<Option<String>> {
