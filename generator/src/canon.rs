@@ -25,7 +25,7 @@ fn rename(t: &Term, map: &mut Vec<u32>, out: &mut Vec<u8>) {
             out.push(b'f');
             out.extend_from_slice(&f.to_le_bytes());
             out.extend_from_slice(&(xs.len() as u32).to_le_bytes());
-            for x in xs {
+            for x in xs.iter() {
                 rename(x, map, out);
             }
         }

@@ -60,7 +60,7 @@ impl Build<'_, '_, '_> {
             Term::Lit(n) => self.tc.store().mk_nat((*n).into()),
             Term::App(f, xs) => {
                 let mut e = self.sym(*f);
-                for x in xs {
+                for x in xs.iter() {
                     let a = self.expr(x, extra);
                     e = self.tc.store().mk_app(e, a);
                 }
@@ -75,7 +75,7 @@ impl Build<'_, '_, '_> {
             Term::Lit(n) => self.tc.store().mk_nat((*n).into()),
             Term::App(f, xs) => {
                 let mut e = self.sym(*f);
-                for x in xs {
+                for x in xs.iter() {
                     let a = self.pattern(x, sigma);
                     e = self.tc.store().mk_app(e, a);
                 }
@@ -100,7 +100,7 @@ impl Build<'_, '_, '_> {
         match t {
             Term::App(f, xs) => {
                 let mut e = self.sym(*f);
-                for x in xs {
+                for x in xs.iter() {
                     let a = self.motive_body(x, p);
                     e = self.tc.store().mk_app(e, a);
                 }

@@ -181,7 +181,7 @@ impl Extract<'_> {
                     .iter()
                     .map(|&a| self.term(a, nvars))
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(Term::App(f, xs))
+                Ok(Term::App(f, xs.into()))
             }
             _ => Err("a side is not a first-order term".to_string()),
         }

@@ -55,7 +55,7 @@ fn unify(a: &Term, b: &Term, off: u32, s: &mut BTreeMap<u32, Term>) -> bool {
             }
             (Term::Lit(m), Term::Lit(n)) => m == n,
             (Term::App(f, xs), Term::App(g, ys)) => {
-                f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| go(x, y, s))
+                f == g && xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(x, y)| go(x, y, s))
             }
             _ => false,
         }

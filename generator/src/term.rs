@@ -10,6 +10,7 @@ use proofmill_kernel::{ExprId, Name};
 use proofmill_tactics::notation::NotationTable;
 use proofmill_tactics::print::print_term;
 use proofmill_tactics::syntax::{Arg, Pos, Term as Syn, TermKind};
+use std::sync::Arc;
 
 /// A sort of the signature (`R`, `Nat`, `Prop`, …), by index.
 pub type SortId = u32;
@@ -22,7 +23,9 @@ pub enum Term {
     Var(u32),
     /// A `Nat` literal.
     Lit(u32),
-    App(SymId, Vec<Term>),
+    /// A symbol applied to its arguments. The arguments are shared: cloning
+    /// a term, or rewriting one subterm of it, copies no untouched subtree.
+    App(SymId, Arc<[Term]>),
 }
 
 #[derive(Clone, Debug)]
@@ -121,13 +124,31 @@ impl Term {
     }
     /// Every occurrence of `p` replaced by `q` (as `rw` abstracts them all).
     pub fn replace_all(&self, p: &Term, q: &Term) -> Term {
+        self.replaced(p, q).unwrap_or_else(|| self.clone())
+    }
+    /// `replace_all`, or `None` when nothing changes (untouched subtrees are shared).
+    fn replaced(&self, p: &Term, q: &Term) -> Option<Term> {
         if self == p {
-            return q.clone();
+            return Some(q.clone());
         }
-        match self {
-            Term::App(f, xs) => Term::App(*f, xs.iter().map(|x| x.replace_all(p, q)).collect()),
-            t => t.clone(),
+        let Term::App(f, xs) = self else {
+            return None;
+        };
+        let mut out: Option<Vec<Term>> = None;
+        for (i, x) in xs.iter().enumerate() {
+            match (x.replaced(p, q), &mut out) {
+                (Some(y), Some(v)) => v.push(y),
+                (Some(y), None) => {
+                    let mut v = Vec::with_capacity(xs.len());
+                    v.extend_from_slice(&xs[..i]);
+                    v.push(y);
+                    out = Some(v);
+                }
+                (None, Some(v)) => v.push(x.clone()),
+                (None, None) => {}
+            }
         }
+        out.map(|v| Term::App(*f, v.into()))
     }
     /// Substitutes pattern variables.
     pub fn subst(&self, s: &[Option<Term>]) -> Term {
@@ -163,7 +184,7 @@ impl Term {
             (Term::App(f, xs), Term::App(g, ys)) => {
                 f == g
                     && xs.len() == ys.len()
-                    && xs.iter().zip(ys).all(|(x, y)| x.matches_ref(y, s))
+                    && xs.iter().zip(ys.iter()).all(|(x, y)| x.matches_ref(y, s))
             }
             _ => false,
         }
@@ -180,7 +201,9 @@ impl Term {
             },
             (Term::Lit(a), Term::Lit(b)) => a == b,
             (Term::App(f, xs), Term::App(g, ys)) => {
-                f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| x.matches(y, s))
+                f == g
+                    && xs.len() == ys.len()
+                    && xs.iter().zip(ys.iter()).all(|(x, y)| x.matches(y, s))
             }
             _ => false,
         }

@@ -12,6 +12,7 @@ use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::space::RuleSpace;
 use crate::term::{SortId, Term};
+use std::sync::Arc;
 
 /// The variables a walk may use: index → (name, sort).
 #[derive(Clone, Debug)]
@@ -192,7 +193,7 @@ impl<'a> Walker<'a> {
                 return Term::Var(leaves_vars[rng.below(leaves_vars.len())]);
             }
             if !consts.is_empty() {
-                return Term::App(consts[rng.below(consts.len())], vec![]);
+                return Term::App(consts[rng.below(consts.len())], Arc::from([]));
             }
             if let Some(&f) = funs.first() {
                 // No leaf of this sort: the smallest application.
@@ -218,7 +219,7 @@ impl<'a> Walker<'a> {
             budget = budget.saturating_sub(x.size());
             xs.push(x);
         }
-        Term::App(f, xs)
+        Term::App(f, xs.into())
     }
 
     /// Every (direction, subterm) pair where the direction applies to `t`,
@@ -254,7 +255,7 @@ impl<'a> Walker<'a> {
             }
         }
         if let Term::App(_, xs) = t {
-            for x in xs {
+            for x in xs.iter() {
                 self.candidates(x, allowed, scratch, out);
             }
         }
@@ -459,7 +460,7 @@ impl<'a> Walker<'a> {
             .filter(|g| !known.contains(g))
             .collect();
         let big_f = self.sample(rng, self.sort, size, &all, &avoid);
-        let start = Term::App(deriv, vec![big_f.clone()]);
+        let start = Term::App(deriv, Arc::from([big_f.clone()]));
         let mut terms = vec![start];
         let mut steps: Vec<Step> = Vec::new();
         let inverse_hard = |d: usize| self.rs.dirs[d ^ 1].cost == Cost::Hard;
