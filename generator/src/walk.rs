@@ -207,7 +207,19 @@ impl<'a> Walker<'a> {
             }
             return Term::Lit(0);
         }
-        let f = funs[rng.below(funs.len())];
+        // Unary symbols are drawn a third as often as the others: stacked
+        // (`-(-(-a + b))`) they leave a walk few rewrites and many dead ends.
+        let weights: Vec<u64> = funs
+            .iter()
+            .map(|&f| {
+                if sig.syms[f as usize].args.len() == 1 {
+                    1
+                } else {
+                    3
+                }
+            })
+            .collect();
+        let f = funs[rng.weighted(&weights)];
         let args = sig.syms[f as usize].args.clone();
         let mut budget = size - 1;
         let mut xs = Vec::with_capacity(args.len());
