@@ -11,49 +11,9 @@
 //! printer: a signature with one is printed through it.
 
 use crate::term::{Signature, Term};
-use proofmill_tactics::notation::{NotationTable, MAX_PREC};
+use proofmill_tactics::notation::{Notation, NotationTable, MAX_PREC};
+use proofmill_tactics::print::push_prefix;
 use proofmill_tactics::syntax::NotationKind;
-
-/// An operator notation, as `go` needs it.
-#[derive(Clone, Debug)]
-struct Op {
-    kind: NotationKind,
-    prec: u32,
-    token: String,
-}
-
-impl Op {
-    fn arity(&self) -> usize {
-        match self.kind {
-            NotationKind::Prefix | NotationKind::Postfix => 1,
-            _ => 2,
-        }
-    }
-    /// Minimum precedences of the left and right operands.
-    fn operand_precs(&self) -> (u32, u32) {
-        match self.kind {
-            NotationKind::Infixl => (self.prec, self.prec + 1),
-            NotationKind::Infixr => (self.prec + 1, self.prec),
-            NotationKind::Infix => (self.prec + 1, self.prec + 1),
-            NotationKind::Prefix | NotationKind::Postfix => (self.prec, self.prec),
-        }
-    }
-    /// The precedence the printed operator term has as an operand.
-    fn prec_as_operand(&self) -> u32 {
-        match self.kind {
-            NotationKind::Prefix => self.prec.min(MAX_PREC - 1),
-            _ => self.prec,
-        }
-    }
-    /// Whether the printed term takes in a following operator of precedence `r`.
-    fn absorbs(&self, r: u32) -> bool {
-        match self.kind {
-            NotationKind::Postfix => false,
-            NotationKind::Prefix => r >= self.prec,
-            _ => r >= self.operand_precs().1,
-        }
-    }
-}
 
 /// A node as the printer sees it.
 enum View<'t> {
@@ -62,14 +22,14 @@ enum View<'t> {
     /// A motive's bound variable, where the rewritten instance stood.
     Hole(&'t str),
     /// An operator and its operands (the second for binary ones).
-    Op(&'t Op, &'t Term, Option<&'t Term>),
+    Op(&'t Notation, &'t Term, Option<&'t Term>),
     /// A function applied to arguments, printed `f a b`.
     Apply(&'t str, &'t [Term]),
 }
 
 /// What one printing call needs at every node.
 struct Cx<'t> {
-    ops: &'t [Option<Op>],
+    ops: &'t [Option<Notation>],
     names: &'t [String],
     /// Occurrences of this term print as this name (a motive's body).
     hole: Option<(&'t Term, &'t str)>,
@@ -81,20 +41,16 @@ pub struct TermPrinter<'a> {
     nt: &'a NotationTable,
     /// Per symbol, its operator notation; `None` for the whole table when a
     /// symbol (or `Eq`) has a general notation (then the tactics printer runs).
-    ops: Option<Vec<Option<Op>>>,
-    eq: Option<Op>,
+    ops: Option<Vec<Option<Notation>>>,
+    eq: Option<Notation>,
 }
 
 impl<'a> TermPrinter<'a> {
     pub fn new(sig: &'a Signature, nt: &'a NotationTable) -> TermPrinter<'a> {
         let op = |target: &str, arity: usize| {
             nt.for_target(target)
-                .map(|n| Op {
-                    kind: n.kind,
-                    prec: n.prec,
-                    token: n.token.clone(),
-                })
-                .filter(|o| o.arity() == arity)
+                .filter(|n| n.arity() == arity)
+                .cloned()
         };
         let mixfix = sig
             .syms
@@ -223,18 +179,9 @@ impl<'a> TermPrinter<'a> {
             View::Hole(h) => out.push_str(h),
             View::Op(op, x, y) => match op.kind {
                 NotationKind::Prefix => {
-                    out.push_str(&op.token);
                     let mut arg = String::new();
                     self.go(cx, self.view(cx, x), x, op.prec.max(1), follow, &mut arg);
-                    // `- -a`, not `--a` (a comment).
-                    if arg
-                        .chars()
-                        .next()
-                        .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
-                    {
-                        out.push(' ');
-                    }
-                    out.push_str(&arg);
+                    push_prefix(out, &op.token, &arg);
                 }
                 NotationKind::Postfix => {
                     let v = self.view(cx, x);

@@ -39,6 +39,29 @@ impl Notation {
             NotationKind::Prefix | NotationKind::Postfix => (self.prec, self.prec),
         }
     }
+    /// How many operands it takes.
+    pub fn arity(&self) -> usize {
+        match self.kind {
+            NotationKind::Prefix | NotationKind::Postfix => 1,
+            _ => 2,
+        }
+    }
+    /// The precedence a term printed with it has as an operand.
+    pub fn prec_as_operand(&self) -> u32 {
+        match self.kind {
+            NotationKind::Prefix => self.prec.min(MAX_PREC - 1),
+            _ => self.prec,
+        }
+    }
+    /// Whether a term printed with it, unparenthesized, takes in an
+    /// operator of precedence `r` that follows it.
+    pub fn absorbs(&self, r: u32) -> bool {
+        match self.kind {
+            NotationKind::Postfix => false,
+            NotationKind::Prefix => r >= self.prec,
+            _ => r >= self.operand_precs().1,
+        }
+    }
 }
 
 /// One item of a general notation, precedences resolved.

@@ -52,11 +52,7 @@ fn as_notation<'t, 'n>(
             Arg::Named(..) => None,
         })
         .collect::<Option<_>>()?;
-    let arity = match n.kind {
-        NotationKind::Prefix | NotationKind::Postfix => 1,
-        _ => 2,
-    };
-    (pos.len() == arity).then_some((n, pos))
+    (pos.len() == n.arity()).then_some((n, pos))
 }
 
 /// `f a b` where `f` has a general notation: the notation and the terms its
@@ -87,11 +83,7 @@ fn absorbs(t: &Term, nt: &NotationTable, r: u32) -> bool {
         return m.right_open().is_some_and(|q| r >= q);
     }
     if let Some((n, _)) = as_notation(t, nt) {
-        return match n.kind {
-            NotationKind::Postfix => false,
-            NotationKind::Prefix => r >= n.prec,
-            _ => r >= n.operand_precs().1,
-        };
+        return n.absorbs(r);
     }
     match &t.kind {
         TermKind::Arrow(..) => r >= ARROW_PREC,
@@ -112,10 +104,7 @@ fn prec_of(t: &Term, nt: &NotationTable) -> u32 {
         };
     }
     if let Some((n, _)) = as_notation(t, nt) {
-        return match n.kind {
-            NotationKind::Prefix => n.prec.min(MAX_PREC - 1),
-            _ => n.prec,
-        };
+        return n.prec_as_operand();
     }
     match &t.kind {
         TermKind::Ident(_)
@@ -154,6 +143,20 @@ fn join(out: &mut String, text: &str, nt: &NotationTable) {
         }
     }
     out.push_str(text);
+}
+
+/// Appends a prefix operator and its printed operand: `- -a`, not `--a`
+/// (a comment), so a space when the operand starts with a symbol.
+pub fn push_prefix(out: &mut String, token: &str, operand: &str) {
+    out.push_str(token);
+    if operand
+        .chars()
+        .next()
+        .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
+    {
+        out.push(' ');
+    }
+    out.push_str(operand);
 }
 
 fn print_mixfix(
@@ -202,18 +205,9 @@ fn go(t: &Term, nt: &NotationTable, ctx: u32, follow: Option<u32>, out: &mut Str
     if let Some((n, args)) = as_notation(t, nt) {
         match n.kind {
             NotationKind::Prefix => {
-                out.push_str(&n.token);
                 let mut arg = String::new();
                 go(args[0], nt, n.prec.max(1), follow, &mut arg);
-                // `- -a`, not `--a` (a comment).
-                if arg
-                    .chars()
-                    .next()
-                    .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
-                {
-                    out.push(' ');
-                }
-                out.push_str(&arg);
+                push_prefix(out, &n.token, &arg);
             }
             NotationKind::Postfix => {
                 go(args[0], nt, n.prec.max(1), Some(n.prec), out);
