@@ -51,12 +51,7 @@ impl Parser<'_> {
             "def" => {
                 let (name, _) = self.ident("a name")?;
                 let binders = self.binders(false)?;
-                let ty = if self.is_sym(":") {
-                    self.bump()?;
-                    Some(self.term()?)
-                } else {
-                    None
-                };
+                let ty = self.optional_type()?;
                 self.expect_sym(":=")?;
                 let value = self.term()?;
                 CommandKind::Def {
@@ -184,12 +179,7 @@ impl Parser<'_> {
     fn inductive(&mut self) -> PResult<CommandKind> {
         let (name, _) = self.ident("a name")?;
         let binders = self.binders(false)?;
-        let ty = if self.is_sym(":") {
-            self.bump()?;
-            Some(self.term()?)
-        } else {
-            None
-        };
+        let ty = self.optional_type()?;
         if self.is_word("where") {
             self.bump()?;
         }
@@ -198,12 +188,7 @@ impl Parser<'_> {
             let (_, pos) = self.bump()?;
             let (cname, _) = self.ident("a constructor name")?;
             let cbinders = self.binders(false)?;
-            let cty = if self.is_sym(":") {
-                self.bump()?;
-                Some(self.term()?)
-            } else {
-                None
-            };
+            let cty = self.optional_type()?;
             ctors.push(Ctor {
                 pos,
                 name: cname,
@@ -222,12 +207,7 @@ impl Parser<'_> {
     fn structure(&mut self) -> PResult<CommandKind> {
         let (name, _) = self.ident("a name")?;
         let binders = self.binders(false)?;
-        let ty = if self.is_sym(":") {
-            self.bump()?;
-            Some(self.term()?)
-        } else {
-            None
-        };
+        let ty = self.optional_type()?;
         self.expect_word("where")?;
         let mut ctor = None;
         // `mk ::`

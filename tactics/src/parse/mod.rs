@@ -121,6 +121,17 @@ impl<'s> Parser<'s> {
         Ok((tok, pos))
     }
 
+    /// `: T` if the next token is `:`, else nothing (a declaration's or a
+    /// binder's optional type).
+    pub(crate) fn optional_type(&mut self) -> PResult<Option<Term>> {
+        if self.is_sym(":") {
+            self.bump()?;
+            Ok(Some(self.term()?))
+        } else {
+            Ok(None)
+        }
+    }
+
     pub(crate) fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Ok((Tok::Sym(t), _, _)) if t == s)
     }

@@ -89,12 +89,7 @@ impl Parser<'_> {
             "calc" => TacticKind::Calc(self.calc_steps()?),
             "have" => {
                 let (name, _) = self.ident("a name")?;
-                let ty = if self.is_sym(":") {
-                    self.bump()?;
-                    Some(self.term()?)
-                } else {
-                    None
-                };
+                let ty = self.optional_type()?;
                 self.expect_sym(":=")?;
                 let value = self.term()?;
                 TacticKind::Have { name, ty, value }

@@ -532,12 +532,7 @@ impl Parser<'_> {
                 Tok::Sym(s) if s == "[" => "]",
                 Tok::Ident(w) if bare && (!is_keyword(w)) => {
                     let names = self.binder_names()?;
-                    let ty = if self.is_sym(":") {
-                        self.bump()?;
-                        Some(self.term()?)
-                    } else {
-                        None
-                    };
+                    let ty = self.optional_type()?;
                     let done = ty.is_some();
                     out.push(Binder {
                         pos,
