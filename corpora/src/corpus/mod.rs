@@ -13,7 +13,7 @@ mod verify;
 pub use manifest::{Manifest, ShardInfo, FORMAT_VERSION};
 pub use record::{Difficulty, Problem, Record, Step, Var};
 pub use shard::{
-    jsonl_line, read_bin, read_jsonl, sha256_hex, write_bin, write_jsonl, write_jsonl_lines,
-    ShardError, BIN_MAGIC, BIN_VERSION,
+    bin_entry, jsonl_line, read_bin, read_jsonl, sha256_hex, write_bin, write_bin_entries,
+    write_jsonl, write_jsonl_lines, ShardError, BIN_MAGIC, BIN_VERSION,
 };
 pub use verify::{theory_hash, theory_source, verify_dir, BadRecord, VerifyReport};

@@ -38,25 +38,50 @@ fn io(file: &Path, e: std::io::Error) -> ShardError {
     }
 }
 
-/// Writes bytes to `path.tmp`, then renames; returns the bytes' sha256.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<String, ShardError> {
+/// Streams `parts` to `path.tmp` through a buffer, hashing as it goes, then
+/// renames it to `path`; returns the file's sha256. With `checksum`, the
+/// sha256 of everything before it is appended (the bincode shard's trailer).
+fn write_streamed<'p>(
+    path: &Path,
+    parts: impl IntoIterator<Item = &'p [u8]>,
+    checksum: bool,
+) -> Result<String, ShardError> {
+    use std::io::Write;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+    let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+        out.write_all(part).map_err(|e| io(&tmp, e))?;
+    }
+    if checksum {
+        let sum = hasher.clone().finalize();
+        hasher.update(sum);
+        out.write_all(&sum).map_err(|e| io(&tmp, e))?;
+    }
+    out.flush().map_err(|e| io(&tmp, e))?;
+    drop(out);
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
-    Ok(sha256_hex(bytes))
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 pub fn write_jsonl(path: &Path, records: &[Record]) -> Result<String, ShardError> {
-    let mut out = Vec::new();
-    for r in records {
-        out.extend(jsonl_line(r).map_err(|e| ShardError::BadFile {
+    let lines = records
+        .iter()
+        .map(jsonl_line)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ShardError::BadFile {
             file: path.display().to_string(),
             msg: e.to_string(),
-        })?);
-    }
-    write_atomic(path, &out)
+        })?;
+    write_jsonl_lines(path, &lines)
 }
 
 /// One record as a JSONL line (with its newline): what `write_jsonl` writes
@@ -71,28 +96,10 @@ pub fn jsonl_line(r: &Record) -> Result<Vec<u8>, serde_json::Error> {
 }
 
 /// Writes lines made by `jsonl_line` (to a temporary name, renamed when
-/// complete, as `write_atomic`); returns the file's sha256. The lines are
-/// streamed and hashed as they go, not joined into one buffer first.
+/// complete); returns the file's sha256. The lines are streamed and hashed
+/// as they go, not joined into one buffer first.
 pub fn write_jsonl_lines(path: &Path, lines: &[Vec<u8>]) -> Result<String, ShardError> {
-    use std::io::Write;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = std::path::PathBuf::from(tmp);
-    let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    let mut hasher = Sha256::new();
-    for line in lines {
-        hasher.update(line);
-        out.write_all(line).map_err(|e| io(&tmp, e))?;
-    }
-    out.flush().map_err(|e| io(&tmp, e))?;
-    drop(out);
-    std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    write_streamed(path, lines.iter().map(Vec::as_slice), false)
 }
 
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ShardError> {
@@ -125,21 +132,42 @@ fn config() -> bincode::config::Configuration {
 }
 
 pub fn write_bin(path: &Path, records: &[Record]) -> Result<String, ShardError> {
-    let mut out = Vec::new();
-    out.extend_from_slice(BIN_MAGIC);
-    out.extend_from_slice(&BIN_VERSION.to_le_bytes());
-    out.extend_from_slice(&(records.len() as u64).to_le_bytes());
-    for r in records {
-        let b = bincode::serde::encode_to_vec(r, config()).map_err(|e| ShardError::BadFile {
+    let entries = records
+        .iter()
+        .map(bin_entry)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ShardError::BadFile {
             file: path.display().to_string(),
             msg: e.to_string(),
         })?;
-        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-        out.extend_from_slice(&b);
-    }
-    let sum = Sha256::digest(&out);
-    out.extend_from_slice(&sum);
-    write_atomic(path, &out)
+    write_bin_entries(path, &entries)
+}
+
+/// One record as a bincode shard entry (length prefix and encoding): what
+/// `write_bin` writes for it, so that callers can encode records in parallel
+/// and write the entries with `write_bin_entries`.
+pub fn bin_entry(r: &Record) -> Result<Vec<u8>, bincode::error::EncodeError> {
+    let mut out = vec![0u8; 4];
+    bincode::serde::encode_into_std_write(r, &mut out, config())?;
+    let len = u32::try_from(out.len() - 4).map_err(|_| {
+        bincode::error::EncodeError::OtherString("a record longer than 4 GiB".into())
+    })?;
+    out[..4].copy_from_slice(&len.to_le_bytes());
+    Ok(out)
+}
+
+/// Writes entries made by `bin_entry` as a bincode shard (header, entries,
+/// checksum; to a temporary name, renamed when complete); returns the file's
+/// sha256.
+pub fn write_bin_entries(path: &Path, entries: &[Vec<u8>]) -> Result<String, ShardError> {
+    let version = BIN_VERSION.to_le_bytes();
+    let count = (entries.len() as u64).to_le_bytes();
+    let header = [BIN_MAGIC.as_slice(), &version, &count];
+    write_streamed(
+        path,
+        header.into_iter().chain(entries.iter().map(Vec::as_slice)),
+        true,
+    )
 }
 
 pub fn read_bin(path: &Path) -> Result<Vec<Record>, ShardError> {
