@@ -21,6 +21,7 @@ use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::search::{BackwardSearch, Constraints};
+use crate::sink::{Contents, ShardFile, Sink};
 use crate::space::{Coverage, RuleSpace};
 use crate::term::{SortId, Term};
 use crate::walk::{Chain, VarPool, WalkFailure, WalkLimits, Walker};
@@ -220,10 +221,11 @@ impl Report {
     }
 }
 
-/// A finished record (and its JSONL line, when that format is written) or a
-/// kernel rejection, with the time of assembly, check and rendering.
+/// A finished record, serialized for each format written (JSONL line,
+/// bincode entry), or a kernel rejection (statement and error); with the time
+/// of assembly, check and rendering.
 type Finished = (
-    Result<(Record, Option<Vec<u8>>), (String, String)>,
+    Result<(Option<Vec<u8>>, Option<Vec<u8>>), (String, String)>,
     Duration,
     Duration,
     Duration,
@@ -249,22 +251,24 @@ impl<'e> CheckerPool<'e> {
     }
 }
 
-/// The files of this shard written so far, the accepted theorems waiting for
-/// the next one, and the checkers that check them.
-struct ShardWriter<'e> {
+/// The files of this shard handed to the sink so far, the accepted theorems
+/// waiting for the next one, and the checkers that check them.
+struct ShardWriter<'e, 's> {
     checkers: CheckerPool<'e>,
+    sink: Sink<'s>,
     prefix: String,
     pending: Vec<(u64, Candidate)>,
     files: usize,
-    shards: Vec<corpus::ShardInfo>,
+    /// Records checked and handed to the sink.
     written: u64,
 }
 
-impl ShardWriter<'_> {
-    fn new<'e>(opts: &Options) -> ShardWriter<'e> {
+impl<'e, 's> ShardWriter<'e, 's> {
+    fn new(opts: &Options, sink: Sink<'s>) -> ShardWriter<'e, 's> {
         let (sk, sn) = opts.shard;
         ShardWriter {
             checkers: CheckerPool::default(),
+            sink,
             prefix: if sn == 1 {
                 "shard".to_string()
             } else {
@@ -272,9 +276,12 @@ impl ShardWriter<'_> {
             },
             pending: Vec::new(),
             files: 0,
-            shards: Vec::new(),
             written: 0,
         }
+    }
+    fn send(&self, file: ShardFile) -> Result<(), String> {
+        // A refused hand-over means the writer stopped; `Sink::finish` says why.
+        self.sink.send(file).map_err(|e| e.to_string())
     }
 }
 
@@ -428,16 +435,47 @@ impl Generator {
         progress: &(dyn Fn(u64, u64) + Sync),
         start: Instant,
     ) -> Result<Report, String> {
-        let limits = opts.limits();
         let mut report = Report {
             nodes: self.space.node_count(),
             edges: self.space.edge_count(),
             ..Report::default()
         };
         std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
-        let seen: DashMap<u64, u64> = DashMap::new();
         let mut coverage = Coverage::new(self.rs.dirs.len());
-        let mut out = ShardWriter::new(opts);
+        let (shards, written) = std::thread::scope(|scope| {
+            let mut out = ShardWriter::new(opts, Sink::start(scope));
+            let filled = self.fill(opts, progress, &mut report, &mut coverage, &mut out);
+            // The writer's own failure, if any, is the cause of a refused hand-over.
+            let shards = out.sink.finish()?;
+            filled.map(|()| (shards, out.written))
+        })?;
+        if report.accepted < opts.count {
+            report.ran_out = Some(format!(
+                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
+                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial, report.not_found
+            ));
+        }
+        report.coverage_nodes = coverage.nodes_covered();
+        report.coverage_edges = coverage.edges.len();
+        report.written = written;
+        report.elapsed = start.elapsed();
+        self.write_manifest(opts, &report, &coverage, shards)?;
+        Ok(report)
+    }
+
+    /// Walks attempts chunk by chunk, accepts theorems in attempt order and
+    /// hands each full file to the sink, until `count` theorems are accepted
+    /// or the attempts run out.
+    fn fill<'g>(
+        &'g self,
+        opts: &Options,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        report: &mut Report,
+        coverage: &mut Coverage,
+        out: &mut ShardWriter<'g, '_>,
+    ) -> Result<(), String> {
+        let limits = opts.limits();
+        let seen: DashMap<u64, u64> = DashMap::new();
         let nb = (opts.steps.1 - opts.steps.0 + 1).min(4);
         let mut per_bucket = vec![0u64; nb];
         let quota =
@@ -502,110 +540,104 @@ impl Generator {
             // so memory stays bounded and an interrupted run keeps its files.
             while out.pending.len() >= PER_FILE {
                 let part: Vec<(u64, Candidate)> = out.pending.drain(..PER_FILE).collect();
-                self.emit_file(opts, &mut out, &part, &mut report, progress)?;
+                self.emit_file(opts, out, part, report, progress)?;
             }
             progress(report.accepted, out.written);
         }
         if !out.pending.is_empty() {
             let part = std::mem::take(&mut out.pending);
-            self.emit_file(opts, &mut out, &part, &mut report, progress)?;
+            self.emit_file(opts, out, part, report, progress)?;
         }
-        if report.accepted < opts.count {
-            report.ran_out = Some(format!(
-                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
-                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial, report.not_found
-            ));
-        }
-        report.coverage_nodes = coverage.nodes_covered();
-        report.coverage_edges = coverage.edges.len();
-        report.written = out.written;
-        report.elapsed = start.elapsed();
-        self.write_manifest(opts, &report, &coverage, out.shards)?;
-        Ok(report)
+        Ok(())
     }
 
     /// Assembles, checks and renders one file's theorems (`part`: acceptance
-    /// index and candidate) and writes the file in each requested format;
-    /// with `--resume`, a complete file from an earlier run is kept instead.
+    /// index and candidate) and hands the file to the sink in each requested
+    /// format; with `--resume`, a complete file from an earlier run is kept
+    /// instead.
     fn emit_file<'g>(
         &'g self,
         opts: &Options,
-        out: &mut ShardWriter<'g>,
-        part: &[(u64, Candidate)],
+        out: &mut ShardWriter<'g, '_>,
+        part: Vec<(u64, Candidate)>,
         report: &mut Report,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<(), String> {
         let fi = out.files;
         out.files += 1;
-        let mut names = Vec::new();
-        if opts.jsonl {
-            names.push(format!("{}-{fi:05}.jsonl", out.prefix));
-        }
-        if opts.bin {
-            names.push(format!("{}-{fi:05}.bin", out.prefix));
-        }
-        if opts.resume
-            && names
-                .iter()
-                .all(|n| self.complete(&opts.out.join(n), opts, part))
-        {
-            for n in &names {
-                let bytes = std::fs::read(opts.out.join(n)).map_err(|e| e.to_string())?;
-                out.shards.push(corpus::ShardInfo {
-                    file: n.clone(),
-                    records: part.len() as u64,
-                    sha256: corpus::sha256_hex(&bytes),
-                });
+        let jsonl = opts.out.join(format!("{}-{fi:05}.jsonl", out.prefix));
+        let bin = opts.out.join(format!("{}-{fi:05}.bin", out.prefix));
+        let paths: Vec<&PathBuf> = [(opts.jsonl, &jsonl), (opts.bin, &bin)]
+            .into_iter()
+            .filter_map(|(on, p)| on.then_some(p))
+            .collect();
+        let records = part.len() as u64;
+        if opts.resume && paths.iter().all(|p| self.complete(p, opts, &part)) {
+            for p in paths {
+                out.send(ShardFile {
+                    path: p.clone(),
+                    records,
+                    contents: Contents::Kept,
+                })?;
             }
-            report.resumed_files += names.len();
-            out.written += part.len() as u64;
+            report.resumed_files += usize::from(opts.jsonl) + usize::from(opts.bin);
+            out.written += records;
             progress(report.accepted, out.written);
             return Ok(());
         }
         let printer = TermPrinter::new(&self.rs.sig, self.theory.notations());
-        let results: Vec<Finished> = part
-            .par_chunks(CHECKER_REUSE)
+        // Batches are owned by the workers, so the candidates are freed there too.
+        let mut batches: Vec<Vec<(u64, Candidate)>> = Vec::new();
+        let mut rest = part.into_iter();
+        loop {
+            let batch: Vec<(u64, Candidate)> = rest.by_ref().take(CHECKER_REUSE).collect();
+            if batch.is_empty() {
+                break;
+            }
+            batches.push(batch);
+        }
+        let checkers = &out.checkers;
+        let results: Vec<Finished> = batches
+            .into_par_iter()
             .flat_map_iter(|batch| {
-                let mut tc = out.checkers.take(self.theory.env());
+                let mut tc = checkers.take(self.theory.env());
                 let done: Vec<Finished> = batch
                     .iter()
                     .map(|(i, c)| self.finish_one(&mut tc, &printer, opts, *i, c))
                     .collect();
-                out.checkers.give(tc);
+                checkers.give(tc);
                 done
             })
             .collect();
-        let mut records = Vec::new();
         let mut lines = Vec::new();
+        let mut entries = Vec::new();
         let mut good = 0u64;
         for (r, ta, tk, tr) in results {
             report.assemble_time += ta;
             report.kernel_time += tk;
             report.render_time += tr;
             match r {
-                Ok((rec, line)) => {
+                Ok((line, entry)) => {
                     good += 1;
                     lines.extend(line);
-                    if opts.bin {
-                        records.push(rec);
-                    }
+                    entries.extend(entry);
                 }
                 Err(rej) => report.rejections.push(rej),
             }
         }
-        for n in &names {
-            let path = opts.out.join(n);
-            let sha = if n.ends_with(".bin") {
-                corpus::write_bin(&path, &records)
-            } else {
-                corpus::write_jsonl_lines(&path, &lines)
-            }
-            .map_err(|e| e.to_string())?;
-            out.shards.push(corpus::ShardInfo {
-                file: n.clone(),
+        if opts.jsonl {
+            out.send(ShardFile {
+                path: jsonl,
                 records: good,
-                sha256: sha,
-            });
+                contents: Contents::Jsonl(lines),
+            })?;
+        }
+        if opts.bin {
+            out.send(ShardFile {
+                path: bin,
+                records: good,
+                contents: Contents::Bin(entries),
+            })?;
         }
         out.written += good;
         progress(report.accepted, out.written);
@@ -722,10 +754,17 @@ impl Generator {
         let t = Instant::now();
         let rec = self.render(printer, opts, index, c, statement, &eq, &vars);
         // Serialized here, on the worker, rather than when the file is written.
-        let line = opts.jsonl.then(|| corpus::jsonl_line(&rec));
-        match line.transpose() {
-            Ok(line) => (Ok((rec, line)), ta, tk, t.elapsed()),
-            Err(e) => (Err((rec.statement, e.to_string())), ta, tk, t.elapsed()),
+        let line = opts
+            .jsonl
+            .then(|| corpus::jsonl_line(&rec).map_err(|e| e.to_string()))
+            .transpose();
+        let entry = opts
+            .bin
+            .then(|| corpus::bin_entry(&rec).map_err(|e| e.to_string()))
+            .transpose();
+        match (line, entry) {
+            (Ok(line), Ok(entry)) => (Ok((line, entry)), ta, tk, t.elapsed()),
+            (Err(e), _) | (_, Err(e)) => (Err((rec.statement, e)), ta, tk, t.elapsed()),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod proof;
 pub mod rng;
 pub mod rules;
 pub mod search;
+pub mod sink;
 pub mod space;
 pub mod term;
 pub mod walk;
