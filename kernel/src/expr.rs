@@ -15,6 +15,7 @@
 
 use crate::level::Level;
 use crate::name::Name;
+use hashbrown::hash_table::{Entry, HashTable};
 use num_bigint::BigUint;
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
@@ -219,7 +220,9 @@ fn mix(a: u64, b: u64) -> u64 {
     (a.rotate_left(9) ^ b).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
+/// The node for `kind`, its facts computed from its children's (`node`
+/// looks a child up, in whichever layer it lives).
+fn make_node<'n>(node: impl Fn(ExprId) -> &'n Node, kind: ExprKind) -> Node {
     let (hash, bvar_range, has_fvar, has_level_param, depth) = match &kind {
         ExprKind::BVar(i) => (mix(1, u64::from(*i)), i.saturating_add(1), false, false, 0),
         ExprKind::FVar(f) => (mix(2, u64::from(f.0)), 0, true, false, 0),
@@ -232,7 +235,7 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
             (h, 0, false, ls.iter().any(Level::has_param), 0)
         }
         ExprKind::App(f, a) => {
-            let (nf, na) = (s.node(*f), s.node(*a));
+            let (nf, na) = (node(*f), node(*a));
             (
                 mix(mix(5, nf.hash), na.hash),
                 nf.bvar_range.max(na.bvar_range),
@@ -247,7 +250,7 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
             } else {
                 7
             };
-            let (nt, nb) = (s.node(*t), s.node(*b));
+            let (nt, nb) = (node(*t), node(*b));
             (
                 mix(mix(tag, nt.hash), nb.hash),
                 nt.bvar_range.max(nb.bvar_range.saturating_sub(1)),
@@ -257,7 +260,7 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
             )
         }
         ExprKind::Let(_, t, v, b) => {
-            let (nt, nv, nb) = (s.node(*t), s.node(*v), s.node(*b));
+            let (nt, nv, nb) = (node(*t), node(*v), node(*b));
             (
                 mix(mix(mix(8, nt.hash), nv.hash), nb.hash),
                 nt.bvar_range
@@ -283,7 +286,7 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
             (h, 0, false, false, 0)
         }
         ExprKind::Proj(n, i, e) => {
-            let ne = s.node(*e);
+            let ne = node(*e);
             (
                 mix(mix(mix(11, n.hash_value()), u64::from(*i)), ne.hash),
                 ne.bvar_range,
@@ -305,20 +308,18 @@ fn make_node<S: ExprStore + ?Sized>(s: &S, kind: ExprKind) -> Node {
 
 /// A hash-consing arena: the environment's store, or a scratch layer.
 ///
-/// The index maps a node's key hash to the newest node with that hash; nodes
-/// with the same hash are chained through `next`. Keys are not stored twice,
-/// so an entry costs 12 bytes beside the node.
+/// The index is a hash table of node ids keyed by the node's key hash and
+/// compared by kind, so finding a node or the slot for a new one is one probe
+/// and an entry costs 4 bytes beside the node. (The key hash is recomputed
+/// from the node when the table grows, not stored.)
 #[derive(Default)]
 pub struct Arena {
     nodes: Vec<Node>,
-    index: FxHashMap<u64, u32>,
-    next: Vec<u32>,
+    index: HashTable<u32>,
 }
 
 /// The most nodes one arena holds (ids are 31 bits).
 pub const MAX_NODES: usize = (LOCAL_BIT - 1) as usize;
-
-const NO_NODE: u32 = u32::MAX;
 
 /// The hash a node is indexed by: of its kind, children by id (so it is
 /// cheap), finished with a strong mixer (so the index's buckets spread).
@@ -344,21 +345,36 @@ impl Arena {
         self.nodes.is_empty()
     }
     fn lookup(&self, h: u64, kind: &ExprKind) -> Option<u32> {
-        let mut i = *self.index.get(&h)?;
-        while i != NO_NODE {
-            if self.nodes[i as usize].kind == *kind {
-                return Some(i);
-            }
-            i = self.next[i as usize];
-        }
-        None
+        let nodes = &self.nodes;
+        self.index
+            .find(h, |&i| nodes[i as usize].kind == *kind)
+            .copied()
     }
-    fn push(&mut self, h: u64, node: Node) -> u32 {
-        assert!(self.nodes.len() < MAX_NODES, "expression arena full");
-        let i = self.nodes.len() as u32;
-        self.next.push(self.index.insert(h, i).unwrap_or(NO_NODE));
-        self.nodes.push(node);
-        i
+    /// The id of the node of `kind` (key hash `h`), made by `make` if there
+    /// is none yet: one probe of the index either way.
+    fn intern(
+        &mut self,
+        h: u64,
+        kind: ExprKind,
+        make: impl FnOnce(&[Node], ExprKind) -> Node,
+    ) -> u32 {
+        let nodes = &self.nodes;
+        let entry = self.index.entry(
+            h,
+            |&i| nodes[i as usize].kind == kind,
+            |&i| key_hash(&nodes[i as usize].kind),
+        );
+        match entry {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => {
+                assert!(self.nodes.len() < MAX_NODES, "expression arena full");
+                let i = self.nodes.len() as u32;
+                let node = make(&self.nodes, kind);
+                self.nodes.push(node);
+                v.insert(i);
+                i
+            }
+        }
     }
     /// Whether `e` is an id of this (base) arena.
     pub fn contains(&self, e: ExprId) -> bool {
@@ -372,11 +388,9 @@ impl ExprStore for Arena {
     }
     fn mk(&mut self, kind: ExprKind) -> ExprId {
         let h = key_hash(&kind);
-        if let Some(i) = self.lookup(h, &kind) {
-            return ExprId(i);
-        }
-        let node = make_node(self, kind);
-        ExprId(self.push(h, node))
+        ExprId(self.intern(h, kind, |nodes, kind| {
+            make_node(|c| &nodes[c.0 as usize], kind)
+        }))
     }
 }
 
@@ -408,7 +422,6 @@ impl<'e> LocalStore<'e> {
     pub fn clear_local(&mut self) {
         self.local.nodes.clear();
         self.local.index.clear();
-        self.local.next.clear();
     }
 }
 
@@ -439,11 +452,20 @@ impl ExprStore for LocalStore<'_> {
                 return ExprId(i);
             }
         }
-        if let Some(i) = self.local.lookup(h, &kind) {
-            return ExprId(i | LOCAL_BIT);
-        }
-        let node = make_node(self, kind);
-        ExprId(self.local.push(h, node) | LOCAL_BIT)
+        let base = self.base;
+        let i = self.local.intern(h, kind, |local, kind| {
+            make_node(
+                |c| {
+                    if c.is_local() {
+                        &local[(c.0 & !LOCAL_BIT) as usize]
+                    } else {
+                        &base.nodes[c.0 as usize]
+                    }
+                },
+                kind,
+            )
+        });
+        ExprId(i | LOCAL_BIT)
     }
 }
 
