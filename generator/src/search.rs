@@ -15,7 +15,8 @@
 //! make progress on them (a direction of the required rule, the easy inverse
 //! of a hard direction), the others are sampled with a bias towards
 //! directions near the required rule in the rule space (DESIGN §5), and the
-//! beam ranks a state where the rule applies above one where it does not. A
+//! beam ranks a state where the rule applies above one where it does not; a
+//! state that only lacks length expands at most 3 children. A
 //! step whose forward instance occurs in the target is never taken: `rw`
 //! would rewrite the goal's right side too, so no chain through it passes
 //! `walk::finish`. The search can only place hard steps when the target has
@@ -244,18 +245,25 @@ impl<'w, 'a> BackwardSearch<'w, 'a> {
         cands: Vec<(usize, &'t Term)>,
         rng: &mut Rng,
     ) -> Vec<(usize, &'t Term)> {
-        if cands.len() <= self.branching {
-            return cands;
-        }
         let rs = self.walker.rs;
         let want_rule = c.require_rule.filter(|&r| !self.uses(st, r));
         let want_hard = self.hard_steps(st) < c.min_hard;
+        // A state that only lacks length needs a few more steps of any kind:
+        // at most 3 children (fewer lost too many beams to dead ends).
+        let branching = if want_rule.is_none() && !want_hard && st.term.size() >= c.min_size {
+            self.branching.min(3)
+        } else {
+            self.branching
+        };
+        if cands.len() <= branching {
+            return cands;
+        }
         let progress = |d: usize| {
             want_rule == Some(rs.dirs[d].rule) || want_hard && rs.dirs[d ^ 1].cost == Cost::Hard
         };
         let mut take: Vec<usize> = (0..cands.len())
             .filter(|&i| progress(cands[i].0))
-            .take(self.branching)
+            .take(branching)
             .collect();
         let mut weights: Vec<u64> = cands
             .iter()
@@ -271,7 +279,7 @@ impl<'w, 'a> BackwardSearch<'w, 'a> {
                 }
             })
             .collect();
-        while take.len() < self.branching {
+        while take.len() < branching {
             let i = rng.weighted(&weights);
             weights[i] = 0;
             take.push(i);
