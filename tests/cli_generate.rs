@@ -134,6 +134,35 @@ fn byte_identical_across_threads_and_shards_union() {
     let _ = std::fs::remove_dir_all(&b);
 }
 
+/// Backward searches take their randomness from the attempt's stream only:
+/// a searched corpus is byte-identical for any `--threads` too.
+#[test]
+fn searched_corpus_is_byte_identical_across_threads() {
+    let a = tmp("search-t1");
+    let b = tmp("search-t2");
+    let opts = [
+        "--theory",
+        "calculus",
+        "--count",
+        "120",
+        "--seed",
+        "5",
+        "--hard-steps",
+        "2",
+        "--min-size",
+        "8",
+    ];
+    generate(&a, &[&opts[..], &["--threads", "1"]].concat());
+    generate(&b, &[&opts[..], &["--threads", "2"]].concat());
+    let fa = std::fs::read(a.join("shard-00000.jsonl")).unwrap();
+    assert_eq!(fa, std::fs::read(b.join("shard-00000.jsonl")).unwrap());
+    for r in records(&a) {
+        assert!(r["difficulty"]["hard_steps"].as_u64().unwrap() >= 2, "{r}");
+    }
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_dir_all(&b);
+}
+
 type Edit = Box<dyn Fn(&mut serde_json::Value)>;
 
 fn edit_first_record(dir: &Path, f: impl Fn(&mut serde_json::Value)) {

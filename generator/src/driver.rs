@@ -345,15 +345,17 @@ impl Generator {
         rng: &mut Rng,
     ) -> Result<Chain, WalkFailure> {
         let l = walker.limits;
-        let all: Vec<u32> = (0..self.pool.vars.len() as u32).collect();
-        let size = rng.range(l.start_size.0, l.start_size.1);
-        let target = walker.sample(rng, self.sort, size, &all, &[]);
+        // As many steps as a forward walk would take: the search returns
+        // the first chain that meets the constraints, so a fixed minimum
+        // would make almost every chain that short.
         let c = Constraints {
-            min_steps: opts.steps.0,
+            min_steps: rng.range(opts.steps.0, opts.steps.1),
             min_size: opts.min_size,
             min_hard: opts.hard_steps,
             require_rule: self.required_rule(opts)?,
         };
+        let size = rng.range(l.start_size.0, l.start_size.1);
+        let target = self.search_target(walker, &c, size, rng);
         let found = BackwardSearch::new(walker)
             .with_beam_width(8)
             .with_branching(6)
@@ -361,6 +363,62 @@ impl Generator {
             .with_node_limit(1_000)
             .run(&target, &c, rng);
         found.chain.ok_or(WalkFailure::NotFound)
+    }
+
+    /// A target from which the constraints can be reached (about `size`
+    /// nodes, when no hard step is asked for: any term). Hard steps are only
+    /// taken backwards, by differentiating, so when `c` asks for some the
+    /// target holds `deriv F`, `F` built from what the differentiation rules
+    /// know with at least as many applications as hard steps are asked for,
+    /// and small enough that differentiating it stays within the size limit
+    /// (half the time inside a small random context `C[deriv F]`); for a
+    /// required hard rule, it is an instance of what the rule integrates to
+    /// (e.g. `deriv (f * g)`).
+    fn search_target(
+        &self,
+        walker: &Walker<'_>,
+        c: &Constraints,
+        size: usize,
+        rng: &mut Rng,
+    ) -> Term {
+        let all: Vec<u32> = (0..self.pool.vars.len() as u32).collect();
+        let hard_rule = c
+            .require_rule
+            .map(|r| &self.rs.rules[r])
+            .filter(|r| r.fwd_hard);
+        let Some(deriv) = self.deriv.filter(|_| c.min_hard > 0 || hard_rule.is_some()) else {
+            return walker.sample(rng, self.sort, size, &all, &[]);
+        };
+        let lo = c.min_hard + 1;
+        let fsize = rng.range(lo, (walker.limits.max_size / 3).max(lo));
+        if let Some(r) = hard_rule {
+            let part = (fsize / r.vars.len().max(1)).max(1);
+            let sigma: Vec<Term> = r
+                .vars
+                .iter()
+                .map(|(_, s)| walker.integrable(rng, *s, part))
+                .collect();
+            return r.rhs.instantiate(&sigma);
+        }
+        let apps = |t: &Term| t.count_apps(&|x| walker.sort_of(x) == self.sort);
+        let mut f = walker.integrable(rng, self.sort, fsize);
+        for _ in 0..8 {
+            if apps(&f) >= c.min_hard {
+                break;
+            }
+            f = walker.integrable(rng, self.sort, fsize);
+        }
+        let f = Term::App(deriv, std::sync::Arc::from([f]));
+        if rng.chance(1, 2) {
+            return f;
+        }
+        let n = rng.range(3, 5);
+        let ctx = walker.sample(rng, self.sort, n, &all, &[]);
+        let mut ps = Vec::new();
+        ctx.positions(&mut Vec::new(), &mut ps);
+        ps.retain(|p| ctx.at(p).is_some_and(|x| walker.sort_of(x) == self.sort));
+        let hole = ctx.at(&ps[rng.below(ps.len())]).expect("a position");
+        ctx.replace_all(hole, &f)
     }
 
     fn required_rule(&self, opts: &Options) -> Result<Option<usize>, WalkFailure> {

@@ -96,6 +96,15 @@ impl Term {
             },
         }
     }
+    /// How many applications (not variables or literals) `keep` accepts.
+    pub fn count_apps(&self, keep: &dyn Fn(&Term) -> bool) -> usize {
+        match self {
+            Term::App(_, xs) => {
+                usize::from(keep(self)) + xs.iter().map(|x| x.count_apps(keep)).sum::<usize>()
+            }
+            _ => 0,
+        }
+    }
     /// Every position, in pre-order (the order `rw` searches in).
     pub fn positions(&self, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
         out.push(prefix.clone());

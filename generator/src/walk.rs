@@ -444,22 +444,14 @@ impl<'a> Walker<'a> {
         })
     }
 
-    /// Backward construction of hard steps (DESIGN §6): choose the result
-    /// `deriv F` first, apply the easy inverses of the hard directions (and
-    /// easy algebra) until no `deriv` is left, then read the chain forwards:
-    /// `f = … = deriv F`, whose hard steps integrate.
-    pub fn antiderivative(
-        &self,
-        rng: &mut Rng,
-        deriv: u32,
-        min_hard: usize,
-    ) -> Result<Chain, WalkFailure> {
-        let l = self.limits;
-        let all: Vec<u32> = (0..self.pool.vars.len() as u32)
+    /// A random term of `sort` of at most `size` nodes built only from what
+    /// the differentiation rules know (`deriv (f + g)`, `deriv sin`, …) and
+    /// the variables of the theorems' sort: every `deriv` of it can be taken
+    /// apart by the easy inverses of the hard directions.
+    pub fn integrable(&self, rng: &mut Rng, sort: SortId, size: usize) -> Term {
+        let vars: Vec<u32> = (0..self.pool.vars.len() as u32)
             .filter(|&v| self.pool.vars[v as usize].1 == self.sort)
             .collect();
-        let size = rng.range(l.start_size.0.max(2), l.start_size.1.max(3));
-        // F uses only what the differentiation rules know (`deriv (f + g)`, `deriv sin`, …).
         let mut known = Vec::new();
         for r in self.rs.rules.iter().filter(|r| r.fwd_hard) {
             if let Term::App(_, xs) = &r.rhs {
@@ -471,7 +463,22 @@ impl<'a> Walker<'a> {
         let avoid: Vec<u32> = (0..self.rs.sig.syms.len() as u32)
             .filter(|g| !known.contains(g))
             .collect();
-        let big_f = self.sample(rng, self.sort, size, &all, &avoid);
+        self.sample(rng, sort, size, &vars, &avoid)
+    }
+
+    /// Backward construction of hard steps (DESIGN §6): choose the result
+    /// `deriv F` first, apply the easy inverses of the hard directions (and
+    /// easy algebra) until no `deriv` is left, then read the chain forwards:
+    /// `f = … = deriv F`, whose hard steps integrate.
+    pub fn antiderivative(
+        &self,
+        rng: &mut Rng,
+        deriv: u32,
+        min_hard: usize,
+    ) -> Result<Chain, WalkFailure> {
+        let l = self.limits;
+        let size = rng.range(l.start_size.0.max(2), l.start_size.1.max(3));
+        let big_f = self.integrable(rng, self.sort, size);
         let start = Term::App(deriv, Arc::from([big_f.clone()]));
         let mut terms = vec![start];
         let mut steps: Vec<Step> = Vec::new();
