@@ -86,6 +86,10 @@ impl Contexts {
     }
 }
 
+/// Applications at most this deep are materialized part by part (a bound
+/// on that recursion); deeper ones in one walk.
+const MATERIALIZE_BY_PARTS_DEPTH: u32 = 64;
+
 impl TypeChecker<'_> {
     /// Infers the type of `e`, checking it fully.
     pub fn infer(&mut self, e: ExprId) -> Res<ExprId> {
@@ -131,12 +135,26 @@ impl TypeChecker<'_> {
         if let Some(&m) = self.materialized.get(&(e, c)) {
             return Ok(m);
         }
-        let fvars = self
-            .contexts
-            .top(c, r)
-            .ok_or(KernelError::LooseBVar(r - 1))?;
-        let subst: Vec<ExprId> = fvars.into_iter().map(|f| self.st.mk_fvar(f)).collect();
-        let m = instantiate(&mut self.st, e, &subst);
+        let m = match *self.st.kind(e) {
+            // An application's parts are materialized (and remembered) one by
+            // one, so terms that share parts share the work: the terms of a
+            // rewriting chain differ in one path. (A part's loose bound
+            // variables are among the whole's, so the part's free variables
+            // are the same.) Deeper terms go through one stack-safe walk.
+            ExprKind::App(f, a) if self.st.node(e).depth <= MATERIALIZE_BY_PARTS_DEPTH => {
+                let f = self.materialize(f, c)?;
+                let a = self.materialize(a, c)?;
+                self.st.mk_app(f, a)
+            }
+            _ => {
+                let fvars = self
+                    .contexts
+                    .top(c, r)
+                    .ok_or(KernelError::LooseBVar(r - 1))?;
+                let subst: Vec<ExprId> = fvars.into_iter().map(|f| self.st.mk_fvar(f)).collect();
+                instantiate(&mut self.st, e, &subst)
+            }
+        };
         self.materialized.insert((e, c), m);
         Ok(m)
     }
@@ -529,5 +547,57 @@ impl TypeChecker<'_> {
             return Err(bad(self, "a proof's data field cannot be projected"));
         }
         Ok(dom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::Env;
+    use crate::expr::ExprStore;
+
+    /// A term over `#0 … #2` of about `depth` levels, with a binder inside
+    /// now and then (so some bound variables are not loose).
+    fn open_term(s: &mut impl ExprStore, f: ExprId, depth: u32, seed: u32) -> ExprId {
+        if depth == 0 {
+            return s.mk_bvar(seed % 3);
+        }
+        let a = open_term(s, f, depth - 1, seed.wrapping_mul(7).wrapping_add(1));
+        let b = open_term(s, f, depth / 2, seed.wrapping_mul(13).wrapping_add(5));
+        let app = s.mk_apps(f, &[a, b]);
+        if seed.is_multiple_of(5) {
+            let ty = s.mk_sort(Level::zero());
+            s.mk_lam(Name::from_dotted("y"), BinderInfo::Default, ty, app)
+        } else {
+            app
+        }
+    }
+
+    #[test]
+    fn materializing_by_parts_is_instantiating_with_the_context() {
+        let env = Env::new();
+        let mut tc = env.checker(&[]);
+        let ty = tc.store().mk_sort(Level::zero());
+        let f = tc
+            .store()
+            .mk_const(Name::from_dotted("f"), Arc::from(vec![]));
+        let mut c = CtxId::EMPTY;
+        let mut xs = Vec::new();
+        for n in ["a", "b", "c"] {
+            let x = tc.mk_local(Name::from_dotted(n), BinderInfo::Default, ty);
+            c = tc.push_ctx(x, c);
+            xs.push(x);
+        }
+        // `#0` is the innermost binder, the last pushed.
+        xs.reverse();
+        // Shallow terms go part by part, the deepest through one walk; terms
+        // built later share parts with earlier ones (and their memo entries).
+        for (depth, seed) in [(1, 1), (3, 2), (6, 3), (6, 4), (12, 5), (70, 6), (80, 6)] {
+            let e = open_term(tc.store(), f, depth, seed);
+            let by_parts = tc.materialize(e, c).unwrap();
+            let whole = instantiate(tc.store(), e, &xs);
+            assert_eq!(by_parts, whole, "depth {depth}, seed {seed}");
+            assert_eq!(tc.store().bvar_range(by_parts), 0);
+        }
     }
 }
