@@ -69,6 +69,22 @@ impl Term {
             _ => 1,
         }
     }
+    /// Whether the term has at most `size` nodes and `depth` levels, in one
+    /// walk that stops as soon as either bound is passed.
+    pub fn fits(&self, size: usize, depth: usize) -> bool {
+        fn go(t: &Term, budget: &mut usize, depth: usize) -> bool {
+            if *budget == 0 || depth == 0 {
+                return false;
+            }
+            *budget -= 1;
+            match t {
+                Term::App(_, xs) => xs.iter().all(|x| go(x, budget, depth - 1)),
+                _ => true,
+            }
+        }
+        let mut budget = size;
+        go(self, &mut budget, depth)
+    }
     pub fn vars(&self, out: &mut Vec<u32>) {
         match self {
             Term::Var(v) => {
@@ -270,6 +286,27 @@ impl Signature {
         match t {
             Term::App(_, xs) if !xs.is_empty() => format!("({s})"),
             _ => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn term() -> impl Strategy<Value = Term> {
+        let leaf = prop_oneof![(0u32..3).prop_map(Term::Var), (0u32..3).prop_map(Term::Lit)];
+        leaf.prop_recursive(6, 40, 3, |inner| {
+            (0u32..4, prop::collection::vec(inner, 0..3))
+                .prop_map(|(f, xs)| Term::App(f, xs.into()))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn fits_is_size_and_depth_within_bounds(t in term(), size in 0usize..30, depth in 0usize..8) {
+            prop_assert_eq!(t.fits(size, depth), t.size() <= size && t.depth() <= depth);
         }
     }
 }

@@ -111,6 +111,8 @@ pub struct Walker<'a> {
     /// Directions indexed by the head symbol of their source (`usize::MAX`: a variable).
     by_head: Vec<Vec<usize>>,
     var_source: Vec<usize>,
+    /// The mean of `coverage`: a direction used at most this often is favoured.
+    mean_coverage: u64,
 }
 
 impl<'a> Walker<'a> {
@@ -140,6 +142,7 @@ impl<'a> Walker<'a> {
             sort,
             by_head,
             var_source,
+            mean_coverage: coverage.iter().sum::<u64>() / coverage.len().max(1) as u64,
         }
     }
 
@@ -296,8 +299,7 @@ impl<'a> Walker<'a> {
     ) -> Option<(Step, Term)> {
         let mut cands = Vec::new();
         self.candidates(t, allowed, &mut Vec::new(), &mut cands);
-        let total: u64 = self.coverage.iter().sum();
-        let mean = total / self.coverage.len().max(1) as u64;
+        let mean = self.mean_coverage;
         let mut weights: Vec<u64> = cands
             .iter()
             .map(|(d, _)| {
@@ -392,9 +394,7 @@ impl<'a> Walker<'a> {
             let allowed = |d: usize| Some(d) != undo && allowed(d);
             // A step that closes a loop is not taken (erasing the loop instead
             // would throw away the progress made since).
-            let keep = |next: &Term| {
-                next.size() <= l.max_size && next.depth() <= l.max_depth && !terms.contains(next)
-            };
+            let keep = |next: &Term| next.fits(l.max_size, l.max_depth) && !terms.contains(next);
             let Some((step, next)) =
                 self.step(rng, t, used.last().copied(), &used, &allowed, &keep)
             else {
