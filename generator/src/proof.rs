@@ -48,6 +48,10 @@ struct Build<'r, 'c, 'e> {
     u: Level,
     /// Each symbol's constant, once built (most terms are a few symbols, many times).
     consts: Vec<Option<ExprId>>,
+    /// Each rule's constant, once built.
+    rule_consts: Vec<Option<ExprId>>,
+    /// `Eq.trans`, `congrArg`, … at the theory's universe, once built.
+    known: Vec<(&'static str, ExprId)>,
 }
 
 impl Build<'_, '_, '_> {
@@ -109,10 +113,27 @@ impl Build<'_, '_, '_> {
             _ => self.expr(t, 1),
         }
     }
-    fn cnst(&mut self, n: &str, ls: Vec<Level>) -> ExprId {
-        self.tc
+    /// The constant `n` at universe levels `ls`, which for a given `n` are
+    /// always the same within one theorem.
+    fn cnst(&mut self, n: &'static str, ls: Vec<Level>) -> ExprId {
+        if let Some(&(_, e)) = self.known.iter().find(|(m, _)| *m == n) {
+            return e;
+        }
+        let e = self
+            .tc
             .store()
-            .mk_const(Name::from_dotted(n), Arc::from(ls))
+            .mk_const(Name::from_dotted(n), Arc::from(ls));
+        self.known.push((n, e));
+        e
+    }
+    fn rule(&mut self, r: usize) -> ExprId {
+        if let Some(e) = self.rule_consts[r] {
+            return e;
+        }
+        let name = self.rs.rules[r].name.clone();
+        let e = self.tc.store().mk_const(name, Arc::from(vec![]));
+        self.rule_consts[r] = Some(e);
+        e
     }
 }
 
@@ -148,6 +169,8 @@ pub fn assemble(
         nvars: vars.len() as u32,
         u,
         consts: vec![None; rs.sig.syms.len()],
+        rule_consts: vec![None; rs.rules.len()],
+        known: Vec::new(),
     };
     let t0 = &chain.terms[0];
     let tn = chain.terms.last().expect("tn");
@@ -156,7 +179,7 @@ pub fn assemble(
     for (i, s) in chain.steps.iter().enumerate() {
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
-        let mut h = b.tc.store().mk_const(rule.name.clone(), Arc::from(vec![]));
+        let mut h = b.rule(dir.rule);
         let sigma: Vec<ExprId> = s.sigma.iter().map(|x| b.expr(x, 0)).collect();
         for &a in &sigma {
             h = b.tc.store().mk_app(h, a);
