@@ -844,16 +844,26 @@ impl Generator {
             .iter()
             .map(|(ns, t)| format!("{} : {t}\n", ns.join(" ")))
             .collect();
+        // Room for a printed equation, so goal strings are not regrown.
+        let eq_len_hint = eq.len() + 16;
         // Goal i is `tᵢ = rhsᵢ` (the right side as `rw` leaves it); each is
         // printed once and serves as one step's `state_after` and the next's
         // `state_before`. Goal 0 is the statement's equation.
+        let goal = |eq: &dyn Fn(&mut String)| {
+            let mut g = String::with_capacity(hyps.len() + 4 + 2 * eq_len_hint);
+            g.push_str(&hyps);
+            g.push_str("⊢ ");
+            eq(&mut g);
+            g
+        };
         let mut goals = Vec::with_capacity(chain.steps.len());
-        goals.push(format!("{hyps}⊢ {eq}"));
+        goals.push(goal(&|g| g.push_str(eq)));
         let mut rhs = tn.clone();
         for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
             rhs = rhs.replace_all(&s.from, &s.to);
-            let e = printer.print_eq(&chain.terms[i + 1], &rhs, names);
-            goals.push(format!("{hyps}⊢ {e}"));
+            goals.push(goal(&|g| {
+                printer.write_eq(&chain.terms[i + 1], &rhs, names, g)
+            }));
         }
         let mut goals = goals.into_iter();
         let mut before = goals.next().expect("goal 0");
@@ -863,10 +873,12 @@ impl Generator {
             let dir = &self.rs.dirs[s.dir];
             let rule = &self.rs.rules[dir.rule];
             let after = goals.next().unwrap_or_else(|| "no goals".to_string());
-            let mut tac = format!("rw [{}{}", if dir.reversed { "← " } else { "" }, rule.label);
+            let mut tac = String::with_capacity(8 + rule.label.len() + eq_len_hint);
+            tac.push_str(if dir.reversed { "rw [← " } else { "rw [" });
+            tac.push_str(&rule.label);
             for x in &s.sigma {
                 tac.push(' ');
-                tac.push_str(&printer.print_arg(x, names));
+                printer.write_arg(x, names, &mut tac);
             }
             tac.push(']');
             if !rules_used.contains(&dir.rule) {

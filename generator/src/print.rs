@@ -12,7 +12,7 @@
 
 use crate::term::{Signature, Term};
 use proofmill_tactics::notation::{Notation, NotationTable, MAX_PREC};
-use proofmill_tactics::print::push_prefix;
+use proofmill_tactics::print::prefix_operand_needs_space;
 use proofmill_tactics::syntax::NotationKind;
 
 /// A node as the printer sees it.
@@ -69,60 +69,95 @@ impl<'a> TermPrinter<'a> {
 
     /// The term printed with the theory's notation (`names[v]` for variables).
     pub fn print(&self, t: &Term, names: &[String]) -> String {
+        let mut out = String::new();
+        self.write(t, names, &mut out);
+        out
+    }
+
+    /// `print`, appended to `out` (records are built without temporary strings).
+    pub fn write(&self, t: &Term, names: &[String], out: &mut String) {
         let Some(ops) = &self.ops else {
-            return self.sig.print(t, names, self.nt);
+            out.push_str(&self.sig.print(t, names, self.nt));
+            return;
         };
         let cx = Cx {
             ops,
             names,
             hole: None,
         };
-        let mut out = String::new();
-        self.go(&cx, self.view(&cx, t), t, 0, None, &mut out);
-        out
+        self.go(&cx, self.view(&cx, t), t, 0, None, out);
     }
 
     /// `t` with every occurrence of `pat` (outermost first, as `rw`
     /// abstracts them) printed as the variable `hole`: a motive's body.
     pub fn print_with_hole(&self, t: &Term, pat: &Term, hole: &str, names: &[String]) -> String {
+        let mut out = String::new();
+        self.write_with_hole(t, pat, hole, names, &mut out);
+        out
+    }
+
+    /// `print_with_hole`, appended to `out`.
+    pub fn write_with_hole(
+        &self,
+        t: &Term,
+        pat: &Term,
+        hole: &str,
+        names: &[String],
+        out: &mut String,
+    ) {
         let Some(ops) = &self.ops else {
             let mut names2 = names.to_vec();
             names2.push(hole.to_string());
             let body = t.replace_all(pat, &Term::Var(names.len() as u32));
-            return self.sig.print(&body, &names2, self.nt);
+            out.push_str(&self.sig.print(&body, &names2, self.nt));
+            return;
         };
         let cx = Cx {
             ops,
             names,
             hole: Some((pat, hole)),
         };
-        let mut out = String::new();
-        self.go(&cx, self.view(&cx, t), t, 0, None, &mut out);
-        out
+        self.go(&cx, self.view(&cx, t), t, 0, None, out);
     }
 
     /// `lhs = rhs` printed with the theory's notation.
     pub fn print_eq(&self, l: &Term, r: &Term, names: &[String]) -> String {
+        let mut out = String::new();
+        self.write_eq(l, r, names, &mut out);
+        out
+    }
+
+    /// `print_eq`, appended to `out`.
+    pub fn write_eq(&self, l: &Term, r: &Term, names: &[String], out: &mut String) {
         let (Some(ops), Some(eq)) = (&self.ops, &self.eq) else {
-            return self.sig.print_eq(l, r, names, self.nt);
+            out.push_str(&self.sig.print_eq(l, r, names, self.nt));
+            return;
         };
         let cx = Cx {
             ops,
             names,
             hole: None,
         };
-        let mut out = String::new();
         // The node itself is never an atom, so `t` is not consulted for it.
-        self.go(&cx, View::Op(eq, l, Some(r)), l, 0, None, &mut out);
-        out
+        self.go(&cx, View::Op(eq, l, Some(r)), l, 0, None, out);
     }
 
     /// A term as an argument: parenthesized unless it is an atom.
     pub fn print_arg(&self, t: &Term, names: &[String]) -> String {
-        let s = self.print(t, names);
-        match t {
-            Term::App(_, xs) if !xs.is_empty() => format!("({s})"),
-            _ => s,
+        let mut out = String::new();
+        self.write_arg(t, names, &mut out);
+        out
+    }
+
+    /// `print_arg`, appended to `out`.
+    pub fn write_arg(&self, t: &Term, names: &[String], out: &mut String) {
+        let atom = !matches!(t, Term::App(_, xs) if !xs.is_empty());
+        if !atom {
+            out.push('(');
+        }
+        self.write(t, names, out);
+        if !atom {
+            out.push(')');
         }
     }
 
@@ -179,9 +214,16 @@ impl<'a> TermPrinter<'a> {
             View::Hole(h) => out.push_str(h),
             View::Op(op, x, y) => match op.kind {
                 NotationKind::Prefix => {
-                    let mut arg = String::new();
-                    self.go(cx, self.view(cx, x), x, op.prec.max(1), follow, &mut arg);
-                    push_prefix(out, &op.token, &arg);
+                    out.push_str(&op.token);
+                    let at = out.len();
+                    self.go(cx, self.view(cx, x), x, op.prec.max(1), follow, out);
+                    if out[at..]
+                        .chars()
+                        .next()
+                        .is_some_and(prefix_operand_needs_space)
+                    {
+                        out.insert(at, ' ');
+                    }
                 }
                 NotationKind::Postfix => {
                     let v = self.view(cx, x);

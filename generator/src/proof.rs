@@ -281,7 +281,7 @@ pub fn print_proof(
         .unwrap_or("xx");
     let sort = &rs.sig.sorts[chain.sort as usize].name;
     // `Eq.trans (Eq.trans (s₁) (s₂)) (s₃)`, written left to right.
-    let mut out = String::new();
+    let mut out = String::with_capacity(256 * chain.steps.len());
     if !vars.is_empty() {
         out.push_str("fun ");
         out.push_str(&binders(rs, pool, vars));
@@ -296,24 +296,36 @@ pub fn print_proof(
         }
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
-        let mut h = rule.label.clone();
-        for x in &s.sigma {
-            h.push(' ');
-            h.push_str(&printer.print_arg(x, names));
-        }
-        if rule.iff {
-            h = format!("propext ({h})");
+        // `congrArg (fun (x : R) => C[x]) (Eq.symm (propext (rule σ)))`, each
+        // wrapper only where needed, written straight into `out`.
+        let ti = &chain.terms[i];
+        let mut close = 0;
+        if *ti != s.from {
+            // The motive: the term with the instance replaced by a fresh variable.
+            out.push_str("congrArg (fun (");
+            out.push_str(hole);
+            out.push_str(" : ");
+            out.push_str(sort);
+            out.push_str(") => ");
+            printer.write_with_hole(ti, &s.from, hole, names, &mut out);
+            out.push_str(") (");
+            close += 1;
         }
         if dir.reversed {
-            h = format!("Eq.symm ({h})");
+            out.push_str("Eq.symm (");
+            close += 1;
         }
-        let ti = &chain.terms[i];
-        if *ti == s.from {
-            out.push_str(&h);
-        } else {
-            // The motive: the term with the instance replaced by a fresh variable.
-            let body = printer.print_with_hole(ti, &s.from, hole, names);
-            out.push_str(&format!("congrArg (fun ({hole} : {sort}) => {body}) ({h})"));
+        if rule.iff {
+            out.push_str("propext (");
+            close += 1;
+        }
+        out.push_str(&rule.label);
+        for x in &s.sigma {
+            out.push(' ');
+            printer.write_arg(x, names, &mut out);
+        }
+        for _ in 0..close {
+            out.push(')');
         }
         if i > 0 {
             out.push(')');

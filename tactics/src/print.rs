@@ -152,11 +152,17 @@ pub fn push_prefix(out: &mut String, token: &str, operand: &str) {
     if operand
         .chars()
         .next()
-        .is_some_and(|c| !(c.is_alphanumeric() || "_(⟨@".contains(c)))
+        .is_some_and(prefix_operand_needs_space)
     {
         out.push(' ');
     }
     out.push_str(operand);
+}
+
+/// Whether a prefix operator's token and an operand starting with `first`
+/// need a space between them (`- -a`, not `--a`).
+pub fn prefix_operand_needs_space(first: char) -> bool {
+    !(first.is_alphanumeric() || "_(⟨@".contains(first))
 }
 
 fn print_mixfix(
