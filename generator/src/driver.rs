@@ -5,10 +5,12 @@
 //! (rayon), candidates already in the concurrent dedup map (dashmap) are
 //! dropped, then the chunk's candidates are accepted in attempt order, so the
 //! result never depends on the number of threads. As soon as a file's worth
-//! of candidates is accepted they are assembled into kernel proofs, checked
-//! and rendered in parallel, and the file is written (memory stays bounded,
-//! and an interrupted run keeps its complete files); a rejected candidate is
-//! a generator bug and is reported, never written.
+//! of candidates is accepted they are assembled into kernel proofs, checked,
+//! rendered and serialized in parallel, and the file is handed to the sink
+//! (`sink.rs`), which writes it on its own thread while the next chunk is
+//! walked (memory stays bounded, and an interrupted run keeps its complete
+//! files); a rejected candidate is a generator bug and is reported, never
+//! written.
 //!
 //! `--shard K/N`: every shard walks the same attempts (cheap) and so agrees on
 //! which theorems the whole run accepts and on their ids; shard K assembles,
