@@ -633,6 +633,7 @@ impl Generator {
             .collect();
         let records = part.len() as u64;
         if opts.resume && paths.iter().all(|p| self.complete(p, opts, &part)) {
+            report.resumed_files += paths.len();
             for p in paths {
                 out.send(ShardFile {
                     path: p.clone(),
@@ -640,7 +641,6 @@ impl Generator {
                     contents: Contents::Kept,
                 })?;
             }
-            report.resumed_files += usize::from(opts.jsonl) + usize::from(opts.bin);
             out.written += records;
             progress(report.accepted, out.written);
             return Ok(());

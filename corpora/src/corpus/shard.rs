@@ -27,8 +27,11 @@ pub enum ShardError {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn io(file: &Path, e: std::io::Error) -> ShardError {
@@ -65,11 +68,7 @@ fn write_streamed<'p>(
     out.flush().map_err(|e| io(&tmp, e))?;
     drop(out);
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
 }
 
 pub fn write_jsonl(path: &Path, records: &[Record]) -> Result<String, ShardError> {
