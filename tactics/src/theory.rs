@@ -1067,6 +1067,24 @@ mod tests {
         proofmill_kernel::with_kernel_stack(|| Theory::load_source("t.theory", src, None))
     }
 
+    /// `Eq.trans p (Eq.symm (Nat.add_comm 0 (m * 2)))`, where `p`'s type
+    /// ends in the beta-redex `(fun x => m * 2 + x) 0` that `congrArg`
+    /// leaves: unifying `?a + ?b` with it must beta-reduce, not compare the
+    /// `Nat.rec` unfoldings (which solved `?b := m`, and then the explicit
+    /// `0` was refused).
+    #[test]
+    fn unification_reduces_beta_before_unfolding() {
+        let t = load(
+            "axiom add_comm (n m : Nat) : n + m = m + n\n\
+             axiom zero_add (n : Nat) : 0 + n = n\n\
+             axiom zero_mul (n : Nat) : 0 * n = 0\n\
+             theorem t (m : Nat) : m * 2 + 0 * m = m * 2 :=\n  \
+             Eq.trans (Eq.trans (congrArg (fun (x : Nat) => m * 2 + x) (zero_mul m)) \
+             (Eq.symm (add_comm 0 (m * 2)))) (zero_add (m * 2))\n",
+        );
+        assert!(t.is_ok(), "{t:?}");
+    }
+
     #[test]
     fn rules_are_recorded_with_their_hardness() {
         let t = load(

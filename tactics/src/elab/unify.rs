@@ -4,8 +4,10 @@
 //! locals older than `?m`, and has `?m`'s type (checked by unifying the
 //! types, which is how universe metavariables get solved). Applications with
 //! the same head are unified argument by argument; otherwise both sides are
-//! put in weak head normal form by the kernel and compared again. Terms
-//! without metavariables go to the kernel's definitional equality.
+//! reduced by the kernel and compared again: first without unfolding
+//! definitions (`whnf_core`), and only if that changes neither side, to weak
+//! head normal form. Terms without metavariables go to the kernel's
+//! definitional equality.
 
 use super::{Assignment, Elab};
 use crate::syntax::Pos;
@@ -106,7 +108,24 @@ impl Elab<'_> {
         if self.syntactic {
             return false;
         }
-        // Reduce and retry.
+        // Reduce and retry: beta, iota and projections first, and only when
+        // neither side changes that way, unfold definitions. Unfolding
+        // first would compare the two sides' unfoldings, which can solve a
+        // metavariable with a term that is only definitionally right:
+        // `?a + ?b =?= (fun x => m * 2 + x) 0` must give `?b := 0`, not the
+        // `?b := m` that comparing the `Nat.rec` unfoldings of `?a + ?b` and
+        // `m * 2 + 0` gives.
+        let a1 = match self.tc.whnf_core(a) {
+            Ok(x) => x,
+            Err(_) => return false,
+        };
+        let b1 = match self.tc.whnf_core(b) {
+            Ok(x) => x,
+            Err(_) => return false,
+        };
+        if a1 != a || b1 != b {
+            return self.unify_core(a1, b1, depth + 1);
+        }
         let a2 = match self.tc.whnf(a) {
             Ok(x) => x,
             Err(_) => return false,
