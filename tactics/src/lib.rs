@@ -6,6 +6,7 @@ pub mod elab;
 pub mod notation;
 pub mod parse;
 pub mod print;
+pub mod reader;
 pub mod syntax;
 pub mod tactic;
 pub mod theory;

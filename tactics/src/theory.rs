@@ -7,6 +7,7 @@
 use crate::elab::{err, EResult, Elab, ElabError, Globals, StructInfo};
 use crate::notation::{Mixfix, Notation, NotationTable};
 use crate::parse::Parser;
+use crate::reader::TheoremReader;
 use crate::syntax::{Attribute, Binder, BinderKind, Command, CommandKind, Ctor, Field, Pos, Term};
 use proofmill_kernel::{
     abstract_fvars, for_each_const, instantiate1, Arena, BinderInfo, ConstantKind, Constructor,
@@ -199,6 +200,17 @@ impl Theory {
         Ok(t)
     }
 
+    /// Reads a theorem back from its text (see [`TheoremReader`]; a
+    /// caller reading many keeps one reader).
+    pub fn read_theorem<R>(
+        &self,
+        statement: &str,
+        proof: &str,
+        f: impl FnOnce(&proofmill_kernel::LocalStore<'_>, ExprId, ExprId) -> R,
+    ) -> Result<R, TheoryError> {
+        TheoremReader::new(self).read(statement, proof, f)
+    }
+
     /// Reads `path`, refusing oversized files and invalid UTF-8 with a position.
     pub fn read_source(path: &Path, file: &str) -> Result<String, TheoryError> {
         let bytes = std::fs::read(path).map_err(|e| TheoryError {
@@ -270,7 +282,7 @@ impl Theory {
         let starts_with_prelude = parser.starts_with_prelude();
         if !starts_with_prelude {
             self.import_shipped("prelude", file, Pos::new(1, 1))?;
-            parser.notations = self.notations.clone();
+            parser.set_notations(self.notations.clone());
         }
         let mut first = true;
         loop {
@@ -288,7 +300,7 @@ impl Theory {
                 CommandKind::Prelude => {}
                 CommandKind::ImportShipped(n) => {
                     self.import_shipped(n, file, cmd.pos)?;
-                    parser.notations = self.notations.clone();
+                    parser.set_notations(self.notations.clone());
                 }
                 CommandKind::ImportPath(p) => {
                     let path: PathBuf = match dir {
@@ -302,7 +314,7 @@ impl Theory {
                     let r = self.add_file(&path, &path.display().to_string(), cmd.pos);
                     self.scopes = saved;
                     r?;
-                    parser.notations = self.notations.clone();
+                    parser.set_notations(self.notations.clone());
                 }
                 CommandKind::Notation {
                     kind,
@@ -321,7 +333,7 @@ impl Theory {
                         target: full.to_string(),
                     };
                     self.notations.add(n.clone());
-                    parser.notations.add(n);
+                    parser.notations_mut().add(n);
                 }
                 CommandKind::Mixfix {
                     target, target_pos, ..
@@ -333,7 +345,7 @@ impl Theory {
                     let mut m = Mixfix::from_command(&cmd.kind).expect("a notation");
                     m.target = full.to_string();
                     self.notations.add_mixfix(m.clone());
-                    parser.notations.add_mixfix(m);
+                    parser.notations_mut().add_mixfix(m);
                 }
                 _ => self.command(&cmd).map_err(|e| fail(e.pos, e.msg))?,
             }
@@ -1003,7 +1015,7 @@ fn rustc_hash_map() -> rustc_hash::FxHashMap<u32, ExprId> {
 }
 
 /// Reports unsolved metavariables at the position they were made.
-fn check_solved(el: &mut Elab<'_>, e: ExprId, pos: Pos) -> EResult<()> {
+pub(crate) fn check_solved(el: &mut Elab<'_>, e: ExprId, pos: Pos) -> EResult<()> {
     let e = el.inst(e);
     if let Some(&i) = el.unassigned_in(e).first() {
         let m = el.mvars[i].clone();
@@ -1083,6 +1095,34 @@ mod tests {
              (Eq.symm (add_comm 0 (m * 2)))) (zero_add (m * 2))\n",
         );
         assert!(t.is_ok(), "{t:?}");
+    }
+
+    #[test]
+    fn a_theorem_reads_back_from_its_text() {
+        let t = load("axiom add_comm (n m : Nat) : n + m = m + n\n").unwrap();
+        let kinds = t
+            .read_theorem(
+                "∀ (a b : Nat), a + b = b + a",
+                "fun (a b : Nat) => add_comm a b",
+                |st, s, p| (st.kind(s).clone(), st.kind(p).clone()),
+            )
+            .unwrap();
+        assert!(
+            matches!(kinds, (ExprKind::Pi(..), ExprKind::Lam(..))),
+            "{kinds:?}"
+        );
+        let e = t
+            .read_theorem(
+                "∀ (a b : Nat), a + b = b + a",
+                "fun (a b : Nat) => add_comm b a",
+                |_, _, _| (),
+            )
+            .unwrap_err();
+        assert_eq!(e.file, "<proof>");
+        let e = t
+            .read_theorem("∀ (a : Nat), a +", "add_comm", |_, _, _| ())
+            .unwrap_err();
+        assert_eq!(e.file, "<statement>");
     }
 
     #[test]

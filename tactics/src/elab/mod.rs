@@ -53,6 +53,7 @@ pub struct StructInfo {
 }
 
 /// What the elaborator needs from the file being checked.
+#[derive(Clone)]
 pub struct Globals<'e> {
     pub env: &'e Env,
     /// The current namespace and its parents, innermost first (root excluded).
@@ -122,16 +123,26 @@ pub(crate) struct MVar {
     pub kind: MVarKind,
 }
 
-/// State that unification may need to roll back.
-#[derive(Clone)]
+/// Where unification may need to roll back to: the length of the trail of
+/// assignments made since, and how many metavariables existed then.
+#[derive(Clone, Copy)]
 pub(crate) struct Snapshot {
-    vals: Vec<Option<Assignment>>,
-    lvals: Vec<Option<Level>>,
+    trail: usize,
+    mvars: usize,
+    lmvars: usize,
+}
+
+/// An undo entry: a metavariable (or universe metavariable) and the value it
+/// had before an assignment.
+#[derive(Clone, Debug)]
+pub(crate) enum Undo {
+    Term(usize, Option<Assignment>),
+    Level(usize, Option<Level>),
 }
 
 pub struct Elab<'e> {
     pub tc: TypeChecker<'e>,
-    pub g: &'e Globals<'e>,
+    pub g: Globals<'e>,
     pub(crate) mvars: Vec<MVar>,
     pub(crate) mvar_of: HashMap<FVarId, usize>,
     pub(crate) lmvars: Vec<Option<Level>>,
@@ -142,16 +153,37 @@ pub struct Elab<'e> {
     /// While set, unification does not unfold definitions (used to find
     /// instances of a rewrite rule's left side, as Lean's `kabstract` does).
     pub(crate) syntactic: bool,
+    /// Every assignment since the oldest live snapshot, to undo on rollback
+    /// (a snapshot costs nothing, whatever the number of metavariables).
+    pub(crate) trail: Vec<Undo>,
+    /// Whether a term (with free variables) is free of metavariables. A
+    /// term never gains or loses one (a new metavariable is a new free
+    /// variable), so answers stay true; this keeps `inst` and
+    /// `unassigned_in` from re-walking terms over locals.
+    mvar_free: rustc_hash::FxHashMap<ExprId, bool>,
 }
 
 fn lmvar_prefix() -> Name {
     Name::str(&Name::anon(), "?u")
 }
 
+/// `i` when `n` is `?u.i`, a universe metavariable's name.
+fn lmvar_name_index(n: &Name) -> Option<usize> {
+    let i = n.last_num()?;
+    let pre = n.prefix();
+    (pre.last_str() == Some("?u") && pre.prefix().is_anon()).then_some(i as usize)
+}
+
 impl<'e> Elab<'e> {
-    pub fn new(g: &'e Globals<'e>) -> Elab<'e> {
+    pub fn new(g: &Globals<'e>) -> Elab<'e> {
+        Elab::with_checker(g.clone(), g.env.checker(&[]))
+    }
+
+    /// An elaborator working in `tc` (a checker of `g.env` with no locals),
+    /// e.g. one kept from an earlier declaration for its memory.
+    pub fn with_checker(g: Globals<'e>, tc: TypeChecker<'e>) -> Elab<'e> {
         Elab {
-            tc: g.env.checker(&[]),
+            tc,
             g,
             mvars: Vec::new(),
             mvar_of: HashMap::new(),
@@ -159,7 +191,14 @@ impl<'e> Elab<'e> {
             scope: Vec::new(),
             auto_levels: Vec::new(),
             syntactic: false,
+            trail: Vec::new(),
+            mvar_free: rustc_hash::FxHashMap::default(),
         }
+    }
+
+    /// Gives back the checker, e.g. to reset and reuse it.
+    pub fn into_checker(self) -> TypeChecker<'e> {
+        self.tc
     }
 
     pub fn store(&mut self) -> &mut proofmill_kernel::LocalStore<'e> {
@@ -214,12 +253,10 @@ impl<'e> Elab<'e> {
     }
 
     pub(crate) fn level_mvar_index(l: &Level) -> Option<usize> {
-        if let LevelKind::Param(n) = l.kind() {
-            if n.prefix() == lmvar_prefix() {
-                return n.to_string().rsplit('.').next()?.parse().ok();
-            }
+        match l.kind() {
+            LevelKind::Param(n) => lmvar_name_index(n),
+            _ => None,
         }
-        None
     }
 
     /// The metavariable `e` is, if it is one.
@@ -242,56 +279,74 @@ impl<'e> Elab<'e> {
 
     pub(crate) fn snapshot(&self) -> Snapshot {
         Snapshot {
-            vals: self.mvars.iter().map(|m| m.val.clone()).collect(),
-            lvals: self.lmvars.clone(),
+            trail: self.trail.len(),
+            mvars: self.mvars.len(),
+            lmvars: self.lmvars.len(),
         }
     }
+    /// Undoes every assignment made since `s` to a metavariable that existed
+    /// then (ones made later keep theirs), and forgets universe
+    /// metavariables made since.
     pub(crate) fn rollback(&mut self, s: Snapshot) {
-        for (m, v) in self.mvars.iter_mut().zip(s.vals) {
-            m.val = v;
+        while self.trail.len() > s.trail {
+            match self.trail.pop().expect("a trail entry") {
+                Undo::Term(i, old) if i < s.mvars => self.mvars[i].val = old,
+                Undo::Level(i, old) if i < s.lmvars => self.lmvars[i] = old,
+                _ => {}
+            }
         }
-        self.mvars.truncate(self.mvars.len());
-        self.lmvars = s.lvals;
+        self.lmvars.truncate(s.lmvars);
+    }
+
+    /// Sets metavariable `i`, remembering the old value for rollback.
+    fn set_mvar(&mut self, i: usize, v: Assignment) {
+        let old = self.mvars[i].val.replace(v);
+        self.trail.push(Undo::Term(i, old));
     }
 
     pub(crate) fn assign(&mut self, m: ExprId, v: Assignment) {
         if let Some(i) = self.mvar_index(m) {
-            self.mvars[i].val = Some(v);
+            self.set_mvar(i, v);
         }
     }
 
     pub fn inst_level(&self, l: &Level) -> Level {
-        if !l.has_param() {
+        self.inst_level_depth(l, 0)
+    }
+
+    /// Substitutes assigned universe metavariables, following chains of
+    /// assignments at most 64 deep.
+    fn inst_level_depth(&self, l: &Level, depth: u32) -> Level {
+        if !l.has_param() || depth > 64 {
             return l.clone();
         }
-        let mut ps = Vec::new();
-        let mut ls = Vec::new();
-        for (i, v) in self.lmvars.iter().enumerate() {
-            if let Some(v) = v {
-                ps.push(Name::num(&lmvar_prefix(), i as u64));
-                ls.push(v.clone());
-            }
+        match l.kind() {
+            LevelKind::Zero => l.clone(),
+            LevelKind::Succ(x) => Level::succ(&self.inst_level_depth(x, depth)),
+            LevelKind::Max(a, b) => Level::mk_max(
+                &self.inst_level_depth(a, depth),
+                &self.inst_level_depth(b, depth),
+            ),
+            LevelKind::IMax(a, b) => Level::mk_imax(
+                &self.inst_level_depth(a, depth),
+                &self.inst_level_depth(b, depth),
+            ),
+            LevelKind::Param(n) => match lmvar_name_index(n).and_then(|i| self.lmvars.get(i)) {
+                Some(Some(v)) => self.inst_level_depth(v, depth + 1),
+                _ => l.clone(),
+            },
         }
-        let mut cur = l.clone();
-        for _ in 0..64 {
-            let next = cur.instantiate(&ps, &ls);
-            if next == cur {
-                break;
-            }
-            cur = next;
-        }
-        cur
     }
 
     /// Replaces every assigned metavariable (and universe metavariable) by its value.
     pub fn inst(&mut self, e: ExprId) -> ExprId {
-        let mut memo = HashMap::new();
+        let mut memo = rustc_hash::FxHashMap::default();
         self.inst_memo(e, &mut memo)
     }
 
-    fn inst_memo(&mut self, e: ExprId, memo: &mut HashMap<ExprId, ExprId>) -> ExprId {
+    fn inst_memo(&mut self, e: ExprId, memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>) -> ExprId {
         let node = self.tc.store_ref().node(e);
-        if !node.has_fvar && !node.has_level_param {
+        if !node.has_level_param && (!node.has_fvar || self.is_mvar_free(e)) {
             return e;
         }
         if let Some(&r) = memo.get(&e) {
@@ -302,7 +357,9 @@ impl<'e> Elab<'e> {
                 Some(i) => match self.mvars[i].val.clone() {
                     Some(Assignment::Term(v)) => {
                         let r = self.inst_memo(v, memo);
-                        self.mvars[i].val = Some(Assignment::Term(r));
+                        if r != v {
+                            self.set_mvar(i, Assignment::Term(r));
+                        }
                         r
                     }
                     Some(Assignment::Delayed { xs, body, args }) => {
@@ -314,7 +371,7 @@ impl<'e> Elab<'e> {
                             let args: Vec<ExprId> =
                                 args.iter().map(|&a| self.inst_memo(a, memo)).collect();
                             let r = self.store().mk_apps(lam, &args);
-                            self.mvars[i].val = Some(Assignment::Term(r));
+                            self.set_mvar(i, Assignment::Term(r));
                             r
                         }
                     }
@@ -330,9 +387,21 @@ impl<'e> Elab<'e> {
                 let ls2: Vec<Level> = ls.iter().map(|l| self.inst_level(l)).collect();
                 self.store().mk_const(n, ls2.into())
             }
-            ExprKind::App(f, a) => {
-                let (f2, a2) = (self.inst_memo(f, memo), self.inst_memo(a, memo));
-                self.store().mk_app(f2, a2)
+            ExprKind::App(..) => {
+                let (head, args) = self.tc.store_ref().app_args(e);
+                let head2 = self.inst_memo(head, memo);
+                let args2: Vec<ExprId> = args.iter().map(|&a| self.inst_memo(a, memo)).collect();
+                // `?f a` with `?f := fun x => b` becomes `b[a/x]`, as Lean's
+                // `instantiateMVars` does: a type like `congrArg f h`'s
+                // `f a₁ = f a₂` then reads `C[a₁] = C[a₂]`, not a redex.
+                if self.mvar_index(head).is_some()
+                    && matches!(self.tc.store_ref().kind(head2), ExprKind::Lam(..))
+                {
+                    let r = self.head_beta(head2, &args2);
+                    self.inst_memo(r, memo)
+                } else {
+                    self.store().mk_apps(head2, &args2)
+                }
             }
             ExprKind::Lam(n, bi, t, b) => {
                 let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
@@ -358,8 +427,60 @@ impl<'e> Elab<'e> {
         r
     }
 
+    /// `f args` with as many of `f`'s leading lambdas as there are
+    /// arguments instantiated.
+    fn head_beta(&mut self, mut f: ExprId, args: &[ExprId]) -> ExprId {
+        let mut used = 0;
+        while used < args.len() {
+            let ExprKind::Lam(_, _, _, body) = *self.tc.store_ref().kind(f) else {
+                break;
+            };
+            f = proofmill_kernel::instantiate1(self.store(), body, args[used]);
+            used += 1;
+        }
+        self.store().mk_apps(f, &args[used..])
+    }
+
+    /// Whether `e` has no metavariable at all (assigned or not). Every
+    /// subterm's answer is remembered, so each term is walked once.
+    pub fn is_mvar_free(&mut self, e: ExprId) -> bool {
+        let st = self.tc.store_ref();
+        if !st.node(e).has_fvar {
+            return true;
+        }
+        if let Some(&free) = self.mvar_free.get(&e) {
+            return free;
+        }
+        // Post-order: a node is decided once its children are.
+        let mut stack = vec![(e, false)];
+        while let Some((x, children_done)) = stack.pop() {
+            if !st.node(x).has_fvar || self.mvar_free.contains_key(&x) {
+                continue;
+            }
+            let kind = st.kind(x);
+            if let ExprKind::FVar(f) = kind {
+                self.mvar_free.insert(x, !self.mvar_of.contains_key(f));
+                continue;
+            }
+            let cs = proofmill_kernel::child_ids(kind);
+            if children_done {
+                let free = cs
+                    .iter()
+                    .all(|c| !st.node(*c).has_fvar || self.mvar_free.get(c) == Some(&true));
+                self.mvar_free.insert(x, free);
+            } else {
+                stack.push((x, true));
+                stack.extend(cs.into_iter().map(|c| (c, false)));
+            }
+        }
+        self.mvar_free[&e]
+    }
+
     /// Unassigned metavariables in `e` (after instantiation), first occurrence first.
     pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
+        if self.mvar_free.get(&e) == Some(&true) {
+            return Vec::new();
+        }
         self.fvars_in(e, true)
             .iter()
             .filter_map(|f| self.mvar_of.get(f).copied())
@@ -415,16 +536,9 @@ impl<'e> Elab<'e> {
         let mut out = Vec::new();
         proofmill_kernel::for_each_level(self.tc.store_ref(), e, &mut |l: &Level| {
             l.for_each_param(&mut |p| {
-                if p.prefix() == lmvar_prefix() {
-                    if let Some(i) = p
-                        .to_string()
-                        .rsplit('.')
-                        .next()
-                        .and_then(|s| s.parse().ok())
-                    {
-                        if !out.contains(&i) {
-                            out.push(i);
-                        }
+                if let Some(i) = lmvar_name_index(p) {
+                    if !out.contains(&i) {
+                        out.push(i);
                     }
                 }
             })
@@ -436,12 +550,13 @@ impl<'e> Elab<'e> {
     pub fn default_level_mvars(&mut self, ids: &[usize], l: &Level) {
         for &i in ids {
             if self.lmvars[i].is_none() {
-                self.lmvars[i] = Some(l.clone());
+                self.assign_level_mvar(i, l.clone());
             }
         }
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
-        self.lmvars[i] = Some(l);
+        let old = self.lmvars[i].replace(l);
+        self.trail.push(Undo::Level(i, old));
     }
 
     // ----- kernel helpers --------------------------------------------------

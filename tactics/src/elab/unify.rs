@@ -224,7 +224,7 @@ impl Elab<'_> {
                 let has_mvar = |l: &Level| {
                     let mut found = false;
                     l.for_each_param(&mut |p| {
-                        if p.prefix() == Name::str(&Name::anon(), "?u") {
+                        if super::lmvar_name_index(p).is_some() {
                             found = true
                         }
                     });

@@ -41,7 +41,12 @@ pub struct Parser<'s> {
     src: &'s str,
     off: usize,
     lines: LineIndex,
-    pub notations: NotationTable,
+    /// The operators in force; change them with [`Parser::notations_mut`]
+    /// or [`Parser::set_notations`], which forget the token read ahead.
+    notations: NotationTable,
+    /// The last token read ahead, by offset: a term's parser peeks at the
+    /// same token several times, and lexing tries every operator.
+    peeked: std::cell::RefCell<Option<(usize, Tok, Pos, usize)>>,
     /// Tokens that start a line at or left of this column end the current term.
     stop_col: u32,
     depth: u32,
@@ -60,6 +65,7 @@ impl<'s> Parser<'s> {
             off: 0,
             lines: LineIndex::new(src),
             notations,
+            peeked: std::cell::RefCell::new(None),
             stop_col: 0,
             depth: 0,
             closing: None,
@@ -75,6 +81,23 @@ impl<'s> Parser<'s> {
             return Ok(None);
         }
         self.command().map(Some)
+    }
+
+    /// The operators in force.
+    pub fn notations(&self) -> &NotationTable {
+        &self.notations
+    }
+
+    /// The operators in force, to change (between commands).
+    pub fn notations_mut(&mut self) -> &mut NotationTable {
+        self.peeked.get_mut().take();
+        &mut self.notations
+    }
+
+    /// Replaces the operators in force (between commands).
+    pub fn set_notations(&mut self, notations: NotationTable) {
+        self.peeked.get_mut().take();
+        self.notations = notations;
     }
 
     /// Whether the first command is `prelude`.
@@ -98,6 +121,19 @@ impl<'s> Parser<'s> {
 
     /// The next token, ignoring the layout.
     pub(crate) fn peek_raw(&self) -> PResult<(Tok, Pos, usize)> {
+        if let Some((off, tok, pos, end)) = &*self.peeked.borrow() {
+            if *off == self.off {
+                return Ok((tok.clone(), *pos, *end));
+            }
+        }
+        let r = self.lex_next();
+        if let Ok((tok, pos, end)) = &r {
+            *self.peeked.borrow_mut() = Some((self.off, tok.clone(), *pos, *end));
+        }
+        r
+    }
+
+    fn lex_next(&self) -> PResult<(Tok, Pos, usize)> {
         let start = lexer::skip_trivia(self.src, self.off).map_err(|at| ParseError {
             pos: self.pos_of(at),
             msg: "unterminated comment".into(),
@@ -304,7 +340,7 @@ mod tests {
         let CommandKind::Notation { token, .. } = c.kind else {
             panic!()
         };
-        p.notations.add(Notation {
+        p.notations_mut().add(Notation {
             kind: NotationKind::Infixl,
             prec: 65,
             token,
@@ -367,7 +403,7 @@ mod tests {
         let mut p = Parser::new(decls, nt);
         while let Some(c) = p.next_command().unwrap() {
             let m = crate::notation::Mixfix::from_command(&c.kind).expect("a notation");
-            p.notations.add_mixfix(m);
+            p.notations_mut().add_mixfix(m);
         }
         p.notations
     }

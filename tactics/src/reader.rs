@@ -1,0 +1,85 @@
+//! Reading a theorem back from its text.
+//!
+//! A corpus record holds a statement and a proof term as text; whoever
+//! re-checks it elaborates that text (`proofmill verify`, or a user's
+//! `check`). The generator reads every record back this way before writing
+//! it, to make sure the text stands for the terms the kernel checked, so
+//! this path is hot: a [`TheoremReader`] keeps one type checker (its arena
+//! and tables) from theorem to theorem, resetting it in between, as the
+//! generator's own checkers do.
+
+use crate::elab::{Elab, ElabError, Globals};
+use crate::syntax::Pos;
+use crate::theory::{check_solved, Theory, TheoryError};
+use proofmill_kernel::{ExprId, LocalStore, TypeChecker};
+
+/// Reads theorems of one theory from their text, one after another.
+pub struct TheoremReader<'t> {
+    theory: &'t Theory,
+    /// The checker of the previous theorem, kept for its memory.
+    spare: Option<TypeChecker<'t>>,
+}
+
+impl<'t> TheoremReader<'t> {
+    pub fn new(theory: &'t Theory) -> TheoremReader<'t> {
+        TheoremReader {
+            theory,
+            spare: None,
+        }
+    }
+
+    /// Parses `statement` and `proof` with the theory's notation and
+    /// elaborates them as `theorem _ : statement := proof` at the theory's
+    /// top level would be, without adding anything to the environment. `f`
+    /// gets the elaborated statement and proof in the elaborator's store.
+    /// Errors name `<statement>` or `<proof>` and the line:col in that text.
+    pub fn read<R>(
+        &mut self,
+        statement: &str,
+        proof: &str,
+        f: impl FnOnce(&LocalStore<'_>, ExprId, ExprId) -> R,
+    ) -> Result<R, TheoryError> {
+        let in_text = |file: &str| {
+            let file = file.to_string();
+            move |pos: Pos, msg: String| TheoryError {
+                file: file.clone(),
+                pos,
+                msg,
+            }
+        };
+        let (in_statement, in_proof) = (in_text("<statement>"), in_text("<proof>"));
+        let notations = self.theory.notations();
+        let st = crate::parse::parse_term(statement, notations)
+            .map_err(|e| in_statement(e.pos, e.msg))?;
+        let pf = crate::parse::parse_term(proof, notations).map_err(|e| in_proof(e.pos, e.msg))?;
+        let g = Globals {
+            env: self.theory.env(),
+            namespaces: Vec::new(),
+            opens: Vec::new(),
+            universes: Vec::new(),
+            structures: self.theory.structures(),
+            notations,
+        };
+        let tc = match self.spare.take() {
+            Some(mut tc) => {
+                tc.reset();
+                tc
+            }
+            None => self.theory.env().checker(&[]),
+        };
+        let mut el = Elab::with_checker(g, tc);
+        let result = (|| {
+            let statement_error = |e: ElabError| in_statement(e.pos, e.msg);
+            let proof_error = |e: ElabError| in_proof(e.pos, e.msg);
+            let ty = el.elab_type(&st).map_err(statement_error)?;
+            check_solved(&mut el, ty, st.pos).map_err(statement_error)?;
+            let ty = el.inst(ty);
+            let value = el.elab(&pf, Some(ty)).map_err(proof_error)?;
+            let value = el.inst(value);
+            check_solved(&mut el, value, pf.pos).map_err(proof_error)?;
+            Ok(f(el.tc.store_ref(), ty, value))
+        })();
+        self.spare = Some(el.into_checker());
+        result
+    }
+}
