@@ -20,6 +20,7 @@
 use crate::canon;
 use crate::print::TermPrinter;
 use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
+use crate::readback::read_back;
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::search::{BackwardSearch, Constraints};
@@ -29,6 +30,7 @@ use crate::term::{SortId, Term};
 use crate::walk::{Chain, VarPool, WalkFailure, WalkLimits, Walker};
 use dashmap::DashMap;
 use proofmill_corpora::corpus::{self, Difficulty, Problem, Record, Step, Var};
+use proofmill_tactics::reader::TheoremReader;
 use proofmill_tactics::theory::Theory;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -198,6 +200,10 @@ pub struct Report {
     pub bucket_full: u64,
     /// Kernel rejections (generator bugs), with the candidate's statement and error.
     pub rejections: Vec<(String, String)>,
+    /// Records whose printed statement or proof term did not elaborate back
+    /// to the terms the kernel checked (generator bugs, never written), with
+    /// the statement and why.
+    pub readback_failures: Vec<(String, String)>,
     pub coverage_nodes: usize,
     pub coverage_edges: usize,
     pub nodes: usize,
@@ -206,6 +212,8 @@ pub struct Report {
     pub assemble_time: Duration,
     pub kernel_time: Duration,
     pub render_time: Duration,
+    /// Reading every record's printed text back (`readback.rs`).
+    pub readback_time: Duration,
     pub elapsed: Duration,
     /// Why fewer than `count` theorems were produced, if so.
     pub ran_out: Option<String>,
@@ -223,40 +231,59 @@ impl Report {
     }
 }
 
-/// A finished record, serialized for each format written (JSONL line,
-/// bincode entry), or a kernel rejection (statement and error); with the time
-/// of assembly, check and rendering.
-type Finished = (
-    Result<(Option<Vec<u8>>, Option<Vec<u8>>), (String, String)>,
-    Duration,
-    Duration,
-    Duration,
-);
-
-/// Type checkers kept between batches: a checker `reset` between batches
-/// keeps its tables' memory, where a new one would allocate (and the system
-/// zero) fresh pages for each. Which checker checks a theorem never changes
-/// the verdict.
-#[derive(Default)]
-struct CheckerPool<'e> {
-    free: std::sync::Mutex<Vec<proofmill_kernel::TypeChecker<'e>>>,
+/// A candidate that is not written: a generator bug, with the statement and why.
+enum Refused {
+    /// The kernel rejected the proof, or the record could not be serialized.
+    Rejected(String, String),
+    /// The record's text does not elaborate back to what the kernel checked.
+    ReadBack(String, String),
 }
 
-impl<'e> CheckerPool<'e> {
-    fn take(&self, env: &'e proofmill_kernel::Env) -> proofmill_kernel::TypeChecker<'e> {
-        let free = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        free.unwrap_or_else(|| env.checker(&[]))
+/// A record serialized for each format written: its JSONL line and its
+/// bincode entry, each if that format is written.
+type Serialized = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// A finished record, serialized, or why it was refused; with the time of
+/// assembly, check, rendering and reading back.
+struct Finished {
+    result: Result<Serialized, Refused>,
+    assemble: Duration,
+    kernel: Duration,
+    render: Duration,
+    readback: Duration,
+}
+
+/// Type checkers (and theorem readers, which hold one) kept between batches:
+/// a checker `reset` between batches keeps its tables' memory, where a new
+/// one would allocate (and the system zero) fresh pages for each. Which
+/// checker checks a theorem never changes the verdict.
+struct Pool<T> {
+    free: std::sync::Mutex<Vec<T>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool {
+            free: std::sync::Mutex::new(Vec::new()),
+        }
     }
-    fn give(&self, mut tc: proofmill_kernel::TypeChecker<'e>) {
-        tc.reset();
-        self.free.lock().unwrap_or_else(|p| p.into_inner()).push(tc);
+}
+
+impl<T> Pool<T> {
+    fn take(&self, make: impl FnOnce() -> T) -> T {
+        let free = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        free.unwrap_or_else(make)
+    }
+    fn give(&self, x: T) {
+        self.free.lock().unwrap_or_else(|p| p.into_inner()).push(x);
     }
 }
 
 /// The files of this shard handed to the sink so far, the accepted theorems
 /// waiting for the next one, and the checkers that check them.
 struct ShardWriter<'e, 's> {
-    checkers: CheckerPool<'e>,
+    checkers: Pool<proofmill_kernel::TypeChecker<'e>>,
+    readers: Pool<TheoremReader<'e>>,
     sink: Sink<'s>,
     prefix: String,
     pending: Vec<(u64, Candidate)>,
@@ -269,7 +296,8 @@ impl<'e, 's> ShardWriter<'e, 's> {
     fn new(opts: &Options, sink: Sink<'s>) -> ShardWriter<'e, 's> {
         let (sk, sn) = opts.shard;
         ShardWriter {
-            checkers: CheckerPool::default(),
+            checkers: Pool::default(),
+            readers: Pool::default(),
             sink,
             prefix: if sn == 1 {
                 "shard".to_string()
@@ -656,33 +684,38 @@ impl Generator {
             }
             batches.push(batch);
         }
-        let checkers = &out.checkers;
+        let (checkers, readers) = (&out.checkers, &out.readers);
         let results: Vec<Finished> = batches
             .into_par_iter()
             .flat_map_iter(|batch| {
-                let mut tc = checkers.take(self.theory.env());
+                let mut tc = checkers.take(|| self.theory.env().checker(&[]));
+                let mut reader = readers.take(|| TheoremReader::new(&self.theory));
                 let done: Vec<Finished> = batch
                     .iter()
-                    .map(|(i, c)| self.finish_one(&mut tc, &printer, opts, *i, c))
+                    .map(|(i, c)| self.finish_one(&mut tc, &mut reader, &printer, opts, *i, c))
                     .collect();
+                tc.reset();
                 checkers.give(tc);
+                readers.give(reader);
                 done
             })
             .collect();
         let mut lines = Vec::new();
         let mut entries = Vec::new();
         let mut good = 0u64;
-        for (r, ta, tk, tr) in results {
-            report.assemble_time += ta;
-            report.kernel_time += tk;
-            report.render_time += tr;
-            match r {
+        for f in results {
+            report.assemble_time += f.assemble;
+            report.kernel_time += f.kernel;
+            report.render_time += f.render;
+            report.readback_time += f.readback;
+            match f.result {
                 Ok((line, entry)) => {
                     good += 1;
                     lines.extend(line);
                     entries.extend(entry);
                 }
-                Err(rej) => report.rejections.push(rej),
+                Err(Refused::Rejected(s, e)) => report.rejections.push((s, e)),
+                Err(Refused::ReadBack(s, e)) => report.readback_failures.push((s, e)),
             }
         }
         if opts.jsonl {
@@ -722,6 +755,10 @@ impl Generator {
         counts.insert("search_not_found".into(), report.not_found);
         counts.insert("excluded".into(), report.excluded);
         counts.insert("kernel_rejections".into(), report.rejections.len() as u64);
+        counts.insert(
+            "readback_failures".into(),
+            report.readback_failures.len() as u64,
+        );
         let nodes: BTreeMap<String, serde_json::Value> = self
             .rs
             .dirs
@@ -785,6 +822,7 @@ impl Generator {
     fn finish_one(
         &self,
         tc: &mut proofmill_kernel::TypeChecker<'_>,
+        reader: &mut TheoremReader<'_>,
         printer: &TermPrinter<'_>,
         opts: &Options,
         index: u64,
@@ -804,16 +842,37 @@ impl Generator {
         };
         let t = Instant::now();
         let th = assemble(&self.rs, &self.pool, chain, &vars, tc);
-        let ta = t.elapsed();
+        let assemble_time = t.elapsed();
         let t = Instant::now();
-        let verdict = th.and_then(|th| kernel_check(tc, &th));
-        let tk = t.elapsed();
-        if let Err(e) = verdict {
-            return (Err((statement, e.to_string())), ta, tk, Duration::ZERO);
-        }
+        let verdict = th.and_then(|th| kernel_check(tc, &th).map(|()| th));
+        let kernel_time = t.elapsed();
+        let mut done = Finished {
+            result: Err(Refused::Rejected(String::new(), String::new())),
+            assemble: assemble_time,
+            kernel: kernel_time,
+            render: Duration::ZERO,
+            readback: Duration::ZERO,
+        };
+        let th = match verdict {
+            Ok(th) => th,
+            Err(e) => {
+                done.result = Err(Refused::Rejected(statement, e.to_string()));
+                return done;
+            }
+        };
         let t = Instant::now();
         let rec = self.render(printer, opts, index, c, statement, &eq, &vars);
+        done.render = t.elapsed();
+        // The text written must stand for exactly the terms checked.
+        let t = Instant::now();
+        let read = read_back(reader, &rec.statement, &rec.proof_term, tc, &th);
+        done.readback = t.elapsed();
+        if let Err(e) = read {
+            done.result = Err(Refused::ReadBack(rec.statement, e.to_string()));
+            return done;
+        }
         // Serialized here, on the worker, rather than when the file is written.
+        let t = Instant::now();
         let line = opts
             .jsonl
             .then(|| corpus::jsonl_line(&rec).map_err(|e| e.to_string()))
@@ -822,10 +881,12 @@ impl Generator {
             .bin
             .then(|| corpus::bin_entry(&rec).map_err(|e| e.to_string()))
             .transpose();
-        match (line, entry) {
-            (Ok(line), Ok(entry)) => (Ok((line, entry)), ta, tk, t.elapsed()),
-            (Err(e), _) | (_, Err(e)) => (Err((rec.statement, e)), ta, tk, t.elapsed()),
-        }
+        done.render += t.elapsed();
+        done.result = match (line, entry) {
+            (Ok(line), Ok(entry)) => Ok((line, entry)),
+            (Err(e), _) | (_, Err(e)) => Err(Refused::Rejected(rec.statement, e)),
+        };
+        done
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -8,6 +8,7 @@ pub mod canon;
 pub mod driver;
 pub mod print;
 pub mod proof;
+pub mod readback;
 pub mod rng;
 pub mod rules;
 pub mod search;

@@ -161,7 +161,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.written as f64 / secs
     );
     println!(
-        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}",
+        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}, read-back failures {}",
         r.attempts,
         r.duplicates,
         100.0 * r.duplicate_rate(),
@@ -170,10 +170,11 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.trivial,
         r.not_found,
         r.excluded,
-        r.rejections.len()
+        r.rejections.len(),
+        r.readback_failures.len()
     );
     println!(
-        "rule space: {}/{} directions and {}/{} edges covered; cpu time: walks {:.2}s, proof assembly {:.2}s, kernel {:.2}s, records {:.2}s",
+        "rule space: {}/{} directions and {}/{} edges covered; cpu time: walks {:.2}s, proof assembly {:.2}s, kernel {:.2}s, records {:.2}s, read-back {:.2}s",
         r.coverage_nodes,
         r.nodes,
         r.coverage_edges,
@@ -181,7 +182,8 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.walk_time.as_secs_f64(),
         r.assemble_time.as_secs_f64(),
         r.kernel_time.as_secs_f64(),
-        r.render_time.as_secs_f64()
+        r.render_time.as_secs_f64(),
+        r.readback_time.as_secs_f64()
     );
     if r.resumed_files > 0 {
         println!("resumed: kept {} complete shard files", r.resumed_files);
@@ -190,6 +192,12 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     for (stmt, e) in &r.rejections {
         eprintln!(
             "error: the kernel rejected a candidate (a generator bug), not written: {stmt}: {e}"
+        );
+        code = ExitCode::from(1);
+    }
+    for (stmt, e) in &r.readback_failures {
+        eprintln!(
+            "error: a record's text does not read back (a generator bug), not written: {stmt}: {e}"
         );
         code = ExitCode::from(1);
     }
