@@ -13,6 +13,7 @@
 
 use crate::syntax::{CommandKind, NotationItem, NotationKind};
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 /// The precedence of function application and atoms (Lean's `max`).
 pub const MAX_PREC: u32 = 1024;
@@ -153,8 +154,19 @@ impl Mixfix {
 }
 
 /// Operators by token (for parsing) and by target (for printing).
+///
+/// Cheap to clone (a parser takes its own copy for every term it reads): the
+/// tables are shared until one copy changes them, and the operator tokens
+/// indexed for the lexer are computed once per version of the tables.
 #[derive(Clone, Debug, Default)]
 pub struct NotationTable {
+    tables: Arc<Tables>,
+    operators: Arc<OnceLock<Operators>>,
+}
+
+/// The notation tables proper (read through [`NotationTable`]).
+#[derive(Clone, Debug, Default)]
+pub struct Tables {
     infix: HashMap<String, Notation>,
     prefix: HashMap<String, Notation>,
     postfix: HashMap<String, Notation>,
@@ -171,6 +183,68 @@ impl NotationTable {
 
     /// Adds a notation; a later notation for the same token replaces the earlier one.
     pub fn add(&mut self, n: Notation) {
+        self.operators = Arc::default();
+        Arc::make_mut(&mut self.tables).add(n);
+    }
+
+    /// Adds a general notation; it replaces the operators and notations
+    /// found by the same token in the same position.
+    pub fn add_mixfix(&mut self, m: Mixfix) {
+        self.operators = Arc::default();
+        Arc::make_mut(&mut self.tables).add_mixfix(m);
+    }
+
+    /// The operator tokens, indexed for the lexer.
+    pub fn operators(&self) -> &Operators {
+        self.operators
+            .get_or_init(|| Operators::new(self.tables.tokens()))
+    }
+}
+
+impl std::ops::Deref for NotationTable {
+    type Target = Tables;
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
+/// Operator tokens by their first character, longest first.
+#[derive(Clone, Debug, Default)]
+pub struct Operators {
+    by_first: HashMap<char, Vec<String>>,
+}
+
+impl Operators {
+    fn new<'a>(tokens: impl Iterator<Item = &'a str>) -> Operators {
+        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
+        for t in tokens {
+            if let Some(c) = t.chars().next() {
+                let v = by_first.entry(c).or_default();
+                if !v.iter().any(|x| x == t) {
+                    v.push(t.to_string());
+                }
+            }
+        }
+        for v in by_first.values_mut() {
+            v.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        }
+        Operators { by_first }
+    }
+
+    /// The longest operator token `rest` starts with.
+    pub fn longest_prefix_of(&self, rest: &str) -> Option<&str> {
+        let c = rest.chars().next()?;
+        self.by_first
+            .get(&c)?
+            .iter()
+            .find(|t| rest.starts_with(t.as_str()))
+            .map(String::as_str)
+    }
+}
+
+impl Tables {
+    /// Adds a notation; a later notation for the same token replaces the earlier one.
+    fn add(&mut self, n: Notation) {
         let map = match n.kind {
             NotationKind::Prefix => &mut self.prefix,
             NotationKind::Postfix => &mut self.postfix,
@@ -198,9 +272,7 @@ impl NotationTable {
         }
     }
 
-    /// Adds a general notation; it replaces the operators and notations
-    /// found by the same token in the same position.
-    pub fn add_mixfix(&mut self, m: Mixfix) {
+    fn add_mixfix(&mut self, m: Mixfix) {
         let key = m.key().to_string();
         let olds: Vec<Notation> = if m.is_leading() {
             self.prefix.remove(&key).into_iter().collect()

@@ -132,6 +132,27 @@ pub(crate) struct Snapshot {
     lmvars: usize,
 }
 
+/// The free variables of a term, summarized.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FVarInfo {
+    /// Some metavariable (assigned or not) occurs in it.
+    pub has_mvar: bool,
+    /// The newest local (a free variable that is not a metavariable) in it.
+    pub newest_local: Option<FVarId>,
+}
+
+impl FVarInfo {
+    fn join(self, o: FVarInfo) -> FVarInfo {
+        FVarInfo {
+            has_mvar: self.has_mvar || o.has_mvar,
+            newest_local: match (self.newest_local, o.newest_local) {
+                (Some(a), Some(b)) => Some(if a.0 >= b.0 { a } else { b }),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+}
+
 /// An undo entry: a metavariable (or universe metavariable) and the value it
 /// had before an assignment.
 #[derive(Clone, Debug)]
@@ -156,11 +177,16 @@ pub struct Elab<'e> {
     /// Every assignment since the oldest live snapshot, to undo on rollback
     /// (a snapshot costs nothing, whatever the number of metavariables).
     pub(crate) trail: Vec<Undo>,
-    /// Whether a term (with free variables) is free of metavariables. A
-    /// term never gains or loses one (a new metavariable is a new free
-    /// variable), so answers stay true; this keeps `inst` and
-    /// `unassigned_in` from re-walking terms over locals.
-    mvar_free: rustc_hash::FxHashMap<ExprId, bool>,
+    /// What a term with free variables holds: whether a metavariable, and
+    /// its newest local. A term never gains or loses a free variable (a new
+    /// metavariable is a new free variable), so answers stay true; this
+    /// keeps `inst`, `unassigned_in` and assignment checks from re-walking
+    /// terms over locals.
+    fvar_info: rustc_hash::FxHashMap<ExprId, FVarInfo>,
+    /// `inst`'s answers since the last assignment or rollback (which clear
+    /// it): unification instantiates the same terms over and over between
+    /// two assignments.
+    inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
 }
 
 fn lmvar_prefix() -> Name {
@@ -192,7 +218,8 @@ impl<'e> Elab<'e> {
             auto_levels: Vec::new(),
             syntactic: false,
             trail: Vec::new(),
-            mvar_free: rustc_hash::FxHashMap::default(),
+            fvar_info: rustc_hash::FxHashMap::default(),
+            inst_cache: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -288,6 +315,9 @@ impl<'e> Elab<'e> {
     /// then (ones made later keep theirs), and forgets universe
     /// metavariables made since.
     pub(crate) fn rollback(&mut self, s: Snapshot) {
+        if self.trail.len() > s.trail || self.lmvars.len() > s.lmvars {
+            self.inst_cache.clear();
+        }
         while self.trail.len() > s.trail {
             match self.trail.pop().expect("a trail entry") {
                 Undo::Term(i, old) if i < s.mvars => self.mvars[i].val = old,
@@ -300,6 +330,7 @@ impl<'e> Elab<'e> {
 
     /// Sets metavariable `i`, remembering the old value for rollback.
     fn set_mvar(&mut self, i: usize, v: Assignment) {
+        self.inst_cache.clear();
         let old = self.mvars[i].val.replace(v);
         self.trail.push(Undo::Term(i, old));
     }
@@ -340,8 +371,19 @@ impl<'e> Elab<'e> {
 
     /// Replaces every assigned metavariable (and universe metavariable) by its value.
     pub fn inst(&mut self, e: ExprId) -> ExprId {
-        let mut memo = rustc_hash::FxHashMap::default();
-        self.inst_memo(e, &mut memo)
+        let node = self.tc.store_ref().node(e);
+        if !node.has_level_param && !node.has_fvar {
+            return e;
+        }
+        if let Some(&r) = self.inst_cache.get(&e) {
+            return r;
+        }
+        let mut memo = std::mem::take(&mut self.inst_cache);
+        let r = self.inst_memo(e, &mut memo);
+        // An assignment made on the way (path compression) cleared the
+        // cache; `memo` is still right, as compression changes no meaning.
+        self.inst_cache = memo;
+        r
     }
 
     fn inst_memo(&mut self, e: ExprId, memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>) -> ExprId {
@@ -441,46 +483,53 @@ impl<'e> Elab<'e> {
         self.store().mk_apps(f, &args[used..])
     }
 
-    /// Whether `e` has no metavariable at all (assigned or not). Every
-    /// subterm's answer is remembered, so each term is walked once.
+    /// Whether `e` has no metavariable at all (assigned or not).
     pub fn is_mvar_free(&mut self, e: ExprId) -> bool {
+        !self.fvar_info(e).has_mvar
+    }
+
+    /// The free variables of `e`, summarized. Every subterm's answer is
+    /// remembered, so each term is walked once.
+    pub(crate) fn fvar_info(&mut self, e: ExprId) -> FVarInfo {
         let st = self.tc.store_ref();
         if !st.node(e).has_fvar {
-            return true;
+            return FVarInfo::default();
         }
-        if let Some(&free) = self.mvar_free.get(&e) {
-            return free;
+        if let Some(&i) = self.fvar_info.get(&e) {
+            return i;
         }
-        // Post-order: a node is decided once its children are.
+        // Post-order: a node is summarized once its children are.
         let mut stack = vec![(e, false)];
         while let Some((x, children_done)) = stack.pop() {
-            if !st.node(x).has_fvar || self.mvar_free.contains_key(&x) {
+            if !st.node(x).has_fvar || self.fvar_info.contains_key(&x) {
                 continue;
             }
             let kind = st.kind(x);
             if let ExprKind::FVar(f) = kind {
-                self.mvar_free.insert(x, !self.mvar_of.contains_key(f));
+                let is_mvar = self.mvar_of.contains_key(f);
+                let info = FVarInfo {
+                    has_mvar: is_mvar,
+                    newest_local: (!is_mvar).then_some(*f),
+                };
+                self.fvar_info.insert(x, info);
                 continue;
             }
             let cs = proofmill_kernel::child_ids(kind);
             if children_done {
-                let free = cs
-                    .iter()
-                    .all(|c| !st.node(*c).has_fvar || self.mvar_free.get(c) == Some(&true));
-                self.mvar_free.insert(x, free);
+                let info = cs.iter().fold(FVarInfo::default(), |acc, c| {
+                    acc.join(self.fvar_info.get(c).copied().unwrap_or_default())
+                });
+                self.fvar_info.insert(x, info);
             } else {
                 stack.push((x, true));
                 stack.extend(cs.into_iter().map(|c| (c, false)));
             }
         }
-        self.mvar_free[&e]
+        self.fvar_info[&e]
     }
 
     /// Unassigned metavariables in `e` (after instantiation), first occurrence first.
     pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
-        if self.mvar_free.get(&e) == Some(&true) {
-            return Vec::new();
-        }
         self.fvars_in(e, true)
             .iter()
             .filter_map(|f| self.mvar_of.get(f).copied())
@@ -488,8 +537,8 @@ impl<'e> Elab<'e> {
             .collect()
     }
 
-    pub fn has_unassigned(&self, e: ExprId) -> bool {
-        !self.unassigned_in(e).is_empty()
+    pub fn has_unassigned(&mut self, e: ExprId) -> bool {
+        !self.is_mvar_free(e) && !self.unassigned_in(e).is_empty()
     }
 
     /// Free variables of `e` that are not metavariables.
@@ -506,7 +555,7 @@ impl<'e> Elab<'e> {
     /// it has always had).
     fn fvars_in(&self, e: ExprId, left_first: bool) -> Vec<FVarId> {
         let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut stack = vec![e];
         let st = self.tc.store_ref();
         while let Some(x) = stack.pop() {
@@ -555,6 +604,7 @@ impl<'e> Elab<'e> {
         }
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
+        self.inst_cache.clear();
         let old = self.lmvars[i].replace(l);
         self.trail.push(Undo::Level(i, old));
     }

@@ -177,10 +177,11 @@ impl Elab<'_> {
         let Some(mid) = self.fvar_id(m) else {
             return false;
         };
-        if self.unassigned_in(v).contains(&i) {
+        let info = self.fvar_info(v);
+        if info.has_mvar && self.unassigned_in(v).contains(&i) {
             return false;
         }
-        if self.local_fvars(v).iter().any(|f| f.0 > mid.0) {
+        if info.newest_local.is_some_and(|f| f.0 > mid.0) {
             return false;
         }
         let mty = self.mvars[i].ty;

@@ -172,8 +172,8 @@ pub fn lex(src: &str, off: usize, notations: &NotationTable) -> Option<(Tok, usi
         return Some((Tok::Eof, off));
     }
     // Operators and symbols: the longest match.
-    let mut best: Option<&str> = None;
-    for s in SYMBOLS.iter().copied().chain(notations.tokens()) {
+    let mut best: Option<&str> = notations.operators().longest_prefix_of(rest);
+    for s in SYMBOLS.iter().copied() {
         if rest.starts_with(s) && best.is_none_or(|b| s.len() > b.len()) {
             best = Some(s);
         }
