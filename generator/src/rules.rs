@@ -3,6 +3,7 @@
 //! (DESIGN §5).
 
 use crate::term::{Signature, Sort, SortId, Sym, SymId, Term};
+use crate::walk::{Chain, Step};
 use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
 use proofmill_tactics::theory::Theory;
 use std::collections::HashMap;
@@ -43,6 +44,49 @@ pub struct Rule {
     /// Stated with `↔` (used through `propext`).
     pub iff: bool,
     pub fwd_hard: bool,
+    /// For a rule whose reverse is an instance of itself (`add_comm`:
+    /// `b + a = a + b` is `add_comm b a`), the permutation `π` of its
+    /// variables with `rhs = lhs[vᵢ ↦ v_π(i)]` and `lhs = rhs[vᵢ ↦ v_π(i)]`:
+    /// the reversed step `← rule σ` is the forward step `rule (σ ∘ π)`.
+    pub swap: Option<Vec<u32>>,
+}
+
+impl Rule {
+    /// The permutation `π` of [`Rule::swap`], if the rule has one.
+    fn find_swap(&self) -> Option<Vec<u32>> {
+        fn bind(l: &Term, r: &Term, pi: &mut [Option<u32>]) -> bool {
+            match (l, r) {
+                (Term::Var(i), Term::Var(j)) => match pi.get(*i as usize) {
+                    Some(Some(k)) => k == j,
+                    Some(None) => {
+                        pi[*i as usize] = Some(*j);
+                        true
+                    }
+                    None => false,
+                },
+                (Term::Lit(a), Term::Lit(b)) => a == b,
+                (Term::App(f, xs), Term::App(g, ys)) => {
+                    f == g
+                        && xs.len() == ys.len()
+                        && xs.iter().zip(ys.iter()).all(|(x, y)| bind(x, y, pi))
+                }
+                _ => false,
+            }
+        }
+        if self.iff || self.fwd_hard {
+            return None;
+        }
+        let mut pi = vec![None; self.vars.len()];
+        if !bind(&self.lhs, &self.rhs, &mut pi) {
+            return None;
+        }
+        let pi: Vec<u32> = pi.into_iter().collect::<Option<Vec<u32>>>()?;
+        let sub: Vec<Term> = pi.iter().map(|&j| Term::Var(j)).collect();
+        let rename = |t: &Term| t.instantiate(&sub);
+        let is_identity = pi.iter().enumerate().all(|(i, &j)| i as u32 == j);
+        (!is_identity && rename(&self.lhs) == self.rhs && rename(&self.rhs) == self.lhs)
+            .then_some(pi)
+    }
 }
 
 /// One direction of a rule.
@@ -230,6 +274,7 @@ impl Extract<'_> {
             sort,
             iff,
             fwd_hard,
+            swap: None,
         })
     }
 
@@ -242,6 +287,35 @@ impl Extract<'_> {
 }
 
 impl RuleSet {
+    /// The forward direction of rule `r`.
+    pub fn forward_dir(&self, r: usize) -> usize {
+        self.dirs
+            .iter()
+            .position(|d| d.rule == r && !d.reversed)
+            .expect("every rule has a forward direction")
+    }
+
+    /// `chain` with every reversed step of a rule whose reverse is an
+    /// instance of itself read forwards (`← add_comm x y` is `add_comm y x`:
+    /// the same instance, the same rewrite), as a Lean user writes it.
+    pub fn read_forwards<'c>(&self, chain: &'c Chain) -> std::borrow::Cow<'c, Chain> {
+        let swapped = |s: &Step| {
+            let d = &self.dirs[s.dir];
+            d.reversed && self.rules[d.rule].swap.is_some()
+        };
+        if !chain.steps.iter().any(swapped) {
+            return std::borrow::Cow::Borrowed(chain);
+        }
+        let mut out = chain.clone();
+        for s in out.steps.iter_mut().filter(|s| swapped(s)) {
+            let rule = self.dirs[s.dir].rule;
+            let pi = self.rules[rule].swap.as_ref().expect("a swap");
+            s.dir = self.forward_dir(rule);
+            s.sigma = pi.iter().map(|&j| s.sigma[j as usize].clone()).collect();
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     /// The usable rules of `theory`, with the ones it cannot use and why.
     pub fn extract(theory: &Theory) -> RuleSet {
         let mut x = Extract {
@@ -249,7 +323,7 @@ impl RuleSet {
             sig: Signature::default(),
             sym_index: HashMap::new(),
         };
-        let mut rules = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
         let mut skipped = Vec::new();
         for r in theory.rules() {
             let (sig0, idx0) = (x.sig.clone(), x.sym_index.clone());
@@ -264,6 +338,9 @@ impl RuleSet {
                     });
                 }
             }
+        }
+        for r in rules.iter_mut() {
+            r.swap = r.find_swap();
         }
         let mut dirs = Vec::new();
         for (i, r) in rules.iter().enumerate() {
