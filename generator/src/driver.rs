@@ -829,12 +829,15 @@ impl Generator {
         c: &Candidate,
     ) -> Finished {
         let names = &self.names;
-        let chain = &c.chain;
+        // `← add_comm x y` is written `add_comm y x`, in the proof as in the trace.
+        let chain = self.rs.read_forwards(&c.chain);
+        let chain = &*chain;
         let vars = theorem_vars(chain);
         let t0 = &chain.terms[0];
         let tn = chain.terms.last().expect("tn");
         let binders = crate::proof::binders(&self.rs, &self.pool, &vars);
-        let eq = printer.print_eq(t0, tn, names);
+        let rel = self.rs.sig.relation(chain.sort);
+        let eq = printer.print_rel(rel, t0, tn, names);
         let statement = if vars.is_empty() {
             eq.clone()
         } else {
@@ -861,7 +864,7 @@ impl Generator {
             }
         };
         let t = Instant::now();
-        let rec = self.render(printer, opts, index, c, statement, &eq, &vars);
+        let rec = self.render(printer, opts, index, c, chain, statement, &eq, &vars);
         done.render = t.elapsed();
         // The text written must stand for exactly the terms checked.
         let t = Instant::now();
@@ -896,12 +899,13 @@ impl Generator {
         opts: &Options,
         index: u64,
         c: &Candidate,
+        chain: &Chain,
         statement: String,
         eq: &str,
         vars: &[u32],
     ) -> Record {
         let names = &self.names;
-        let chain = &c.chain;
+        let rel = self.rs.sig.relation(chain.sort);
         let tn = chain.terms.last().expect("tn");
         let hyps: String = groups(&self.rs, &self.pool, vars)
             .iter()
@@ -925,7 +929,7 @@ impl Generator {
         for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
             rhs = rhs.replace_all(&s.from, &s.to);
             goals.push(goal(&|g| {
-                printer.write_eq(&chain.terms[i + 1], &rhs, names, g)
+                printer.write_rel(rel, &chain.terms[i + 1], &rhs, names, g)
             }));
         }
         let mut goals = goals.into_iter();

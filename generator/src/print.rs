@@ -10,7 +10,7 @@
 //! theory). General (`notation`) mixfix forms are left to the tactics
 //! printer: a signature with one is printed through it.
 
-use crate::term::{Signature, Term};
+use crate::term::{Relation, Signature, Term};
 use proofmill_tactics::notation::{Notation, NotationTable, MAX_PREC};
 use proofmill_tactics::print::prefix_operand_needs_space;
 use proofmill_tactics::syntax::NotationKind;
@@ -43,6 +43,7 @@ pub struct TermPrinter<'a> {
     /// symbol (or `Eq`) has a general notation (then the tactics printer runs).
     ops: Option<Vec<Option<Notation>>>,
     eq: Option<Notation>,
+    iff: Option<Notation>,
 }
 
 impl<'a> TermPrinter<'a> {
@@ -56,7 +57,7 @@ impl<'a> TermPrinter<'a> {
             .syms
             .iter()
             .map(|s| s.text.as_str())
-            .chain(["Eq"])
+            .chain(["Eq", "Iff"])
             .any(|t| nt.mixfix_for_target(t).is_some());
         let ops = (!mixfix).then(|| sig.syms.iter().map(|s| op(&s.text, s.args.len())).collect());
         TermPrinter {
@@ -64,6 +65,7 @@ impl<'a> TermPrinter<'a> {
             nt,
             ops,
             eq: op("Eq", 2),
+            iff: op("Iff", 2),
         }
     }
 
@@ -120,17 +122,21 @@ impl<'a> TermPrinter<'a> {
         self.go(&cx, self.view(&cx, t), t, 0, None, out);
     }
 
-    /// `lhs = rhs` printed with the theory's notation.
-    pub fn print_eq(&self, l: &Term, r: &Term, names: &[String]) -> String {
+    /// `lhs = rhs` (or `lhs ↔ rhs`) printed with the theory's notation.
+    pub fn print_rel(&self, rel: Relation, l: &Term, r: &Term, names: &[String]) -> String {
         let mut out = String::new();
-        self.write_eq(l, r, names, &mut out);
+        self.write_rel(rel, l, r, names, &mut out);
         out
     }
 
-    /// `print_eq`, appended to `out`.
-    pub fn write_eq(&self, l: &Term, r: &Term, names: &[String], out: &mut String) {
-        let (Some(ops), Some(eq)) = (&self.ops, &self.eq) else {
-            out.push_str(&self.sig.print_eq(l, r, names, self.nt));
+    /// `print_rel`, appended to `out`.
+    pub fn write_rel(&self, rel: Relation, l: &Term, r: &Term, names: &[String], out: &mut String) {
+        let op = match rel {
+            Relation::Eq => &self.eq,
+            Relation::Iff => &self.iff,
+        };
+        let (Some(ops), Some(op)) = (&self.ops, op) else {
+            out.push_str(&self.sig.print_rel(rel, l, r, names, self.nt));
             return;
         };
         let cx = Cx {
@@ -139,7 +145,7 @@ impl<'a> TermPrinter<'a> {
             hole: None,
         };
         // The node itself is never an atom, so `t` is not consulted for it.
-        self.go(&cx, View::Op(eq, l, Some(r)), l, 0, None, out);
+        self.go(&cx, View::Op(op, l, Some(r)), l, 0, None, out);
     }
 
     /// A term as an argument: parenthesized unless it is an atom.
@@ -313,7 +319,12 @@ mod tests {
             let b = term(&rs.sig, names.len() as u32, &seed, &mut i, 5);
             prop_assert_eq!(p.print(&a, &names), rs.sig.print(&a, &names, nt));
             prop_assert_eq!(p.print_arg(&b, &names), rs.sig.print_arg(&b, &names, nt));
-            prop_assert_eq!(p.print_eq(&a, &b, &names), rs.sig.print_eq(&a, &b, &names, nt));
+            for rel in [Relation::Eq, Relation::Iff] {
+                prop_assert_eq!(
+                    p.print_rel(rel, &a, &b, &names),
+                    rs.sig.print_rel(rel, &a, &b, &names, nt)
+                );
+            }
             // A motive: every occurrence of a subterm of `a` as a new variable.
             let mut subs = Vec::new();
             let mut pos = Vec::new();

@@ -8,7 +8,7 @@
 
 use crate::print::TermPrinter;
 use crate::rules::RuleSet;
-use crate::term::Term;
+use crate::term::{Relation, Term};
 use crate::walk::{Chain, VarPool};
 use proofmill_kernel::{
     BinderInfo, ExprId, ExprKind, ExprStore, KernelError, Level, Name, TypeChecker,
@@ -220,8 +220,18 @@ pub fn assemble(
     }
     let (mut proof, _) = acc.expect("a chain has a step");
     let en = b.expr(tn, 0);
-    let eq = b.cnst("Eq", vec![b.u.clone()]);
-    let mut stmt = b.tc.store().mk_apps(eq, &[alpha, e0, en]);
+    let mut stmt = match rs.sig.relation(chain.sort) {
+        Relation::Eq => {
+            let eq = b.cnst("Eq", vec![b.u.clone()]);
+            b.tc.store().mk_apps(eq, &[alpha, e0, en])
+        }
+        Relation::Iff => {
+            let of_eq = b.cnst("Iff.of_eq", vec![]);
+            proof = b.tc.store().mk_apps(of_eq, &[e0, en, proof]);
+            let iff = b.cnst("Iff", vec![]);
+            b.tc.store().mk_apps(iff, &[e0, en])
+        }
+    };
     for &v in vars.iter().rev() {
         let (name, sort) = &pool.vars[v as usize];
         let ty = rs.sig.sorts[*sort as usize].expr;
@@ -287,6 +297,10 @@ pub fn print_proof(
         out.push_str(&binders(rs, pool, vars));
         out.push_str(" => ");
     }
+    let iff = rs.sig.relation(chain.sort) == Relation::Iff;
+    if iff {
+        out.push_str("Iff.of_eq (");
+    }
     for _ in 1..chain.steps.len() {
         out.push_str("Eq.trans (");
     }
@@ -330,6 +344,9 @@ pub fn print_proof(
         if i > 0 {
             out.push(')');
         }
+    }
+    if iff {
+        out.push(')');
     }
     out
 }

@@ -28,6 +28,25 @@ pub enum Term {
     App(SymId, Arc<[Term]>),
 }
 
+/// What a theorem states between its two sides: equality, or, between
+/// propositions, `↔` (as a Lean user states it; the proof goes through `=`
+/// with `propext` and ends in `Iff.of_eq`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Relation {
+    Eq,
+    Iff,
+}
+
+impl Relation {
+    /// The constant the relation is.
+    pub fn constant(self) -> &'static str {
+        match self {
+            Relation::Eq => "Eq",
+            Relation::Iff => "Iff",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Sort {
     /// How the sort is written (`R`, `Nat`, `Prop`).
@@ -247,6 +266,16 @@ fn ident(s: &str) -> Syn {
 }
 
 impl Signature {
+    /// The relation a theorem about terms of `sort` states: `↔` between
+    /// propositions, `=` otherwise.
+    pub fn relation(&self, sort: SortId) -> Relation {
+        if self.sorts[sort as usize].name == "Prop" {
+            Relation::Iff
+        } else {
+            Relation::Eq
+        }
+    }
+
     /// The term as a surface term of the theory language (`names[v]` for variables).
     pub fn to_syntax(&self, t: &Term, names: &[String]) -> Syn {
         match t {
@@ -270,9 +299,16 @@ impl Signature {
         print_term(&self.to_syntax(t, names), nt)
     }
     /// `lhs = rhs` printed with the theory's notation.
-    pub fn print_eq(&self, l: &Term, r: &Term, names: &[String], nt: &NotationTable) -> String {
+    pub fn print_rel(
+        &self,
+        rel: Relation,
+        l: &Term,
+        r: &Term,
+        names: &[String],
+        nt: &NotationTable,
+    ) -> String {
         let e = syn(TermKind::App(
-            Box::new(ident("Eq")),
+            Box::new(ident(rel.constant())),
             vec![
                 Arg::Pos(self.to_syntax(l, names)),
                 Arg::Pos(self.to_syntax(r, names)),
