@@ -1238,6 +1238,12 @@ inductive Rec : Nat → Prop where
     }
 
     #[test]
+    fn a_metavariable_applied_to_locals_is_solved_by_abstraction() {
+        // `?β x =?= Nat` under `(x : ?α) → ?β x =?= Nat → Nat`: `?β := fun x => Nat`.
+        load("universe u v\naxiom cf {α : Sort u} {β : α → Sort v} {f g : (x : α) → β x} (h : f = g) (a : α) : f a = g a\ntheorem t (f g : Nat → Nat) (h : f = g) : f 0 = g 0 := cf h 0\n").unwrap();
+    }
+
+    #[test]
     fn invalid_utf8_has_a_position() {
         let e = decode_source("x", b"ab\ncd\xffe".to_vec()).unwrap_err();
         assert_eq!(e.pos, Pos::new(2, 3));
