@@ -1214,6 +1214,23 @@ inductive F {α : Sort u} : α → α → Prop where
     }
 
     #[test]
+    fn the_preludes_eq_is_declared_as_in_lean_4() {
+        let t = load("").unwrap();
+        assert_eq!(num_params(&t, "Eq"), (2, 1));
+        assert_eq!(shown(&t, "Eq.refl"), "∀ {α : Sort u} (a : α), a = a");
+        // Its recursor is the one the parameter-style declaration gets.
+        let t = load(
+            "universe u\ninductive E {α : Sort u} (a : α) : α → Prop where\n  | refl : E a a\n",
+        )
+        .unwrap();
+        let raw = |n: &str| {
+            let ty = t.env().get(&Name::from_dotted(n)).expect("declared").ty;
+            proofmill_kernel::expr_to_string(t.env().arena(), ty, &|_| None)
+        };
+        assert_eq!(raw("E.rec"), raw("Eq.rec").replace("Eq", "E"));
+    }
+
+    #[test]
     fn only_indices_fixed_everywhere_from_the_first_on_are_promoted() {
         let t = load(
             "inductive Le (n : Nat) : Nat → Prop where
