@@ -1261,6 +1261,11 @@ inductive Rec : Nat → Prop where
     }
 
     #[test]
+    fn field_notation_on_a_constant_fills_its_implicit_arguments_first() {
+        load("theorem sw {a b : Prop} : a ∧ b ↔ b ∧ a := ⟨fun h => ⟨h.2, h.1⟩, fun h => ⟨h.2, h.1⟩⟩\ntheorem t (p q : Prop) (h : p ∧ q) : q ∧ p := sw.mp h\n").unwrap();
+    }
+
+    #[test]
     fn invalid_utf8_has_a_position() {
         let e = decode_source("x", b"ab\ncd\xffe".to_vec()).unwrap_err();
         assert_eq!(e.pos, Pos::new(2, 3));
