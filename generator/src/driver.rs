@@ -940,9 +940,9 @@ impl Generator {
             let dir = &self.rs.dirs[s.dir];
             let rule = &self.rs.rules[dir.rule];
             let after = goals.next().unwrap_or_else(|| "no goals".to_string());
-            let mut tac = String::with_capacity(8 + rule.label.len() + eq_len_hint);
+            let mut tac = String::with_capacity(8 + rule.head.len() + eq_len_hint);
             tac.push_str(if dir.reversed { "rw [← " } else { "rw [" });
-            tac.push_str(&rule.label);
+            tac.push_str(&rule.head);
             for x in &s.sigma {
                 tac.push(' ');
                 printer.write_arg(x, names, &mut tac);

@@ -333,7 +333,7 @@ pub fn print_proof(
             out.push_str("propext (");
             close += 1;
         }
-        out.push_str(&rule.label);
+        out.push_str(&rule.head);
         for x in &s.sigma {
             out.push(' ');
             printer.write_arg(x, names, &mut out);

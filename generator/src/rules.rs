@@ -35,6 +35,10 @@ pub struct Rule {
     pub name: Name,
     /// `name` as printed (built once: traces print it for every step).
     pub label: String,
+    /// How an application to every variable is written: `label`, or
+    /// `@label` when some binder is implicit (`@and_comm p q`, as Lean 4
+    /// reads a fully instantiated rule whose arguments core takes implicitly).
+    pub head: String,
     /// Binder names and sorts, in order.
     pub vars: Vec<(String, SortId)>,
     pub lhs: Term,
@@ -73,7 +77,7 @@ impl Rule {
                 _ => false,
             }
         }
-        if self.iff || self.fwd_hard {
+        if self.fwd_hard {
             return None;
         }
         let mut pi = vec![None; self.vars.len()];
@@ -233,10 +237,15 @@ impl Extract<'_> {
 
     fn rule(&mut self, name: &Name, stmt: ExprId, fwd_hard: bool) -> Result<Rule, String> {
         let mut vars = Vec::new();
+        let mut implicit = false;
         let mut e = stmt;
         while let ExprKind::Pi(n, bi, ty, body) = self.arena().kind(e).clone() {
-            if bi != BinderInfo::Default {
-                return Err("implicit binders are not supported".into());
+            match bi {
+                BinderInfo::Default => {}
+                BinderInfo::Implicit | BinderInfo::StrictImplicit => implicit = true,
+                BinderInfo::InstImplicit => {
+                    return Err("instance-implicit binders are not supported".into())
+                }
             }
             if self.arena().node(ty).bvar_range != 0 {
                 return Err("dependent binder types are not supported".into());
@@ -265,9 +274,15 @@ impl Extract<'_> {
         let n = vars.len() as u32;
         let lhs = self.term(l, n)?;
         let rhs = self.term(r, n)?;
+        let label = name.to_string();
         Ok(Rule {
             name: name.clone(),
-            label: name.to_string(),
+            head: if implicit {
+                format!("@{label}")
+            } else {
+                label.clone()
+            },
+            label,
             vars,
             lhs,
             rhs,
@@ -378,5 +393,36 @@ impl RuleSet {
             dirs,
             skipped,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(theory: &str) -> RuleSet {
+        let (t, _) = proofmill_corpora::corpus::theory_source(theory, std::path::Path::new("."))
+            .expect("a shipped theory");
+        RuleSet::extract(&t)
+    }
+
+    #[test]
+    fn rules_with_implicit_arguments_are_applied_with_at() {
+        let logic = rules("logic");
+        // Only `contrapositive` (`(p → q) ↔ …`, not first-order) is left out.
+        let skipped: Vec<String> = logic.skipped.iter().map(|s| s.name.to_string()).collect();
+        assert_eq!(skipped, ["contrapositive"]);
+        let and_comm = logic
+            .rules
+            .iter()
+            .find(|r| r.label == "and_comm")
+            .expect("and_comm");
+        assert_eq!(
+            (and_comm.head.as_str(), and_comm.vars.len()),
+            ("@and_comm", 2)
+        );
+        let ring = rules("ring");
+        let add_comm = ring.rules.iter().find(|r| r.label == "add_comm").unwrap();
+        assert_eq!(add_comm.head, "add_comm");
     }
 }

@@ -807,6 +807,9 @@ impl Theory {
             if full.to_string() != name {
                 el.scope.push((full.to_string(), me));
             }
+            let nindices = el.count_pis(sort, pos)?;
+            // Which indices each constructor leaves fixed (see `fixed_indices`).
+            let mut fixed = vec![true; nindices];
             let mut ctor_tys = Vec::new();
             for c in ctors {
                 let (ys, _) = el.elab_binders(&c.binders, None)?;
@@ -820,6 +823,10 @@ impl Theory {
                         r
                     }
                 };
+                let here = fixed_indices(&mut el, me, xs.len(), &ys, result, nindices);
+                for (f, h) in fixed.iter_mut().zip(here) {
+                    *f &= h;
+                }
                 el.pop_scope(ys.len());
                 let inner = el.close_over(&ys, result, true);
                 check_solved(&mut el, inner, c.pos)?;
@@ -867,7 +874,12 @@ impl Theory {
                 ctors_out.push((crate::elab::join(&full, &c.name), t));
             }
             let arena = el.tc.into_local();
-            ((arena, ind_ty, ctors_out, lps), xs.len() as u32)
+            // Leading fixed indices become parameters, as Lean 4 does.
+            let promoted = fixed.iter().take_while(|&&f| f).count();
+            (
+                (arena, ind_ty, ctors_out, lps),
+                (xs.len() + promoted) as u32,
+            )
         };
         let (arena, ind_ty, ctors_out, lps) = decl;
         let mut memo = rustc_hash_map();
@@ -1033,6 +1045,56 @@ pub(crate) fn check_solved(el: &mut Elab<'_>, e: ExprId, pos: Pos) -> EResult<()
     Ok(())
 }
 
+/// For each index of an inductive type, whether this constructor leaves it
+/// fixed: the constructor's `j`-th field (after the parameters) is the
+/// result's `j`-th index, and every recursive occurrence in a field's type
+/// passes that same field there. Lean 4 (`fixedIndicesToParams`) turns the
+/// indices that every constructor leaves fixed, from the first on, into
+/// parameters: `inductive Eq : α → α → Prop | refl (a : α) : Eq a a` has the
+/// parameters `α` and `a`, one index, and `Eq.refl` takes `a` explicitly.
+fn fixed_indices(
+    el: &mut Elab<'_>,
+    me: ExprId,
+    nparams: usize,
+    ys: &[ExprId],
+    result: ExprId,
+    nindices: usize,
+) -> Vec<bool> {
+    let result = el.inst(result);
+    let (head, args) = el.tc.store_ref().app_args(result);
+    if head != me || args.len() != nparams + nindices {
+        return vec![false; nindices];
+    }
+    let mut fixed: Vec<bool> = (0..nindices)
+        .map(|j| ys.get(j).is_some_and(|&y| args[nparams + j] == y))
+        .collect();
+    // Recursive occurrences in the fields' types.
+    for &y in ys {
+        let Some(t) = el.tc.local_decl(y).map(|d| d.ty) else {
+            continue;
+        };
+        let t = el.inst(t);
+        let st = el.tc.store_ref();
+        let mut stack = vec![t];
+        let mut seen = HashSet::new();
+        while let Some(e) = stack.pop() {
+            if !seen.insert(e) {
+                continue;
+            }
+            let (h, xs) = st.app_args(e);
+            if h == me {
+                for (j, f) in fixed.iter_mut().enumerate() {
+                    if let Some(&x) = xs.get(nparams + j) {
+                        *f &= ys.get(j) == Some(&x);
+                    }
+                }
+            }
+            stack.extend(proofmill_kernel::child_ids(st.kind(e)));
+        }
+    }
+    fixed
+}
+
 /// `∀ xs, (h → …) lhs = rhs` or `↔`.
 fn is_rule_shape(env: &Env, ty: ExprId) -> bool {
     let a = env.arena();
@@ -1167,6 +1229,98 @@ mod tests {
         let t = load("structure P (a b : Prop) : Prop where\n  fst : a\n  snd : b\ntheorem sw (a b : Prop) (h : P a b) : P b a := ⟨h.2, h.fst⟩\n").unwrap();
         assert!(t.env().contains(&Name::from_dotted("P.fst")));
         assert!(t.structures().contains_key(&Name::from_dotted("P")));
+    }
+
+    fn num_params(t: &Theory, n: &str) -> (u32, u32) {
+        match t.env().get(&Name::from_dotted(n)).map(|i| &i.kind) {
+            Some(ConstantKind::Inductive {
+                num_params,
+                num_indices,
+                ..
+            }) => (*num_params, *num_indices),
+            _ => panic!("{n} is not an inductive type"),
+        }
+    }
+
+    fn shown(t: &Theory, n: &str) -> String {
+        t.print_expr(t.env().get(&Name::from_dotted(n)).expect("declared").ty)
+    }
+
+    #[test]
+    fn a_fixed_index_becomes_a_parameter_as_in_lean() {
+        let t = load(
+            "universe u
+inductive E {α : Sort u} (a : α) : α → Prop where
+  | refl : E a a
+inductive F {α : Sort u} : α → α → Prop where
+  | refl (a : α) : F a a
+",
+        )
+        .unwrap();
+        assert_eq!(num_params(&t, "E"), (2, 1));
+        assert_eq!(num_params(&t, "F"), (2, 1));
+        // Kernel terms, every argument shown: the recursors are the same.
+        let raw = |n: &str| {
+            let ty = t.env().get(&Name::from_dotted(n)).expect("declared").ty;
+            proofmill_kernel::expr_to_string(t.env().arena(), ty, &|_| None)
+        };
+        assert_eq!(raw("E.rec"), raw("F.rec").replace('F', "E"));
+        assert_eq!(raw("E.refl"), raw("F.refl").replace('F', "E"));
+        // Only the constructor's binder differs.
+        assert_eq!(shown(&t, "E.refl"), "∀ {α : Sort u} {a : α}, E a a");
+        assert_eq!(shown(&t, "F.refl"), "∀ {α : Sort u} (a : α), F a a");
+    }
+
+    #[test]
+    fn the_preludes_eq_is_declared_as_in_lean_4() {
+        let t = load("").unwrap();
+        assert_eq!(num_params(&t, "Eq"), (2, 1));
+        assert_eq!(shown(&t, "Eq.refl"), "∀ {α : Sort u} (a : α), a = a");
+        // Its recursor is the one the parameter-style declaration gets.
+        let t = load(
+            "universe u\ninductive E {α : Sort u} (a : α) : α → Prop where\n  | refl : E a a\n",
+        )
+        .unwrap();
+        let raw = |n: &str| {
+            let ty = t.env().get(&Name::from_dotted(n)).expect("declared").ty;
+            proofmill_kernel::expr_to_string(t.env().arena(), ty, &|_| None)
+        };
+        assert_eq!(raw("E.rec"), raw("Eq.rec").replace("Eq", "E"));
+    }
+
+    #[test]
+    fn only_indices_fixed_everywhere_from_the_first_on_are_promoted() {
+        let t = load(
+            "inductive Le (n : Nat) : Nat → Prop where
+  | refl : Le n n
+  | step (m : Nat) (h : Le n m) : Le n (Nat.succ m)
+inductive Same : Nat → Nat → Prop where
+  | mk (a : Nat) (b : Nat) : Same a b
+inductive Twisted : Nat → Nat → Prop where
+  | mk (a : Nat) (b : Nat) : Twisted b a
+inductive Rec : Nat → Prop where
+  | base (a : Nat) : Rec a
+  | up (a : Nat) (h : Rec (Nat.succ a)) : Rec a
+",
+        )
+        .unwrap();
+        assert_eq!(num_params(&t, "Le"), (1, 1));
+        assert_eq!(num_params(&t, "Same"), (2, 0));
+        assert_eq!(shown(&t, "Same.mk"), "∀ (a : Nat) (b : Nat), Same a b");
+        assert_eq!(num_params(&t, "Twisted"), (0, 2));
+        // A recursive occurrence with another argument there keeps the index.
+        assert_eq!(num_params(&t, "Rec"), (0, 1));
+    }
+
+    #[test]
+    fn a_metavariable_applied_to_locals_is_solved_by_abstraction() {
+        // `?β x =?= Nat` under `(x : ?α) → ?β x =?= Nat → Nat`: `?β := fun x => Nat`.
+        load("universe u v\naxiom cf {α : Sort u} {β : α → Sort v} {f g : (x : α) → β x} (h : f = g) (a : α) : f a = g a\ntheorem t (f g : Nat → Nat) (h : f = g) : f 0 = g 0 := cf h 0\n").unwrap();
+    }
+
+    #[test]
+    fn field_notation_on_a_constant_fills_its_implicit_arguments_first() {
+        load("theorem sw {a b : Prop} : a ∧ b ↔ b ∧ a := ⟨fun h => ⟨h.2, h.1⟩, fun h => ⟨h.2, h.1⟩⟩\ntheorem t (p q : Prop) (h : p ∧ q) : q ∧ p := sw.mp h\n").unwrap();
     }
 
     #[test]

@@ -242,6 +242,24 @@ impl<'e> Elab<'e> {
         }
     }
 
+    /// `v` applied to new metavariables for its leading implicit arguments.
+    fn instantiate_implicits(&mut self, v: ExprId, pos: Pos) -> EResult<ExprId> {
+        let mut v = v;
+        let mut ty = self.infer(v, pos)?;
+        loop {
+            let t = self.whnf(ty, pos)?;
+            match self.kind(t) {
+                ExprKind::Pi(n, bi, dom, body) if bi != BinderInfo::Default => {
+                    let name = n.last_str().unwrap_or("x").to_string();
+                    let m = self.new_mvar(dom, pos, MVarKind::Implicit(name));
+                    v = self.store().mk_app(v, m);
+                    ty = instantiate1(self.store(), body, m);
+                }
+                _ => return Ok(v),
+            }
+        }
+    }
+
     /// `v.field`: a structure field, or `S.field v` (generalized field notation).
     pub fn field_access(
         &mut self,
@@ -250,6 +268,8 @@ impl<'e> Elab<'e> {
         pos: Pos,
         expected: Option<ExprId>,
     ) -> EResult<ExprId> {
+        // `and_comm.mp`: implicit arguments first, as Lean 4 does.
+        let v = self.instantiate_implicits(v, pos)?;
         if let Ok(i) = field.parse::<u32>() {
             return self.proj_index(v, i, pos);
         }

@@ -1,4 +1,4 @@
-//! First-order unification with metavariables.
+//! First-order unification with metavariables (and Miller patterns).
 //!
 //! `?m =?= t` assigns `?m := t` when `t` does not contain `?m`, mentions only
 //! locals older than `?m`, and has `?m`'s type (checked by unifying the
@@ -7,7 +7,8 @@
 //! reduced by the kernel and compared again: first without unfolding
 //! definitions (`whnf_core`), and only if that changes neither side, to weak
 //! head normal form. Terms without metavariables go to the kernel's
-//! definitional equality.
+//! definitional equality. A metavariable applied to distinct local
+//! variables, `?f x =?= t`, is solved by abstracting them: `?f := fun x => t`.
 
 use super::{Assignment, Elab};
 use crate::syntax::Pos;
@@ -41,6 +42,12 @@ impl Elab<'_> {
         }
         if self.is_unassigned_mvar(b) {
             return self.assign_checked(b, a, depth);
+        }
+        if let Some(r) = self.unify_pattern(a, b, depth) {
+            return r;
+        }
+        if let Some(r) = self.unify_pattern(b, a, depth) {
+            return r;
         }
         let (ka, kb) = (self.kind(a), self.kind(b));
         match (&ka, &kb) {
@@ -138,6 +145,25 @@ impl Elab<'_> {
             return self.unify_core(a2, b2, depth + 1);
         }
         false
+    }
+
+    /// A higher-order pattern (Miller): `?m x₁ … xₙ =?= t` with distinct
+    /// local variables `xᵢ` assigns `?m := fun x₁ … xₙ => t`, the one
+    /// solution. This is how `congrFun h a` finds the codomain `β : α → Sort v`
+    /// of a non-dependent `h : f = g`. `None` when `a` is not such a pattern.
+    fn unify_pattern(&mut self, a: ExprId, b: ExprId, depth: u32) -> Option<bool> {
+        let (head, args) = self.tc.store_ref().app_args(a);
+        if args.is_empty() || !self.is_unassigned_mvar(head) {
+            return None;
+        }
+        for (i, &x) in args.iter().enumerate() {
+            let local = self.fvar_id(x).is_some() && self.mvar_index(x).is_none();
+            if !local || args[..i].contains(&x) {
+                return None;
+            }
+        }
+        let lam = self.close_over(&args, b, false);
+        Some(self.assign_checked(head, lam, depth))
     }
 
     fn unify_nat_lit(&mut self, a: ExprId, b: ExprId, depth: u32) -> Option<bool> {

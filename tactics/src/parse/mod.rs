@@ -383,6 +383,19 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_of_fields_after_parentheses_is_one_projection_each() {
+        let nt = NotationTable::new();
+        let a = parse_term("(f a).g.h", &nt).unwrap();
+        let b = parse_term("((f a).g).h", &nt).unwrap();
+        assert_eq!(a, b);
+        let TermKind::ProjField(inner, h) = &a.kind else {
+            panic!("{a:?}")
+        };
+        assert_eq!(h, "h");
+        assert!(matches!(&inner.kind, TermKind::ProjField(_, g) if g == "g"));
+    }
+
+    #[test]
     fn ascii_and_unicode_spellings_agree() {
         let nt = NotationTable::new();
         let a = parse_term("∀ x, λ y => x → y", &nt).unwrap();

@@ -407,7 +407,10 @@ impl Parser<'_> {
                 let (field, _) = self.ident("a field name")?;
                 t = match t.kind {
                     TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
-                    kind => mk(t.pos, TermKind::ProjField(Box::new(mk(t.pos, kind)), field)),
+                    // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
+                    kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
+                        mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
+                    }),
                 };
                 continue;
             }
