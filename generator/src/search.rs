@@ -362,7 +362,7 @@ impl<'w, 'a> BackwardSearch<'w, 'a> {
                             steps: cand.steps.clone(),
                             problem: None,
                         };
-                        if let Ok(chain) = finish(chain) {
+                        if let Ok(chain) = finish(&w.rs.sig, chain) {
                             return SearchResult {
                                 chain: Some(chain),
                                 stop: StopReason::Found,

@@ -11,7 +11,7 @@
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::space::RuleSpace;
-use crate::term::{SortId, Term};
+use crate::term::{Signature, SortId, Term};
 use std::sync::Arc;
 
 /// The variables a walk may use: index → (name, sort).
@@ -407,12 +407,7 @@ impl<'a> Walker<'a> {
         // (`0 + 0 = 0`), which the trace would not expect: keep a variable in
         // every term (the walk ends before the first ground term).
         if self.rs.sig.sorts[self.sort as usize].is_nat {
-            let ground = |t: &Term| {
-                let mut v = Vec::new();
-                t.vars(&mut v);
-                v.is_empty()
-            };
-            if let Some(g) = terms.iter().position(ground) {
+            if let Some(g) = terms.iter().position(is_ground) {
                 if g == 0 {
                     return Err(WalkFailure::Trivial);
                 }
@@ -562,7 +557,7 @@ impl<'a> Walker<'a> {
             }
             chain.steps[i].position = a.find(&s.from).ok_or(WalkFailure::TraceConflict)?;
         }
-        finish(chain)
+        finish(&self.rs.sig, chain)
     }
 }
 
@@ -573,10 +568,24 @@ fn contains_sym(t: &Term, f: u32) -> bool {
     }
 }
 
-/// Checks the chain against `rw`'s semantics on the goal `t₀ = tₙ`.
-pub(crate) fn finish(chain: Chain) -> Result<Chain, WalkFailure> {
+/// Checks a chain built backwards (antiderivatives, backward search)
+/// against `rw`'s semantics on the goal `t₀ = tₙ`, and, as the forward walk
+/// does, refuses a `Nat` chain with a ground term: `rw` closes a goal whose
+/// sides are ground and equal by evaluation (`1 * 2 + 0 = 2`) before the
+/// trace's last step.
+pub(crate) fn finish(sig: &Signature, chain: Chain) -> Result<Chain, WalkFailure> {
+    if sig.sorts[chain.sort as usize].is_nat && chain.terms.iter().any(is_ground) {
+        return Err(WalkFailure::Trivial);
+    }
     check_rw(&chain.terms, &chain.steps)?;
     Ok(chain)
+}
+
+/// A term without variables.
+fn is_ground(t: &Term) -> bool {
+    let mut v = Vec::new();
+    t.vars(&mut v);
+    v.is_empty()
 }
 
 /// Whether replaying `steps` as `rw` on the goal `t₀ = tₙ` (`terms` = t₀ … tₙ)

@@ -3,8 +3,11 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The corpus format this code writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The corpus format this code writes and reads. 2: theorems between
+/// propositions are stated with `↔`, rules go by Lean 4 core's and Mathlib's
+/// names (with `@` where their arguments are implicit), and a reversed
+/// self-symmetric rule is written forwards.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardInfo {
