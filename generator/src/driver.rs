@@ -14,8 +14,8 @@
 //!
 //! `--shard K/N`: every shard walks the same attempts (cheap) and so agrees on
 //! which theorems the whole run accepts and on their ids; shard K assembles,
-//! checks and writes only the accepted theorems whose canonical hash is K mod
-//! N. The shards are disjoint and their union is the unsharded run.
+//! checks and writes only the accepted theorems whose canonical hash falls in
+//! shard K (`canon::shard_of`). The shards are disjoint and their union is the unsharded run.
 
 use crate::canon;
 use crate::print::TermPrinter;
@@ -616,8 +616,8 @@ impl Generator {
                         }
                         let dirs: Vec<usize> = c.chain.steps.iter().map(|s| s.dir).collect();
                         coverage.record(&dirs, &self.space);
-                        // Shard K of N keeps the theorems whose hash is K mod N.
-                        if c.hash % opts.shard.1 == opts.shard.0 {
+                        // Shard K of N keeps the theorems whose mixed hash falls in K.
+                        if canon::shard_of(c.hash, opts.shard.1) == opts.shard.0 {
                             out.pending.push((report.accepted, c));
                         }
                         report.accepted += 1;
