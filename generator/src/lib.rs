@@ -6,8 +6,10 @@
 
 pub mod canon;
 pub mod driver;
+mod manifest;
 pub mod print;
 pub mod proof;
+mod render;
 pub mod rng;
 pub mod rules;
 pub mod search;
