@@ -450,7 +450,7 @@ impl Generator {
                 if canon::trivial(l, r) {
                     return Outcome::Fail(WalkFailure::Trivial);
                 }
-                let hash = canon::hash(&canon::canonical(l, r));
+                let hash = canon::hash(&self.rs.sig, l, r);
                 if seen.contains_key(&hash) {
                     return Outcome::Dup;
                 }

@@ -11,7 +11,12 @@ use std::time::{Duration, Instant};
 
 impl Generator {
     pub(crate) fn record_id(&self, opts: &Options, index: u64) -> String {
-        format!("{}/s{}/{:06}", theory_label(&opts.theory), opts.seed, index)
+        format!(
+            "{}/s{}/{:06}",
+            corpus::theory_label(&opts.theory),
+            opts.seed,
+            index
+        )
     }
 
     /// Proof assembly, kernel check and rendering of accepted theorem `index`.
@@ -181,11 +186,4 @@ impl Generator {
             }),
         }
     }
-}
-
-fn theory_label(t: &str) -> String {
-    std::path::Path::new(t)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| t.to_string())
 }
