@@ -65,6 +65,8 @@ pub struct Options {
     pub bin: bool,
     pub out: PathBuf,
     pub resume: bool,
+    /// Remove the corpus already in `out` (its own files only) first.
+    pub overwrite: bool,
     /// Give up after this many attempts per requested theorem.
     pub max_attempts_per_theorem: u64,
 }
@@ -88,6 +90,7 @@ impl Options {
             bin: false,
             out,
             resume: false,
+            overwrite: false,
             max_attempts_per_theorem: 200,
         }
     }
@@ -125,6 +128,18 @@ impl Options {
             m.insert("min_size".into(), self.min_size.to_string());
         }
         m.insert("exclude".into(), self.exclude.len().to_string());
+        if !self.exclude.is_empty() {
+            // Which statements were held out changes the corpus, not only how many.
+            let mut hs: Vec<u64> = self.exclude.iter().copied().collect();
+            hs.sort_unstable();
+            let text: String = hs.iter().map(|h| format!("{h:016x}\n")).collect();
+            m.insert("exclude_sha256".into(), corpus::sha256_hex(text.as_bytes()));
+        }
+        let formats: Vec<&str> = [(self.jsonl, "jsonl"), (self.bin, "bin")]
+            .into_iter()
+            .filter_map(|(on, f)| on.then_some(f))
+            .collect();
+        m.insert("format".into(), formats.join(","));
         m
     }
 }
@@ -209,6 +224,8 @@ pub struct Report {
     /// Why fewer than `count` theorems were produced, if so.
     pub ran_out: Option<String>,
     pub resumed_files: usize,
+    /// Files in the output directory that belong to no corpus (left alone).
+    pub foreign_files: Vec<String>,
 }
 
 impl Report {
@@ -260,12 +277,18 @@ struct ShardWriter<'e, 's> {
     prefix: String,
     pending: Vec<(u64, Candidate)>,
     files: usize,
+    /// `--resume`: the earlier run's finished files (`manifest.rs`).
+    keep: std::collections::HashMap<String, corpus::ShardInfo>,
     /// Records checked and handed to the sink.
     written: u64,
 }
 
 impl<'e, 's> ShardWriter<'e, 's> {
-    fn new(opts: &Options, sink: Sink<'s>) -> ShardWriter<'e, 's> {
+    fn new(
+        opts: &Options,
+        sink: Sink<'s>,
+        keep: std::collections::HashMap<String, corpus::ShardInfo>,
+    ) -> ShardWriter<'e, 's> {
         let (sk, sn) = opts.shard;
         ShardWriter {
             checkers: CheckerPool::default(),
@@ -277,6 +300,7 @@ impl<'e, 's> ShardWriter<'e, 's> {
             },
             pending: Vec::new(),
             files: 0,
+            keep,
             written: 0,
         }
     }
@@ -499,10 +523,12 @@ impl Generator {
             edges: self.space.edge_count(),
             ..Report::default()
         };
-        std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
+        let (prepared, mut manifest) = self.prepare_dir(opts)?;
+        report.foreign_files = prepared.foreign;
         let mut coverage = Coverage::new(self.rs.dirs.len());
         let (shards, written) = std::thread::scope(|scope| {
-            let mut out = ShardWriter::new(opts, Sink::start(scope));
+            let sink = Sink::start(scope, Box::new(move |e| manifest.set(e)));
+            let mut out = ShardWriter::new(opts, sink, prepared.keep);
             let filled = self.fill(opts, progress, &mut report, &mut coverage, &mut out);
             // The writer's own failure, if any, is the cause of a refused hand-over.
             let shards = out.sink.finish()?;
@@ -631,13 +657,23 @@ impl Generator {
             .filter_map(|(on, p)| on.then_some(p))
             .collect();
         let records = part.len() as u64;
-        if opts.resume && paths.iter().all(|p| self.complete(p, opts, &part)) {
+        let kept: Vec<Option<String>> = if opts.resume {
+            paths
+                .iter()
+                .map(|p| self.kept(p, opts, &part, &out.keep))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if opts.resume && kept.iter().all(Option::is_some) {
             report.resumed_files += paths.len();
-            for p in paths {
+            for (p, sha256) in paths.into_iter().zip(kept) {
                 out.send(ShardFile {
                     path: p.clone(),
                     records,
-                    contents: Contents::Kept,
+                    contents: Contents::Kept {
+                        sha256: sha256.expect("kept"),
+                    },
                 })?;
             }
             out.written += records;

@@ -53,9 +53,14 @@ pub struct GenerateArgs {
     /// A file of canonical hashes (16 hex digits, one per line) to keep out.
     #[arg(long)]
     exclude: Option<PathBuf>,
-    /// Keep complete shard files of an interrupted run with the same options.
-    #[arg(long)]
+    /// Finish the corpus in --out: keep the shard files an earlier run of
+    /// the same options finished (and that are unchanged), write the rest.
+    #[arg(long, conflicts_with = "overwrite")]
     resume: bool,
+    /// Replace the corpus in --out: remove its manifest and the files it
+    /// lists (never any other file) before writing.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 fn parse_range(s: &str) -> Option<(usize, usize)> {
@@ -93,6 +98,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     opts.require_rule = a.require_rule.clone();
     opts.min_size = a.min_size;
     opts.resume = a.resume;
+    opts.overwrite = a.overwrite;
     opts.jsonl = false;
     for f in a.format.split(',') {
         match f.trim() {
@@ -183,6 +189,13 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.kernel_time.as_secs_f64(),
         r.render_time.as_secs_f64()
     );
+    if !r.foreign_files.is_empty() {
+        eprintln!(
+            "warning: {} also holds files that are not part of the corpus (left alone; `verify` reports them): {}",
+            a.out.display(),
+            r.foreign_files.join(", ")
+        );
+    }
     if r.resumed_files > 0 {
         println!("resumed: kept {} complete shard files", r.resumed_files);
     }

@@ -13,7 +13,9 @@ mod shard;
 mod verify;
 
 pub use first_order::FoTerm;
-pub use manifest::{Manifest, ShardInfo, FORMAT_VERSION};
+pub use manifest::{
+    corpus_files, is_plain_file_name, Manifest, ShardInfo, TheorySource, FORMAT_VERSION,
+};
 pub use record::{Difficulty, Problem, Record, Step, Var};
 pub use shard::{
     bin_entry, decode_bin, decode_jsonl, jsonl_line, read_bin, read_jsonl, read_limited,

@@ -1,7 +1,7 @@
 //! `proofmill verify DIR`: re-checks a corpus independently of the generator.
 //!
-//! The theory named in the manifest is loaded again and its source hash
-//! compared. The directory must hold the manifest's files and nothing else;
+//! The theory is checked again from the sources the manifest records (no
+//! file outside the corpus is read) and its source hash compared. The directory must hold the manifest's files and nothing else;
 //! every shard's sha256 and record count is compared with the manifest's.
 //! Every record is checked field by field (`record.rs`: identity, printed
 //! forms, the trace replayed on first-order terms, difficulty, canonical
@@ -16,7 +16,7 @@ mod record;
 
 pub use error::{CorpusError, VerifyError};
 
-use super::manifest::{Manifest, FORMAT_VERSION};
+use super::manifest::{is_plain_file_name, Manifest, FORMAT_VERSION};
 use super::record::Record;
 use super::shard::{decode_bin, decode_jsonl, read_limited, sha256_hex, MAX_SHARD_BYTES};
 use proofmill_tactics::theory::{shipped_source, Theory};
@@ -115,11 +115,17 @@ impl Verifier {
     /// Reads the manifest in `dir` and loads its theory.
     pub fn open(dir: &Path) -> Result<Verifier, CorpusError> {
         let m = read_manifest(dir)?;
-        let (theory, _) =
-            theory_source(&m.theory, dir).map_err(|msg| CorpusError::TheoryUnavailable {
-                theory: m.theory.clone(),
-                msg,
-            })?;
+        // The theory as the corpus recorded it: no file outside the corpus
+        // (nor this binary's shipped theories) is read.
+        let files: Vec<(String, String)> = m
+            .theory_sources
+            .iter()
+            .map(|s| (s.origin.clone(), s.text.clone()))
+            .collect();
+        let theory = Theory::load_recorded(&files).map_err(|e| CorpusError::TheoryUnavailable {
+            theory: m.theory.clone(),
+            msg: e.to_string(),
+        })?;
         let h = theory_hash(&theory);
         if h != m.theory_hash {
             return Err(CorpusError::TheoryHashMismatch {
@@ -206,6 +212,9 @@ fn unlisted(dir: &Path, m: &Manifest) -> Result<Vec<String>, std::io::Error> {
 pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyReport, CorpusError> {
     let mut v = Verifier::open(dir)?;
     let mut report = VerifyReport::default();
+    if !v.manifest.complete {
+        report.bad.push(VerifyError::Incomplete);
+    }
     match unlisted(dir, &v.manifest) {
         Ok(files) => report.bad.extend(
             files
@@ -237,7 +246,7 @@ pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyRep
         *left -= 1;
         let more = *left > 0;
         let file = sh.file.clone();
-        if file.contains('/') || file.contains('\\') || file.contains("..") || file.is_empty() {
+        if !is_plain_file_name(&file) {
             report.bad.push(VerifyError::ShardOutsideCorpus { file });
             continue;
         }
