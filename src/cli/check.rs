@@ -6,7 +6,7 @@
 use clap::Args;
 use proofmill_corpora::lean_export::write_env;
 use proofmill_kernel::with_kernel_stack;
-use proofmill_tactics::theory::{Theory, TheoryError};
+use proofmill_tactics::theory::{too_large, Theory, TheoryError, MAX_FILE_BYTES};
 use std::path::{Path, PathBuf};
 
 type CheckError = TheoryError;
@@ -55,6 +55,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
         if let Err(e) = std::fs::File::open(path) {
             eprintln!("error: cannot open {}: {e}", path.display());
             return ExitCode::from(2);
+        }
+        // A resource limit, like a missing file: refused from the file's size, unread.
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES as u64 => {
+                eprintln!("error: {}: {}", path.display(), too_large(m.len()));
+                return ExitCode::from(2);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot open {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
         }
     }
     if args.emit_ndjson.is_some() && args.files.len() != 1 {

@@ -243,12 +243,25 @@ impl Theory {
     }
 
     /// Reads `path`, refusing oversized files and invalid UTF-8 with a position.
+    /// A file over `MAX_FILE_BYTES` is refused from its size, before it is read.
     pub fn read_source(path: &Path, file: &str) -> Result<String, TheoryError> {
-        let bytes = std::fs::read(path).map_err(|e| TheoryError {
+        use std::io::Read;
+        let fail = |msg: String| TheoryError {
             file: file.to_string(),
             pos: Pos::new(1, 1),
-            msg: format!("cannot read {}: {e}", path.display()),
-        })?;
+            msg,
+        };
+        let cannot = |e: std::io::Error| fail(format!("cannot read {}: {e}", path.display()));
+        let f = std::fs::File::open(path).map_err(cannot)?;
+        let len = f.metadata().map_err(cannot)?.len();
+        if len > MAX_FILE_BYTES as u64 {
+            return Err(fail(too_large(len)));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        // A file that grows meanwhile is read no further than one byte past the limit.
+        f.take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         decode_source(file, bytes)
     }
 
@@ -1139,16 +1152,18 @@ fn normalize(p: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// The message for a file over `MAX_FILE_BYTES` (`len` bytes, or more).
+pub fn too_large(len: u64) -> String {
+    format!("file too large ({len} bytes; the limit is {MAX_FILE_BYTES})")
+}
+
 /// Source bytes to text; invalid UTF-8 is reported with its line and column.
 pub fn decode_source(file: &str, bytes: Vec<u8>) -> Result<String, TheoryError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(TheoryError {
             file: file.to_string(),
             pos: Pos::new(1, 1),
-            msg: format!(
-                "file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
-                bytes.len()
-            ),
+            msg: too_large(bytes.len() as u64),
         });
     }
     String::from_utf8(bytes).map_err(|e| {

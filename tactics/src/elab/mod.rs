@@ -122,11 +122,21 @@ pub(crate) struct MVar {
     pub kind: MVarKind,
 }
 
-/// State that unification may need to roll back.
-#[derive(Clone)]
+/// State that unification may need to roll back: how long the undo trail
+/// and the metavariable tables were. Taking one is O(1) (copying every
+/// assignment made elaborating a long chain `1 + 1 + …` quadratic).
+#[derive(Clone, Copy)]
 pub(crate) struct Snapshot {
-    vals: Vec<Option<Assignment>>,
-    lvals: Vec<Option<Level>>,
+    trail: usize,
+    mvars: usize,
+    lmvars: usize,
+}
+
+/// A write to a metavariable's value, with the value it replaced.
+#[derive(Clone, Debug)]
+pub(crate) enum Undo {
+    Val(usize, Option<Assignment>),
+    Level(usize, Option<Level>),
 }
 
 pub struct Elab<'e> {
@@ -142,6 +152,8 @@ pub struct Elab<'e> {
     /// While set, unification does not unfold definitions (used to find
     /// instances of a rewrite rule's left side, as Lean's `kabstract` does).
     pub(crate) syntactic: bool,
+    /// Every write to a metavariable's value, oldest first (`rollback`).
+    pub(crate) trail: Vec<Undo>,
 }
 
 fn lmvar_prefix() -> Name {
@@ -159,6 +171,7 @@ impl<'e> Elab<'e> {
             scope: Vec::new(),
             auto_levels: Vec::new(),
             syntactic: false,
+            trail: Vec::new(),
         }
     }
 
@@ -242,21 +255,33 @@ impl<'e> Elab<'e> {
 
     pub(crate) fn snapshot(&self) -> Snapshot {
         Snapshot {
-            vals: self.mvars.iter().map(|m| m.val.clone()).collect(),
-            lvals: self.lmvars.clone(),
+            trail: self.trail.len(),
+            mvars: self.mvars.len(),
+            lmvars: self.lmvars.len(),
         }
     }
+    /// Restores the values the metavariables that existed at `s` had then
+    /// (metavariables made since keep theirs, universe ones are dropped).
     pub(crate) fn rollback(&mut self, s: Snapshot) {
-        for (m, v) in self.mvars.iter_mut().zip(s.vals) {
-            m.val = v;
+        while self.trail.len() > s.trail {
+            match self.trail.pop().expect("a longer trail") {
+                Undo::Val(i, v) if i < s.mvars => self.mvars[i].val = v,
+                Undo::Level(i, l) if i < s.lmvars => self.lmvars[i] = l,
+                _ => {}
+            }
         }
-        self.mvars.truncate(self.mvars.len());
-        self.lmvars = s.lvals;
+        self.lmvars.truncate(s.lmvars);
+    }
+
+    /// Sets metavariable `i`'s value, remembering the old one.
+    fn set_val(&mut self, i: usize, v: Assignment) {
+        let old = self.mvars[i].val.replace(v);
+        self.trail.push(Undo::Val(i, old));
     }
 
     pub(crate) fn assign(&mut self, m: ExprId, v: Assignment) {
         if let Some(i) = self.mvar_index(m) {
-            self.mvars[i].val = Some(v);
+            self.set_val(i, v);
         }
     }
 
@@ -302,7 +327,9 @@ impl<'e> Elab<'e> {
                 Some(i) => match self.mvars[i].val.clone() {
                     Some(Assignment::Term(v)) => {
                         let r = self.inst_memo(v, memo);
-                        self.mvars[i].val = Some(Assignment::Term(r));
+                        if r != v {
+                            self.set_val(i, Assignment::Term(r));
+                        }
                         r
                     }
                     Some(Assignment::Delayed { xs, body, args }) => {
@@ -314,7 +341,7 @@ impl<'e> Elab<'e> {
                             let args: Vec<ExprId> =
                                 args.iter().map(|&a| self.inst_memo(a, memo)).collect();
                             let r = self.store().mk_apps(lam, &args);
-                            self.mvars[i].val = Some(Assignment::Term(r));
+                            self.set_val(i, Assignment::Term(r));
                             r
                         }
                     }
@@ -436,12 +463,13 @@ impl<'e> Elab<'e> {
     pub fn default_level_mvars(&mut self, ids: &[usize], l: &Level) {
         for &i in ids {
             if self.lmvars[i].is_none() {
-                self.lmvars[i] = Some(l.clone());
+                self.assign_level_mvar(i, l.clone());
             }
         }
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
-        self.lmvars[i] = Some(l);
+        let old = self.lmvars[i].replace(l);
+        self.trail.push(Undo::Level(i, old));
     }
 
     // ----- kernel helpers --------------------------------------------------
