@@ -20,7 +20,7 @@
 use crate::canon;
 use crate::print::TermPrinter;
 use crate::rng::Rng;
-use crate::rules::RuleSet;
+use crate::rules::{Cost, RuleSet};
 use crate::search::{BackwardSearch, Constraints};
 use crate::sink::{Contents, ShardFile, Sink};
 use crate::space::{Coverage, RuleSpace};
@@ -42,6 +42,13 @@ const CHUNK: u64 = 512;
 const CHECKER_REUSE: usize = 32;
 /// Records per shard file.
 pub const PER_FILE: usize = 1000;
+/// The most steps a theorem may be asked to have (`--steps A..B`, B at most this).
+pub const MAX_STEPS: usize = 100;
+/// The largest term size a walk may be allowed (`--max-size`).
+pub const MAX_SIZE: usize = 256;
+/// The most theorems one run may be asked for (`--count`): the dedup table
+/// holds every accepted theorem of every shard.
+pub const MAX_COUNT: u64 = 10_000_000;
 
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -94,6 +101,44 @@ impl Options {
             max_attempts_per_theorem: 200,
         }
     }
+    /// Options that cannot apply, and limits exceeded, as a usage error.
+    pub fn check(&self) -> Result<(), String> {
+        let (a, b) = self.steps;
+        if a < 1 || a > b || b > MAX_STEPS {
+            return Err(format!(
+                "--steps {a}..{b}: expected A..B with 1 ≤ A ≤ B ≤ {MAX_STEPS}"
+            ));
+        }
+        if self.max_size < 1 || self.max_size > MAX_SIZE {
+            return Err(format!(
+                "--max-size {}: expected 1 to {MAX_SIZE}",
+                self.max_size
+            ));
+        }
+        if self.count > MAX_COUNT {
+            return Err(format!(
+                "--count {}: at most {MAX_COUNT} theorems a run (split larger corpora with --seed)",
+                self.count
+            ));
+        }
+        if self.min_size > self.max_size {
+            return Err(format!(
+                "--min-size {} is larger than --max-size {}",
+                self.min_size, self.max_size
+            ));
+        }
+        if self.hard_steps > b {
+            return Err(format!(
+                "--hard-steps {} is more than the most steps a theorem has (--steps {a}..{b})",
+                self.hard_steps
+            ));
+        }
+        if !self.jsonl && !self.bin {
+            return Err("no output format (--format jsonl, bin or jsonl,bin)".into());
+        }
+        Ok(())
+    }
+
     /// The walk limits these options ask for.
     pub fn limits(&self) -> WalkLimits {
         WalkLimits {
@@ -159,6 +204,24 @@ pub struct Generator {
 
 impl Generator {
     pub fn load(theory: &str) -> Result<Generator, String> {
+        let shipped: Vec<&str> = proofmill_tactics::theory::SHIPPED
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| *n != "prelude")
+            .collect();
+        if theory == "prelude" {
+            return Err(format!(
+                "--theory prelude: the prelude has no rules (it is what every theory starts from); generate from {}, or a .theory file",
+                shipped.join(", ")
+            ));
+        }
+        let is_shipped = proofmill_tactics::theory::shipped_source(theory).is_some();
+        if !is_shipped && !std::path::Path::new(theory).is_file() {
+            return Err(format!(
+                "--theory {theory}: not a shipped theory ({}) nor a .theory file",
+                shipped.join(", ")
+            ));
+        }
         let (theory_t, _) = corpus::theory_source(theory, std::path::Path::new("."))?;
         let rs = RuleSet::extract(&theory_t);
         if rs.rules.is_empty() {
@@ -322,10 +385,9 @@ enum Outcome {
     Dup,
 }
 
+/// `--curriculum`: one bucket per step count in `lo..=hi`.
 fn bucket(steps: usize, lo: usize, hi: usize) -> usize {
-    let n = hi - lo + 1;
-    let nb = n.min(4);
-    ((steps.saturating_sub(lo)) * nb / n).min(nb - 1)
+    steps.clamp(lo, hi) - lo
 }
 
 impl Generator {
@@ -494,6 +556,13 @@ impl Generator {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Report, String> {
         let start = Instant::now();
+        opts.check()?;
+        if opts.hard_steps > 0 && !self.rs.dirs.iter().any(|d| d.cost == Cost::Hard) {
+            return Err(format!(
+                "--hard-steps {}: {} has no hard rules (@[rule (fwd := hard)]), so no theorem can have hard steps",
+                opts.hard_steps, opts.theory
+            ));
+        }
         if let Some(n) = &opts.require_rule {
             if self.required_rule(opts).ok().flatten().is_none() {
                 let names: Vec<String> = self.rs.rules.iter().map(|r| r.name.to_string()).collect();
@@ -561,7 +630,7 @@ impl Generator {
     ) -> Result<(), String> {
         let limits = opts.limits();
         let seen: DashMap<u64, u64> = DashMap::new();
-        let nb = (opts.steps.1 - opts.steps.0 + 1).min(4);
+        let nb = opts.steps.1 - opts.steps.0 + 1;
         let mut per_bucket = vec![0u64; nb];
         let quota =
             |b: usize| opts.count / nb as u64 + u64::from((b as u64) < opts.count % nb as u64);

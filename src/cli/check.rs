@@ -86,7 +86,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         });
         match result {
             Ok(((n, r), emitted)) => {
-                println!("{}: ok ({n} declarations, {r} rules)", path.display());
+                outln!("{}: ok ({n} declarations, {r} rules)", path.display());
                 if let Some(Err(e)) = emitted {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);

@@ -12,21 +12,22 @@ use std::process::ExitCode;
 /// Generate a corpus of kernel-checked theorems with rewriting traces.
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
-    /// A shipped theory (prelude, nat, ring, group, logic, calculus) or a .theory path.
+    /// A shipped theory (nat, ring, group, logic, calculus) or a .theory path.
     #[arg(long, default_value = "ring")]
     theory: String,
-    /// Exactly this many distinct verified theorems.
+    /// Exactly this many distinct verified theorems (at most 10,000,000).
     #[arg(long, default_value_t = 1000)]
     count: u64,
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Steps per theorem, `A..B` (inclusive).
+    /// Steps per theorem, `A..B` (inclusive, B at most 100).
     #[arg(long, default_value = "3..8")]
     steps: String,
-    /// Largest term size along a walk.
+    /// Largest term size along a walk (at most 256).
     #[arg(long, default_value_t = 24)]
     max_size: usize,
-    /// Worker threads (0: all cores). The output does not depend on it.
+    /// Worker threads (0: one per core, as for every command). The output
+    /// does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// `K/N`: this machine's part of an N-way split.
@@ -47,7 +48,8 @@ pub struct GenerateArgs {
     /// Every theorem's left side has at least N nodes (backward search).
     #[arg(long, default_value_t = 0)]
     min_size: usize,
-    /// Fill step-count buckets evenly.
+    /// Split --count evenly over the step counts of --steps (one bucket per
+    /// step count; the first `count mod buckets` get one more).
     #[arg(long)]
     curriculum: bool,
     /// A file of canonical hashes (16 hex digits, one per line) to keep out.
@@ -131,6 +133,9 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         }
         opts.exclude = set;
     }
+    if let Err(e) = opts.check() {
+        return usage(e);
+    }
     let g = match Generator::load(&a.theory) {
         Ok(g) => g,
         Err(e) => return usage(e),
@@ -158,7 +163,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     let secs = r.elapsed.as_secs_f64().max(1e-9);
-    println!(
+    outln!(
         "{} theorems written to {} ({} accepted in all shards) in {:.2}s: {:.0} theorems/s",
         r.written,
         a.out.display(),
@@ -166,7 +171,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         secs,
         r.written as f64 / secs
     );
-    println!(
+    outln!(
         "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}",
         r.attempts,
         r.duplicates,
@@ -178,7 +183,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.excluded,
         r.rejections.len()
     );
-    println!(
+    outln!(
         "rule space: {}/{} directions and {}/{} edges covered; cpu time: walks {:.2}s, proof assembly {:.2}s, kernel {:.2}s, records {:.2}s",
         r.coverage_nodes,
         r.nodes,
@@ -197,7 +202,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         );
     }
     if r.resumed_files > 0 {
-        println!("resumed: kept {} complete shard files", r.resumed_files);
+        outln!("resumed: kept {} complete shard files", r.resumed_files);
     }
     let mut code = ExitCode::SUCCESS;
     for (stmt, e) in &r.rejections {

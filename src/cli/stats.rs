@@ -15,9 +15,9 @@ pub struct StatsArgs {
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
     let max = h.values().copied().max().unwrap_or(1).max(1);
-    println!("{name}:");
+    outln!("{name}:");
     for (k, v) in h {
-        println!("  {k:>4} {v:>8} {}", "#".repeat((40 * v / max) as usize));
+        outln!("  {k:>4} {v:>8} {}", "#".repeat((40 * v / max) as usize));
     }
 }
 
@@ -70,25 +70,28 @@ pub fn run(a: StatsArgs) -> ExitCode {
             }
         }
     }
-    println!(
+    outln!(
         "corpus {}: theory {} (seed {}), {n} records, {problems} antiderivative problems",
         a.dir.display(),
         m.theory,
         m.seed
     );
     for (k, v) in &m.counts {
-        println!("  {k}: {v}");
+        outln!("  {k}: {v}");
     }
     let acc = m.counts.get("accepted_all_shards").copied().unwrap_or(n);
     let dup = m.counts.get("duplicates").copied().unwrap_or(0);
-    println!(
+    outln!(
         "duplicate rate: {:.1}%",
         100.0 * dup as f64 / (acc + dup).max(1) as f64
     );
     let c = &m.coverage;
-    println!(
+    outln!(
         "rule space: {}/{} directions, {}/{} edges covered",
-        c["nodes_covered"], c["rule_space_nodes"], c["edges_covered"], c["rule_space_edges"]
+        c["nodes_covered"],
+        c["rule_space_nodes"],
+        c["edges_covered"],
+        c["rule_space_edges"]
     );
     for (name, h) in ["steps", "distinct rules", "hard steps", "size"]
         .iter()
@@ -96,9 +99,9 @@ pub fn run(a: StatsArgs) -> ExitCode {
     {
         histogram(name, h);
     }
-    println!("rule uses:");
+    outln!("rule uses:");
     for (r, k) in &rules {
-        println!("  {r:<40} {k}");
+        outln!("  {r:<40} {k}");
     }
     ExitCode::SUCCESS
 }

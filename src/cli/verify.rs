@@ -26,7 +26,7 @@ pub fn run(a: VerifyArgs) -> ExitCode {
             for b in &rep.bad {
                 eprintln!("error: {b}");
             }
-            println!("verified {} records: {} bad", rep.records, rep.bad.len());
+            outln!("verified {} records: {} bad", rep.records, rep.bad.len());
             if rep.bad.is_empty() {
                 ExitCode::SUCCESS
             } else {
