@@ -52,6 +52,8 @@ pub enum VerifyError {
         other: String,
         index: u64,
     },
+    #[error("manifest.json: {found} records in the shards, the manifest's count is {expected}")]
+    RecordCountMismatch { found: u64, expected: u64 },
     #[error("manifest.json: the corpus is incomplete (an interrupted run: finish it with `generate --resume`)")]
     Incomplete,
 
@@ -172,7 +174,7 @@ impl VerifyError {
             | ShardHashMismatch { file }
             | ShardCountMismatch { file, .. }
             | FormatsDisagree { file, .. } => file,
-            Incomplete => "manifest.json",
+            Incomplete | RecordCountMismatch { .. } => "manifest.json",
             MalformedId { id, .. }
             | DuplicateId { id }
             | OutOfOrder { id, .. }

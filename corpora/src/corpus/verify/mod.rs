@@ -311,5 +311,12 @@ pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyRep
             first.insert(stem, (file, records));
         }
     }
+    let expected = v.manifest.counts.get("records").copied().unwrap_or(0);
+    if report.records != expected {
+        report.bad.push(VerifyError::RecordCountMismatch {
+            found: report.records,
+            expected,
+        });
+    }
     Ok(report)
 }
