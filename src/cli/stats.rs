@@ -2,7 +2,7 @@
 //! coverage and the duplicate rate of a corpus.
 
 use clap::Args;
-use proofmill_corpora::corpus::{read_bin, read_jsonl, Manifest};
+use proofmill_corpora::corpus::{read_bin, read_jsonl, read_manifest, Manifest};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,14 +22,10 @@ fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
 }
 
 pub fn run(a: StatsArgs) -> ExitCode {
-    let mpath = a.dir.join("manifest.json");
-    let m: Manifest = match std::fs::read_to_string(&mpath)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
+    let m: Manifest = match read_manifest(&a.dir) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("error: {}: {e}", mpath.display());
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
