@@ -25,8 +25,9 @@ fi
 seed() { mkdir -p "fuzz/corpus/$1"; }
 seed theory; cp theories/*.theory fuzz/corpus/theory/
 seed ndjson
-find tests/data/lean-arena -name '*.ndjson' -size -64k | head -40 | while read -r f; do
-    cp "$f" "fuzz/corpus/ndjson/$(echo "$f" | tr '/' '_')"
+mapfile -t exports < <(find tests/data/lean-arena -name '*.ndjson' -size -64k | sort)
+for f in "${exports[@]:0:40}"; do
+    cp "$f" "fuzz/corpus/ndjson/${f//\//_}"
 done
 if [ ! -e fuzz/corpus/jsonl/seed.jsonl ]; then
     cargo build --release --quiet
