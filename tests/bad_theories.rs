@@ -117,3 +117,39 @@ fn invalid_utf8_is_reported_where_it_starts() {
     let r = verify(&p, "2:9", "invalid UTF-8");
     assert!(r.is_none(), "{r:?}");
 }
+
+/// Limits of work (README, "Limits"): a file over the size limit is refused
+/// from its size, unread, with exit 2 (a sparse 100 GiB file: reading it
+/// would not end), as an import too; and a long operator chain elaborates
+/// in time linear in its length (100,000 terms: well under a second of CPU
+/// on the development machine; quadratic before, when 16,000 took 23 s).
+#[test]
+fn an_oversized_file_is_refused_unread() {
+    let p = scratch("huge.theory", b"");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_len(100 << 30)
+        .unwrap();
+    let (code, stderr) = check(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("file too large"), "{stderr}");
+    let importer = scratch("imports_huge.theory", b"import \"huge.theory\"\n");
+    let (code, stderr) = check(&importer);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("file too large"), "{stderr}");
+    std::fs::remove_file(&p).unwrap();
+}
+
+#[test]
+fn a_long_operator_chain_checks_in_linear_time() {
+    let terms = 100_000;
+    let src = format!("def x : Nat := {}\n", vec!["1"; terms].join(" + "));
+    let p = scratch("chain.theory", src.as_bytes());
+    let t = std::time::Instant::now();
+    let (code, stderr) = check(&p);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Generous for a shared machine; the quadratic elaborator took minutes.
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+}

@@ -1,9 +1,10 @@
 //! proofmill's corpora: the formats proofmill reads and writes.
 //!
-//! For now this is the Lean 4 export importer ([`lean_export`]): it reads
-//! lean4export's NDJSON and feeds every declaration to the kernel through
-//! `Env::add`, the one door. Corpus records, shard writers and readers, and
-//! exporters to other provers will live here too (see `DESIGN.md`).
+//! [`corpus`]: the record schema, JSONL and bincode shards, the manifest,
+//! the canonical form shared with the generator, and `verify`, which checks
+//! every field of every record of a corpus with the kernel and the tactic
+//! engine. [`lean_export`]: lean4export's NDJSON, read into the kernel
+//! through `Env::add` (the one door) and written back out.
 //!
 //! Everything read here is untrusted: malformed input is an error value that
 //! names the line and what was wrong, never a panic.

@@ -1,8 +1,10 @@
 //! Canonical forms (the dedup key, DESIGN §6): variables renamed by first
-//! occurrence, the two sides as an unordered pair. Hashed with FNV-1a, which
-//! is fixed across platforms and releases (the hash is written in corpora).
+//! occurrence, symbols by name, the two sides as an unordered pair, hashed
+//! with FNV-1a. The form itself is defined in `proofmill_corpora::corpus::canon`,
+//! where `verify` recomputes it from a record's statement.
 
-use crate::term::Term;
+use crate::term::{Signature, Term};
+use proofmill_corpora::corpus::canon::{self as shared, Node, View};
 
 fn rename(t: &Term, map: &mut Vec<u32>, out: &mut Vec<u8>) {
     match t {
@@ -32,28 +34,26 @@ fn rename(t: &Term, map: &mut Vec<u32>, out: &mut Vec<u8>) {
     }
 }
 
-fn ordered(a: &Term, b: &Term) -> Vec<u8> {
-    let mut map = Vec::new();
-    let mut out = Vec::new();
-    rename(a, &mut map, &mut out);
-    out.push(b'=');
-    rename(b, &mut map, &mut out);
-    out
+/// The canonical form of `lhs = rhs` (`proofmill_corpora::corpus::canon`):
+/// symbols by their names in `sig`, so that `verify` recomputes it from the
+/// printed statement.
+pub fn canonical(sig: &Signature, lhs: &Term, rhs: &Term) -> Vec<u8> {
+    shared::canonical(lhs, rhs, sig)
 }
 
-/// The canonical form of `lhs = rhs` (the smaller of the two orientations).
-pub fn canonical(lhs: &Term, rhs: &Term) -> Vec<u8> {
-    ordered(lhs, rhs).min(ordered(rhs, lhs))
-}
-
-/// FNV-1a 64 of `bytes`, seeded with the sort (theorems of different sorts differ).
-pub fn hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+impl View<Term> for Signature {
+    fn node<'a>(&'a self, t: &'a Term) -> Node<'a, Term> {
+        match t {
+            Term::Var(v) => Node::Var(*v),
+            Term::Lit(n) => Node::Lit(*n),
+            Term::App(f, xs) => Node::App(self.syms[*f as usize].text.as_str(), xs),
+        }
     }
-    h
+}
+
+/// The dedup key and `canonical_hash` of `lhs = rhs`.
+pub fn hash(sig: &Signature, lhs: &Term, rhs: &Term) -> u64 {
+    shared::hash(&canonical(sig, lhs, rhs))
 }
 
 /// The shard (of `n`) a theorem with canonical hash `hash` belongs to.
@@ -92,11 +92,7 @@ mod tests {
     #[test]
     fn shards_are_balanced() {
         let hashes: Vec<u64> = (0..200_000u32)
-            .map(|i| {
-                let a = Term::App(0, vec![Term::Var(i % 3), Term::Lit(i)].into());
-                let b = Term::App(1, vec![Term::Lit(i / 7), Term::Var(1)].into());
-                hash(&canonical(&a, &b))
-            })
+            .map(|i| shared::hash(format!("fadd v0 l{i} = fmul l{} v1", i / 7).as_bytes()))
             .collect();
         for n in 2..=16u64 {
             let mut count = vec![0u64; n as usize];
@@ -121,7 +117,7 @@ mod tests {
     fn plain_fnv_mod_two_is_a_parity() {
         let parity = |b: &[u8]| b.iter().fold(0u8, |p, x| p ^ (x & 1)) as u64;
         for s in [&b"ab"[..], b"abc", b"proofmill", b"\x01\x02\x03\x04"] {
-            assert_eq!(hash(s) & 1, 1 ^ parity(s), "{s:?}");
+            assert_eq!(shared::hash(s) & 1, 1 ^ parity(s), "{s:?}");
         }
     }
 }

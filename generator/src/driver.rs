@@ -19,8 +19,6 @@
 
 use crate::canon;
 use crate::print::TermPrinter;
-use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
-use crate::readback::read_back;
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::search::{BackwardSearch, Constraints};
@@ -29,7 +27,7 @@ use crate::space::{Coverage, RuleSpace};
 use crate::term::{SortId, Term};
 use crate::walk::{Chain, VarPool, WalkFailure, WalkLimits, Walker};
 use dashmap::DashMap;
-use proofmill_corpora::corpus::{self, Difficulty, Problem, Record, Step, Var};
+use proofmill_corpora::corpus;
 use proofmill_tactics::reader::TheoremReader;
 use proofmill_tactics::theory::Theory;
 use rayon::prelude::*;
@@ -45,6 +43,13 @@ const CHUNK: u64 = 512;
 const CHECKER_REUSE: usize = 32;
 /// Records per shard file.
 pub const PER_FILE: usize = 1000;
+/// The most steps a theorem may be asked to have (`--steps A..B`, B at most this).
+pub const MAX_STEPS: usize = 100;
+/// The largest term size a walk may be allowed (`--max-size`).
+pub const MAX_SIZE: usize = 256;
+/// The most theorems one run may be asked for (`--count`): the dedup table
+/// holds every accepted theorem of every shard.
+pub const MAX_COUNT: u64 = 10_000_000;
 
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -68,6 +73,8 @@ pub struct Options {
     pub bin: bool,
     pub out: PathBuf,
     pub resume: bool,
+    /// Remove the corpus already in `out` (its own files only) first.
+    pub overwrite: bool,
     /// Give up after this many attempts per requested theorem.
     pub max_attempts_per_theorem: u64,
 }
@@ -91,9 +98,48 @@ impl Options {
             bin: false,
             out,
             resume: false,
+            overwrite: false,
             max_attempts_per_theorem: 200,
         }
     }
+    /// Options that cannot apply, and limits exceeded, as a usage error.
+    pub fn check(&self) -> Result<(), String> {
+        let (a, b) = self.steps;
+        if a < 1 || a > b || b > MAX_STEPS {
+            return Err(format!(
+                "--steps {a}..{b}: expected A..B with 1 ≤ A ≤ B ≤ {MAX_STEPS}"
+            ));
+        }
+        if self.max_size < 1 || self.max_size > MAX_SIZE {
+            return Err(format!(
+                "--max-size {}: expected 1 to {MAX_SIZE}",
+                self.max_size
+            ));
+        }
+        if self.count > MAX_COUNT {
+            return Err(format!(
+                "--count {}: at most {MAX_COUNT} theorems a run (split larger corpora with --seed)",
+                self.count
+            ));
+        }
+        if self.min_size > self.max_size {
+            return Err(format!(
+                "--min-size {} is larger than --max-size {}",
+                self.min_size, self.max_size
+            ));
+        }
+        if self.hard_steps > b {
+            return Err(format!(
+                "--hard-steps {} is more than the most steps a theorem has (--steps {a}..{b})",
+                self.hard_steps
+            ));
+        }
+        if !self.jsonl && !self.bin {
+            return Err("no output format (--format jsonl, bin or jsonl,bin)".into());
+        }
+        Ok(())
+    }
+
     /// The walk limits these options ask for.
     pub fn limits(&self) -> WalkLimits {
         WalkLimits {
@@ -109,7 +155,7 @@ impl Options {
             max_depth: self.max_size,
         }
     }
-    fn as_map(&self) -> BTreeMap<String, String> {
+    pub(crate) fn as_map(&self) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
         m.insert("count".into(), self.count.to_string());
         m.insert("seed".into(), self.seed.to_string());
@@ -128,6 +174,18 @@ impl Options {
             m.insert("min_size".into(), self.min_size.to_string());
         }
         m.insert("exclude".into(), self.exclude.len().to_string());
+        if !self.exclude.is_empty() {
+            // Which statements were held out changes the corpus, not only how many.
+            let mut hs: Vec<u64> = self.exclude.iter().copied().collect();
+            hs.sort_unstable();
+            let text: String = hs.iter().map(|h| format!("{h:016x}\n")).collect();
+            m.insert("exclude_sha256".into(), corpus::sha256_hex(text.as_bytes()));
+        }
+        let formats: Vec<&str> = [(self.jsonl, "jsonl"), (self.bin, "bin")]
+            .into_iter()
+            .filter_map(|(on, f)| on.then_some(f))
+            .collect();
+        m.insert("format".into(), formats.join(","));
         m
     }
 }
@@ -147,6 +205,24 @@ pub struct Generator {
 
 impl Generator {
     pub fn load(theory: &str) -> Result<Generator, String> {
+        let shipped: Vec<&str> = proofmill_tactics::theory::SHIPPED
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| *n != "prelude")
+            .collect();
+        if theory == "prelude" {
+            return Err(format!(
+                "--theory prelude: the prelude has no rules (it is what every theory starts from); generate from {}, or a .theory file",
+                shipped.join(", ")
+            ));
+        }
+        let is_shipped = proofmill_tactics::theory::shipped_source(theory).is_some();
+        if !is_shipped && !std::path::Path::new(theory).is_file() {
+            return Err(format!(
+                "--theory {theory}: not a shipped theory ({}) nor a .theory file",
+                shipped.join(", ")
+            ));
+        }
         let (theory_t, _) = corpus::theory_source(theory, std::path::Path::new("."))?;
         let rs = RuleSet::extract(&theory_t);
         if rs.rules.is_empty() {
@@ -218,6 +294,8 @@ pub struct Report {
     /// Why fewer than `count` theorems were produced, if so.
     pub ran_out: Option<String>,
     pub resumed_files: usize,
+    /// Files in the output directory that belong to no corpus (left alone).
+    pub foreign_files: Vec<String>,
 }
 
 impl Report {
@@ -232,7 +310,7 @@ impl Report {
 }
 
 /// A candidate that is not written: a generator bug, with the statement and why.
-enum Refused {
+pub(crate) enum Refused {
     /// The kernel rejected the proof, or the record could not be serialized.
     Rejected(String, String),
     /// The record's text does not elaborate back to what the kernel checked.
@@ -241,16 +319,16 @@ enum Refused {
 
 /// A record serialized for each format written: its JSONL line and its
 /// bincode entry, each if that format is written.
-type Serialized = (Option<Vec<u8>>, Option<Vec<u8>>);
+pub(crate) type Serialized = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// A finished record, serialized, or why it was refused; with the time of
 /// assembly, check, rendering and reading back.
-struct Finished {
-    result: Result<Serialized, Refused>,
-    assemble: Duration,
-    kernel: Duration,
-    render: Duration,
-    readback: Duration,
+pub(crate) struct Finished {
+    pub result: Result<Serialized, Refused>,
+    pub assemble: Duration,
+    pub kernel: Duration,
+    pub render: Duration,
+    pub readback: Duration,
 }
 
 /// Type checkers (and theorem readers, which hold one) kept between batches:
@@ -288,12 +366,18 @@ struct ShardWriter<'e, 's> {
     prefix: String,
     pending: Vec<(u64, Candidate)>,
     files: usize,
+    /// `--resume`: the earlier run's finished files (`manifest.rs`).
+    keep: std::collections::HashMap<String, corpus::ShardInfo>,
     /// Records checked and handed to the sink.
     written: u64,
 }
 
 impl<'e, 's> ShardWriter<'e, 's> {
-    fn new(opts: &Options, sink: Sink<'s>) -> ShardWriter<'e, 's> {
+    fn new(
+        opts: &Options,
+        sink: Sink<'s>,
+        keep: std::collections::HashMap<String, corpus::ShardInfo>,
+    ) -> ShardWriter<'e, 's> {
         let (sk, sn) = opts.shard;
         ShardWriter {
             checkers: Pool::default(),
@@ -306,6 +390,7 @@ impl<'e, 's> ShardWriter<'e, 's> {
             },
             pending: Vec::new(),
             files: 0,
+            keep,
             written: 0,
         }
     }
@@ -315,10 +400,10 @@ impl<'e, 's> ShardWriter<'e, 's> {
     }
 }
 
-struct Candidate {
-    attempt: u64,
-    chain: Chain,
-    hash: u64,
+pub(crate) struct Candidate {
+    pub(crate) attempt: u64,
+    pub(crate) chain: Chain,
+    pub(crate) hash: u64,
 }
 
 enum Outcome {
@@ -327,10 +412,9 @@ enum Outcome {
     Dup,
 }
 
+/// `--curriculum`: one bucket per step count in `lo..=hi`.
 fn bucket(steps: usize, lo: usize, hi: usize) -> usize {
-    let n = hi - lo + 1;
-    let nb = n.min(4);
-    ((steps.saturating_sub(lo)) * nb / n).min(nb - 1)
+    steps.clamp(lo, hi) - lo
 }
 
 impl Generator {
@@ -479,7 +563,7 @@ impl Generator {
                 if canon::trivial(l, r) {
                     return Outcome::Fail(WalkFailure::Trivial);
                 }
-                let hash = canon::hash(&canon::canonical(l, r));
+                let hash = canon::hash(&self.rs.sig, l, r);
                 if seen.contains_key(&hash) {
                     return Outcome::Dup;
                 }
@@ -499,6 +583,13 @@ impl Generator {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Report, String> {
         let start = Instant::now();
+        opts.check()?;
+        if opts.hard_steps > 0 && !self.rs.dirs.iter().any(|d| d.cost == Cost::Hard) {
+            return Err(format!(
+                "--hard-steps {}: {} has no hard rules (@[rule (fwd := hard)]), so no theorem can have hard steps",
+                opts.hard_steps, opts.theory
+            ));
+        }
         if let Some(n) = &opts.require_rule {
             if self.required_rule(opts).ok().flatten().is_none() {
                 let names: Vec<String> = self.rs.rules.iter().map(|r| r.name.to_string()).collect();
@@ -528,10 +619,12 @@ impl Generator {
             edges: self.space.edge_count(),
             ..Report::default()
         };
-        std::fs::create_dir_all(&opts.out).map_err(|e| format!("{}: {e}", opts.out.display()))?;
+        let (prepared, mut manifest) = self.prepare_dir(opts)?;
+        report.foreign_files = prepared.foreign;
         let mut coverage = Coverage::new(self.rs.dirs.len());
         let (shards, written) = std::thread::scope(|scope| {
-            let mut out = ShardWriter::new(opts, Sink::start(scope));
+            let sink = Sink::start(scope, Box::new(move |e| manifest.set(e)));
+            let mut out = ShardWriter::new(opts, sink, prepared.keep);
             let filled = self.fill(opts, progress, &mut report, &mut coverage, &mut out);
             // The writer's own failure, if any, is the cause of a refused hand-over.
             let shards = out.sink.finish()?;
@@ -564,7 +657,7 @@ impl Generator {
     ) -> Result<(), String> {
         let limits = opts.limits();
         let seen: DashMap<u64, u64> = DashMap::new();
-        let nb = (opts.steps.1 - opts.steps.0 + 1).min(4);
+        let nb = opts.steps.1 - opts.steps.0 + 1;
         let mut per_bucket = vec![0u64; nb];
         let quota =
             |b: usize| opts.count / nb as u64 + u64::from((b as u64) < opts.count % nb as u64);
@@ -660,13 +753,23 @@ impl Generator {
             .filter_map(|(on, p)| on.then_some(p))
             .collect();
         let records = part.len() as u64;
-        if opts.resume && paths.iter().all(|p| self.complete(p, opts, &part)) {
+        let kept: Vec<Option<String>> = if opts.resume {
+            paths
+                .iter()
+                .map(|p| self.kept(p, opts, &part, &out.keep))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if opts.resume && kept.iter().all(Option::is_some) {
             report.resumed_files += paths.len();
-            for p in paths {
+            for (p, sha256) in paths.into_iter().zip(kept) {
                 out.send(ShardFile {
                     path: p.clone(),
                     records,
-                    contents: Contents::Kept,
+                    contents: Contents::Kept {
+                        sha256: sha256.expect("kept"),
+                    },
                 })?;
             }
             out.written += records;
@@ -736,304 +839,4 @@ impl Generator {
         progress(report.accepted, out.written);
         Ok(())
     }
-
-    fn write_manifest(
-        &self,
-        opts: &Options,
-        report: &Report,
-        cov: &Coverage,
-        shards: Vec<corpus::ShardInfo>,
-    ) -> Result<(), String> {
-        let mut counts = BTreeMap::new();
-        counts.insert("records".into(), report.written);
-        counts.insert("accepted_all_shards".into(), report.accepted);
-        counts.insert("attempts".into(), report.attempts);
-        counts.insert("duplicates".into(), report.duplicates);
-        counts.insert("too_short".into(), report.too_short);
-        counts.insert("trace_conflicts".into(), report.trace_conflicts);
-        counts.insert("trivial".into(), report.trivial);
-        counts.insert("search_not_found".into(), report.not_found);
-        counts.insert("excluded".into(), report.excluded);
-        counts.insert("kernel_rejections".into(), report.rejections.len() as u64);
-        counts.insert(
-            "readback_failures".into(),
-            report.readback_failures.len() as u64,
-        );
-        let nodes: BTreeMap<String, serde_json::Value> = self
-            .rs
-            .dirs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                (
-                    d.label(&self.rs.rules),
-                    serde_json::json!({"cost": d.cost.as_str(), "uses": cov.nodes[i]}),
-                )
-            })
-            .collect();
-        let edges: Vec<serde_json::Value> = cov
-            .edges
-            .iter()
-            .map(|((a, b), n)| {
-                serde_json::json!([
-                    self.rs.dirs[*a].label(&self.rs.rules),
-                    self.rs.dirs[*b].label(&self.rs.rules),
-                    n
-                ])
-            })
-            .collect();
-        let m = corpus::Manifest {
-            format_version: corpus::FORMAT_VERSION,
-            proofmill_version: env!("CARGO_PKG_VERSION").to_string(),
-            theory: opts.theory.clone(),
-            theory_hash: corpus::theory_hash(&self.theory),
-            options: opts.as_map(),
-            seed: opts.seed.to_string(),
-            counts,
-            shards,
-            coverage: serde_json::json!({
-                "rule_space_nodes": report.nodes, "rule_space_edges": report.edges,
-                "nodes_covered": report.coverage_nodes, "edges_covered": report.coverage_edges,
-                "nodes": nodes, "edges": edges,
-                "skipped_rules": self.rs.skipped.iter().map(|s| format!("{}: {}", s.name, s.reason)).collect::<Vec<_>>(),
-            }),
-        };
-        let text = serde_json::to_string_pretty(&m).map_err(|e| e.to_string())?;
-        let path = opts.out.join("manifest.json");
-        let tmp = opts.out.join("manifest.json.tmp");
-        std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    /// Whether an earlier run's shard file at `path` holds exactly `part`.
-    fn complete(&self, path: &std::path::Path, opts: &Options, part: &[(u64, Candidate)]) -> bool {
-        let ids: Vec<(String, String)> = part
-            .iter()
-            .map(|(i, c)| (self.record_id(opts, *i), format!("{:016x}", c.hash)))
-            .collect();
-        complete_file(path, &ids)
-    }
-
-    fn record_id(&self, opts: &Options, index: u64) -> String {
-        format!("{}/s{}/{:06}", theory_label(&opts.theory), opts.seed, index)
-    }
-
-    /// Proof assembly, kernel check and rendering of accepted theorem `index`.
-    fn finish_one(
-        &self,
-        tc: &mut proofmill_kernel::TypeChecker<'_>,
-        reader: &mut TheoremReader<'_>,
-        printer: &TermPrinter<'_>,
-        opts: &Options,
-        index: u64,
-        c: &Candidate,
-    ) -> Finished {
-        let names = &self.names;
-        // `← add_comm x y` is written `add_comm y x`, in the proof as in the trace.
-        let chain = self.rs.read_forwards(&c.chain);
-        let chain = &*chain;
-        let vars = theorem_vars(chain);
-        let t0 = &chain.terms[0];
-        let tn = chain.terms.last().expect("tn");
-        let binders = crate::proof::binders(&self.rs, &self.pool, &vars);
-        let rel = self.rs.sig.relation(chain.sort);
-        let eq = printer.print_rel(rel, t0, tn, names);
-        let statement = if vars.is_empty() {
-            eq.clone()
-        } else {
-            format!("∀ {binders}, {eq}")
-        };
-        let t = Instant::now();
-        let th = assemble(&self.rs, &self.pool, chain, &vars, tc);
-        let assemble_time = t.elapsed();
-        let t = Instant::now();
-        let verdict = th.and_then(|th| kernel_check(tc, &th).map(|()| th));
-        let kernel_time = t.elapsed();
-        let mut done = Finished {
-            result: Err(Refused::Rejected(String::new(), String::new())),
-            assemble: assemble_time,
-            kernel: kernel_time,
-            render: Duration::ZERO,
-            readback: Duration::ZERO,
-        };
-        let th = match verdict {
-            Ok(th) => th,
-            Err(e) => {
-                done.result = Err(Refused::Rejected(statement, e.to_string()));
-                return done;
-            }
-        };
-        let t = Instant::now();
-        let rec = self.render(printer, opts, index, c, chain, statement, &eq, &vars);
-        done.render = t.elapsed();
-        // The text written must stand for exactly the terms checked.
-        let t = Instant::now();
-        let read = read_back(reader, &rec.statement, &rec.proof_term, tc, &th);
-        done.readback = t.elapsed();
-        if let Err(e) = read {
-            done.result = Err(Refused::ReadBack(rec.statement, e.to_string()));
-            return done;
-        }
-        // Serialized here, on the worker, rather than when the file is written.
-        let t = Instant::now();
-        let line = opts
-            .jsonl
-            .then(|| corpus::jsonl_line(&rec).map_err(|e| e.to_string()))
-            .transpose();
-        let entry = opts
-            .bin
-            .then(|| corpus::bin_entry(&rec).map_err(|e| e.to_string()))
-            .transpose();
-        done.render += t.elapsed();
-        done.result = match (line, entry) {
-            (Ok(line), Ok(entry)) => Ok((line, entry)),
-            (Err(e), _) | (_, Err(e)) => Err(Refused::Rejected(rec.statement, e)),
-        };
-        done
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &self,
-        printer: &TermPrinter<'_>,
-        opts: &Options,
-        index: u64,
-        c: &Candidate,
-        chain: &Chain,
-        statement: String,
-        eq: &str,
-        vars: &[u32],
-    ) -> Record {
-        let names = &self.names;
-        let rel = self.rs.sig.relation(chain.sort);
-        let tn = chain.terms.last().expect("tn");
-        let hyps: String = groups(&self.rs, &self.pool, vars)
-            .iter()
-            .map(|(ns, t)| format!("{} : {t}\n", ns.join(" ")))
-            .collect();
-        // Room for a printed equation, so goal strings are not regrown.
-        let eq_len_hint = eq.len() + 16;
-        // Goal i is `tᵢ = rhsᵢ` (the right side as `rw` leaves it); each is
-        // printed once and serves as one step's `state_after` and the next's
-        // `state_before`. Goal 0 is the statement's equation.
-        let goal = |eq: &dyn Fn(&mut String)| {
-            let mut g = String::with_capacity(hyps.len() + 4 + 2 * eq_len_hint);
-            g.push_str(&hyps);
-            g.push_str("⊢ ");
-            eq(&mut g);
-            g
-        };
-        let mut goals = Vec::with_capacity(chain.steps.len());
-        goals.push(goal(&|g| g.push_str(eq)));
-        let mut rhs = tn.clone();
-        for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
-            rhs = rhs.replace_all(&s.from, &s.to);
-            goals.push(goal(&|g| {
-                printer.write_rel(rel, &chain.terms[i + 1], &rhs, names, g)
-            }));
-        }
-        let mut goals = goals.into_iter();
-        let mut before = goals.next().expect("goal 0");
-        let mut steps = Vec::new();
-        let mut rules_used = Vec::new();
-        for s in chain.steps.iter() {
-            let dir = &self.rs.dirs[s.dir];
-            let rule = &self.rs.rules[dir.rule];
-            let after = goals.next().unwrap_or_else(|| "no goals".to_string());
-            let mut tac = String::with_capacity(8 + rule.head.len() + eq_len_hint);
-            tac.push_str(if dir.reversed { "rw [← " } else { "rw [" });
-            tac.push_str(&rule.head);
-            for x in &s.sigma {
-                tac.push(' ');
-                printer.write_arg(x, names, &mut tac);
-            }
-            tac.push(']');
-            if !rules_used.contains(&dir.rule) {
-                rules_used.push(dir.rule);
-            }
-            steps.push(Step {
-                state_before: std::mem::replace(&mut before, after.clone()),
-                tactic: tac,
-                rule: rule.label.clone(),
-                direction: if dir.reversed { "rev" } else { "fwd" }.into(),
-                cost: dir.cost.as_str().into(),
-                position: s.position.iter().map(|&p| p as u32).collect(),
-                state_after: after,
-            });
-        }
-        let size = chain.terms.iter().map(|t| t.size()).max().unwrap_or(0);
-        let depth = chain.terms.iter().map(|t| t.depth()).max().unwrap_or(0);
-        let count = |k: Cost| {
-            chain
-                .steps
-                .iter()
-                .filter(|s| self.rs.dirs[s.dir].cost == k)
-                .count() as u32
-        };
-        Record {
-            id: self.record_id(opts, index),
-            theory: opts.theory.clone(),
-            seed: opts.seed.to_string(),
-            attempt: c.attempt.to_string(),
-            statement,
-            vars: vars
-                .iter()
-                .map(|&v| Var {
-                    name: names[v as usize].clone(),
-                    ty: self.rs.sig.sorts[self.pool.vars[v as usize].1 as usize]
-                        .name
-                        .clone(),
-                })
-                .collect(),
-            intro: if vars.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "intro {}",
-                    vars.iter()
-                        .map(|&v| names[v as usize].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            },
-            steps,
-            proof_term: print_proof(&self.rs, &self.pool, names, vars, chain, printer),
-            difficulty: Difficulty {
-                steps: chain.steps.len() as u32,
-                distinct_rules: rules_used.len() as u32,
-                hard_steps: count(Cost::Hard),
-                invent_steps: count(Cost::Invent),
-                size: size as u32,
-                depth: depth as u32,
-            },
-            canonical_hash: format!("{:016x}", c.hash),
-            problem: chain.problem.as_ref().map(|(f, big_f)| Problem {
-                question: format!("find an antiderivative of {}", printer.print(f, names)),
-                answer: printer.print(big_f, names),
-            }),
-        }
-    }
-}
-
-fn theory_label(t: &str) -> String {
-    std::path::Path::new(t)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| t.to_string())
-}
-
-/// Whether a shard file exists, reads back (checksum and all) and holds
-/// exactly the records `part` asks for: same ids and canonical hashes, in order.
-fn complete_file(path: &std::path::Path, ids: &[(String, String)]) -> bool {
-    let r = if path.extension().is_some_and(|e| e == "bin") {
-        corpus::read_bin(path)
-    } else {
-        corpus::read_jsonl(path)
-    };
-    r.is_ok_and(|v| {
-        v.len() == ids.len()
-            && v.iter()
-                .zip(ids)
-                .all(|(r, (id, h))| r.id == *id && r.canonical_hash == *h)
-    })
 }

@@ -6,9 +6,11 @@
 
 pub mod canon;
 pub mod driver;
+mod manifest;
 pub mod print;
 pub mod proof;
 pub mod readback;
+mod render;
 pub mod rng;
 pub mod rules;
 pub mod search;

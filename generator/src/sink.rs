@@ -23,8 +23,9 @@ pub enum Contents {
     Jsonl(Vec<Vec<u8>>),
     /// Entries made by `corpus::bin_entry`.
     Bin(Vec<Vec<u8>>),
-    /// A complete file of an earlier run (`--resume`), kept as it is.
-    Kept,
+    /// A complete file of an earlier run (`--resume`), kept as it is, with
+    /// the sha256 that run's manifest gave it.
+    Kept { sha256: String },
 }
 
 /// One shard file to write (or keep), with its record count.
@@ -39,19 +40,27 @@ pub struct ShardFile {
 #[error("the shard writer stopped")]
 pub struct WriterStopped;
 
+/// What the sink tells as it begins (sha256 empty) and finishes each file:
+/// the run's manifest is rewritten from it.
+pub type OnEntry<'scope> = Box<dyn FnMut(ShardInfo) -> Result<(), String> + Send + 'scope>;
+
 /// The sink's side of the hand-over; `finish` waits for the last file.
 pub struct Sink<'scope> {
     queue: SyncSender<ShardFile>,
-    writer: ScopedJoinHandle<'scope, Result<Vec<ShardInfo>, ShardError>>,
+    writer: ScopedJoinHandle<'scope, Result<Vec<ShardInfo>, String>>,
 }
 
 impl<'scope> Sink<'scope> {
-    /// Starts the writer thread in `scope`.
-    pub fn start<'env>(scope: &'scope Scope<'scope, 'env>) -> Sink<'scope> {
+    /// Starts the writer thread in `scope`; `on_entry` hears of each file
+    /// as it is begun and finished.
+    pub fn start<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        on_entry: OnEntry<'scope>,
+    ) -> Sink<'scope> {
         let (queue, files) = sync_channel(QUEUE);
         let writer = std::thread::Builder::new()
             .name("proofmill-writer".into())
-            .spawn_scoped(scope, move || write_all(files))
+            .spawn_scoped(scope, move || write_all(files, on_entry))
             .expect("spawn the shard writer");
         Sink { queue, writer }
     }
@@ -65,36 +74,39 @@ impl<'scope> Sink<'scope> {
     pub fn finish(self) -> Result<Vec<ShardInfo>, String> {
         drop(self.queue);
         match self.writer.join() {
-            Ok(r) => r.map_err(|e| e.to_string()),
+            Ok(r) => r,
             Err(_) => Err("the shard writer panicked".into()),
         }
     }
 }
 
-fn write_all(files: Receiver<ShardFile>) -> Result<Vec<ShardInfo>, ShardError> {
+fn write_all(
+    files: Receiver<ShardFile>,
+    mut on_entry: OnEntry<'_>,
+) -> Result<Vec<ShardInfo>, String> {
     let mut shards = Vec::new();
     for f in files {
-        let sha256 = match &f.contents {
-            Contents::Jsonl(lines) => corpus::write_jsonl_lines(&f.path, lines)?,
-            Contents::Bin(entries) => corpus::write_bin_entries(&f.path, entries)?,
-            Contents::Kept => {
-                let bytes = std::fs::read(&f.path).map_err(|e| ShardError::Io {
-                    file: f.path.display().to_string(),
-                    msg: e.to_string(),
-                })?;
-                corpus::sha256_hex(&bytes)
-            }
-        };
         let file = f
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        shards.push(ShardInfo {
-            file,
+        let entry = |sha256: String| ShardInfo {
+            file: file.clone(),
             records: f.records,
             sha256,
-        });
+        };
+        if !matches!(f.contents, Contents::Kept { .. }) {
+            on_entry(entry(String::new()))?;
+        }
+        let sha256 = match &f.contents {
+            Contents::Jsonl(lines) => corpus::write_jsonl_lines(&f.path, lines),
+            Contents::Bin(entries) => corpus::write_bin_entries(&f.path, entries),
+            Contents::Kept { sha256 } => Ok(sha256.clone()),
+        }
+        .map_err(|e: ShardError| e.to_string())?;
+        on_entry(entry(sha256.clone()))?;
+        shards.push(entry(sha256));
         // The file's buffers are freed here, off the driver's thread.
     }
     Ok(shards)
@@ -115,7 +127,7 @@ mod tests {
     fn files_are_written_in_the_order_handed_over() {
         let d = dir("order");
         let shards = std::thread::scope(|s| {
-            let sink = Sink::start(s);
+            let sink = Sink::start(s, Box::new(|_| Ok(())));
             for i in 0..5u8 {
                 let lines = vec![vec![b'a' + i, b'\n']; usize::from(i) + 1];
                 sink.send(ShardFile {
@@ -147,7 +159,7 @@ mod tests {
         let d = dir("fail");
         let missing = d.join("no-such-dir").join("f.jsonl");
         let r = std::thread::scope(|s| {
-            let sink = Sink::start(s);
+            let sink = Sink::start(s, Box::new(|_| Ok(())));
             sink.send(ShardFile {
                 path: missing.clone(),
                 records: 1,

@@ -6,7 +6,7 @@
 use clap::Args;
 use proofmill_corpora::lean_export::write_env;
 use proofmill_kernel::with_kernel_stack;
-use proofmill_tactics::theory::{Theory, TheoryError};
+use proofmill_tactics::theory::{too_large, Theory, TheoryError, MAX_FILE_BYTES};
 use std::path::{Path, PathBuf};
 
 type CheckError = TheoryError;
@@ -56,6 +56,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
             eprintln!("error: cannot open {}: {e}", path.display());
             return ExitCode::from(2);
         }
+        // A resource limit, like a missing file: refused from the file's size, unread.
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES as u64 => {
+                eprintln!("error: {}: {}", path.display(), too_large(m.len()));
+                return ExitCode::from(2);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot open {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
     }
     if args.emit_ndjson.is_some() && args.files.len() != 1 {
         eprintln!("error: --emit-ndjson needs exactly one FILE");
@@ -74,7 +86,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         });
         match result {
             Ok(((n, r), emitted)) => {
-                println!("{}: ok ({n} declarations, {r} rules)", path.display());
+                outln!("{}: ok ({n} declarations, {r} rules)", path.display());
                 if let Some(Err(e)) = emitted {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);

@@ -12,21 +12,22 @@ use std::process::ExitCode;
 /// Generate a corpus of kernel-checked theorems with rewriting traces.
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
-    /// A shipped theory (prelude, nat, ring, group, logic, calculus) or a .theory path.
+    /// A shipped theory (nat, ring, group, logic, calculus) or a .theory path.
     #[arg(long, default_value = "ring")]
     theory: String,
-    /// Exactly this many distinct verified theorems.
+    /// Exactly this many distinct verified theorems (at most 10,000,000).
     #[arg(long, default_value_t = 1000)]
     count: u64,
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Steps per theorem, `A..B` (inclusive).
+    /// Steps per theorem, `A..B` (inclusive, B at most 100).
     #[arg(long, default_value = "3..8")]
     steps: String,
-    /// Largest term size along a walk.
+    /// Largest term size along a walk (at most 256).
     #[arg(long, default_value_t = 24)]
     max_size: usize,
-    /// Worker threads (0: all cores). The output does not depend on it.
+    /// Worker threads (0: one per core, as for every command). The output
+    /// does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// `K/N`: this machine's part of an N-way split.
@@ -47,15 +48,21 @@ pub struct GenerateArgs {
     /// Every theorem's left side has at least N nodes (backward search).
     #[arg(long, default_value_t = 0)]
     min_size: usize,
-    /// Fill step-count buckets evenly.
+    /// Split --count evenly over the step counts of --steps (one bucket per
+    /// step count; the first `count mod buckets` get one more).
     #[arg(long)]
     curriculum: bool,
     /// A file of canonical hashes (16 hex digits, one per line) to keep out.
     #[arg(long)]
     exclude: Option<PathBuf>,
-    /// Keep complete shard files of an interrupted run with the same options.
-    #[arg(long)]
+    /// Finish the corpus in --out: keep the shard files an earlier run of
+    /// the same options finished (and that are unchanged), write the rest.
+    #[arg(long, conflicts_with = "overwrite")]
     resume: bool,
+    /// Replace the corpus in --out: remove its manifest and the files it
+    /// lists (never any other file) before writing.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 fn parse_range(s: &str) -> Option<(usize, usize)> {
@@ -93,6 +100,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     opts.require_rule = a.require_rule.clone();
     opts.min_size = a.min_size;
     opts.resume = a.resume;
+    opts.overwrite = a.overwrite;
     opts.jsonl = false;
     for f in a.format.split(',') {
         match f.trim() {
@@ -125,6 +133,9 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         }
         opts.exclude = set;
     }
+    if let Err(e) = opts.check() {
+        return usage(e);
+    }
     let g = match Generator::load(&a.theory) {
         Ok(g) => g,
         Err(e) => return usage(e),
@@ -152,7 +163,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         Err(e) => return usage(e),
     };
     let secs = r.elapsed.as_secs_f64().max(1e-9);
-    println!(
+    outln!(
         "{} theorems written to {} ({} accepted in all shards) in {:.2}s: {:.0} theorems/s",
         r.written,
         a.out.display(),
@@ -160,7 +171,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         secs,
         r.written as f64 / secs
     );
-    println!(
+    outln!(
         "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}, read-back failures {}",
         r.attempts,
         r.duplicates,
@@ -173,7 +184,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.rejections.len(),
         r.readback_failures.len()
     );
-    println!(
+    outln!(
         "rule space: {}/{} directions and {}/{} edges covered; cpu time: walks {:.2}s, proof assembly {:.2}s, kernel {:.2}s, records {:.2}s, read-back {:.2}s",
         r.coverage_nodes,
         r.nodes,
@@ -185,8 +196,15 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.render_time.as_secs_f64(),
         r.readback_time.as_secs_f64()
     );
+    if !r.foreign_files.is_empty() {
+        eprintln!(
+            "warning: {} also holds files that are not part of the corpus (left alone; `verify` reports them): {}",
+            a.out.display(),
+            r.foreign_files.join(", ")
+        );
+    }
     if r.resumed_files > 0 {
-        println!("resumed: kept {} complete shard files", r.resumed_files);
+        outln!("resumed: kept {} complete shard files", r.resumed_files);
     }
     let mut code = ExitCode::SUCCESS;
     for (stmt, e) in &r.rejections {

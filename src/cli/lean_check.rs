@@ -37,7 +37,8 @@ pub struct LeanCheckArgs {
     /// (`Env::add_batch_with`): declarations are handed over as they are
     /// read and their bodies checked on N threads once all is read; the
     /// verdict and the error reported are the same.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    /// 0 means one thread per core, as for every command.
+    #[arg(long, value_name = "N", default_value_t = 1)]
     threads: u32,
 
     /// Permit only these axioms (comma-separated names, e.g.
@@ -73,7 +74,10 @@ impl LeanCheckArgs {
         };
         ImportOptions::default()
             .with_axioms(axioms)
-            .with_threads(self.threads as usize)
+            .with_threads(match self.threads {
+                0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                n => n as usize,
+            })
     }
 
     /// The input, unless it is standard input.
@@ -93,7 +97,7 @@ pub fn run(args: LeanCheckArgs) -> ExitCode {
         Ok(done) => done,
         Err(e) => return fail(&e),
     };
-    println!(
+    outln!(
         "checked {} declarations in {seconds:.2}s",
         report.declarations
     );

@@ -1,9 +1,17 @@
 //! Argument parsing (clap) and dispatch to one file per subcommand.
 
+/// `println!` for a standard output that may be closed (`out.rs`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::out::line(format_args!($($arg)*))
+    };
+}
+
 mod check;
 mod error;
 mod generate;
 mod lean_check;
+mod out;
 mod stats;
 mod verify;
 

@@ -2,7 +2,7 @@
 //! coverage and the duplicate rate of a corpus.
 
 use clap::Args;
-use proofmill_corpora::corpus::{read_bin, read_jsonl, Manifest};
+use proofmill_corpora::corpus::{read_bin, read_jsonl, read_manifest, Manifest};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,21 +15,17 @@ pub struct StatsArgs {
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
     let max = h.values().copied().max().unwrap_or(1).max(1);
-    println!("{name}:");
+    outln!("{name}:");
     for (k, v) in h {
-        println!("  {k:>4} {v:>8} {}", "#".repeat((40 * v / max) as usize));
+        outln!("  {k:>4} {v:>8} {}", "#".repeat((40 * v / max) as usize));
     }
 }
 
 pub fn run(a: StatsArgs) -> ExitCode {
-    let mpath = a.dir.join("manifest.json");
-    let m: Manifest = match std::fs::read_to_string(&mpath)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
+    let m: Manifest = match read_manifest(&a.dir) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("error: {}: {e}", mpath.display());
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -70,25 +66,28 @@ pub fn run(a: StatsArgs) -> ExitCode {
             }
         }
     }
-    println!(
+    outln!(
         "corpus {}: theory {} (seed {}), {n} records, {problems} antiderivative problems",
         a.dir.display(),
         m.theory,
         m.seed
     );
     for (k, v) in &m.counts {
-        println!("  {k}: {v}");
+        outln!("  {k}: {v}");
     }
     let acc = m.counts.get("accepted_all_shards").copied().unwrap_or(n);
     let dup = m.counts.get("duplicates").copied().unwrap_or(0);
-    println!(
+    outln!(
         "duplicate rate: {:.1}%",
         100.0 * dup as f64 / (acc + dup).max(1) as f64
     );
     let c = &m.coverage;
-    println!(
+    outln!(
         "rule space: {}/{} directions, {}/{} edges covered",
-        c["nodes_covered"], c["rule_space_nodes"], c["edges_covered"], c["rule_space_edges"]
+        c["nodes_covered"],
+        c["rule_space_nodes"],
+        c["edges_covered"],
+        c["rule_space_edges"]
     );
     for (name, h) in ["steps", "distinct rules", "hard steps", "size"]
         .iter()
@@ -96,9 +95,9 @@ pub fn run(a: StatsArgs) -> ExitCode {
     {
         histogram(name, h);
     }
-    println!("rule uses:");
+    outln!("rule uses:");
     for (r, k) in &rules {
-        println!("  {r:<40} {k}");
+        outln!("  {r:<40} {k}");
     }
     ExitCode::SUCCESS
 }

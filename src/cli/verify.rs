@@ -24,9 +24,9 @@ pub fn run(a: VerifyArgs) -> ExitCode {
         }
         Ok(rep) => {
             for b in &rep.bad {
-                eprintln!("error: {}: {}", b.id, b.reason);
+                eprintln!("error: {b}");
             }
-            println!("verified {} records: {} bad", rep.records, rep.bad.len());
+            outln!("verified {} records: {} bad", rep.records, rep.bad.len());
             if rep.bad.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -95,6 +95,15 @@ pub struct Theory {
     /// The text of every source checked into the theory (the implicit
     /// prelude, imports, the file itself), in the order they were begun.
     sources: Vec<String>,
+    /// Where each of `sources` came from: `<name>` for a shipped theory, a
+    /// file's path relative to the first file's directory (`lib/base.theory`,
+    /// `../x.theory`), or the name given to `add_source`.
+    origins: Vec<String>,
+    /// Replaying recorded sources (`load_recorded`): the text of each origin,
+    /// read instead of files and shipped theories.
+    recorded: Option<HashMap<String, String>>,
+    /// The directory of the file being read, relative to the first file's.
+    vdir: PathBuf,
 }
 
 impl fmt::Debug for Theory {
@@ -142,6 +151,9 @@ impl Theory {
             scopes: vec![root_scope()],
             declarations: Vec::new(),
             sources: Vec::new(),
+            origins: Vec::new(),
+            recorded: None,
+            vdir: PathBuf::new(),
         }
     }
 
@@ -167,6 +179,36 @@ impl Theory {
     pub fn sources(&self) -> &[String] {
         &self.sources
     }
+    /// Every source checked into the theory, in order, as (origin, text):
+    /// what a corpus records so that `load_recorded` checks the same theory
+    /// wherever the files have gone. The first is the theory itself.
+    pub fn source_files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.origins
+            .iter()
+            .map(String::as_str)
+            .zip(self.sources.iter().map(String::as_str))
+    }
+
+    /// Checks a theory again from the sources `source_files` gave (origin and
+    /// text, the theory itself first): imports and shipped theories are read
+    /// from them, never from the file system or the binary.
+    pub fn load_recorded(files: &[(String, String)]) -> Result<Theory, TheoryError> {
+        let Some((main, _)) = files.first() else {
+            return Err(TheoryError {
+                file: "<recorded>".into(),
+                pos: Pos::new(1, 1),
+                msg: "no recorded theory sources".into(),
+            });
+        };
+        let mut t = Theory::new();
+        t.recorded = Some(files.iter().cloned().collect());
+        match main.strip_prefix('<').and_then(|m| m.strip_suffix('>')) {
+            Some(name) => t.import_shipped(name, "<recorded>", Pos::new(1, 1))?,
+            None => t.add_file(Path::new(main), main, PathBuf::from(main), Pos::new(1, 1))?,
+        }
+        Ok(t)
+    }
+
     pub fn declarations(&self) -> &[Name] {
         &self.declarations
     }
@@ -189,7 +231,8 @@ impl Theory {
     /// Checks a theory file (with the prelude unless it starts with `prelude`).
     pub fn load_file(path: &Path) -> Result<Theory, TheoryError> {
         let mut t = Theory::new();
-        t.add_file(path, &path.display().to_string(), Pos::new(1, 1))?;
+        let origin = PathBuf::from(path.file_name().unwrap_or(path.as_os_str()));
+        t.add_file(path, &path.display().to_string(), origin, Pos::new(1, 1))?;
         Ok(t)
     }
 
@@ -212,28 +255,76 @@ impl Theory {
     }
 
     /// Reads `path`, refusing oversized files and invalid UTF-8 with a position.
+    /// A file over `MAX_FILE_BYTES` is refused from its size, before it is read.
     pub fn read_source(path: &Path, file: &str) -> Result<String, TheoryError> {
-        let bytes = std::fs::read(path).map_err(|e| TheoryError {
+        use std::io::Read;
+        let fail = |msg: String| TheoryError {
             file: file.to_string(),
             pos: Pos::new(1, 1),
-            msg: format!("cannot read {}: {e}", path.display()),
-        })?;
+            msg,
+        };
+        let cannot = |e: std::io::Error| fail(format!("cannot read {}: {e}", path.display()));
+        let f = std::fs::File::open(path).map_err(cannot)?;
+        let len = f.metadata().map_err(cannot)?.len();
+        if len > MAX_FILE_BYTES as u64 {
+            return Err(fail(too_large(len)));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        // A file that grows meanwhile is read no further than one byte past the limit.
+        f.take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         decode_source(file, bytes)
     }
 
-    fn add_file(&mut self, path: &Path, file: &str, _at: Pos) -> Result<(), TheoryError> {
-        let key = std::fs::canonicalize(path)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| path.display().to_string());
+    /// Checks the file at `path`, whose origin (its path relative to the
+    /// first file's directory) is `origin`.
+    fn add_file(
+        &mut self,
+        path: &Path,
+        file: &str,
+        origin: PathBuf,
+        at: Pos,
+    ) -> Result<(), TheoryError> {
+        let vorigin = origin.display().to_string();
+        let (key, src) = match &self.recorded {
+            Some(files) => {
+                let Some(src) = files.get(&vorigin) else {
+                    return Err(TheoryError {
+                        file: file.to_string(),
+                        pos: at,
+                        msg: format!("the recorded sources do not hold '{vorigin}'"),
+                    });
+                };
+                (format!("recorded:{vorigin}"), src.clone())
+            }
+            None => {
+                let key = std::fs::canonicalize(path)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| path.display().to_string());
+                if self.imported.contains(&key) {
+                    return Ok(());
+                }
+                (key, Theory::read_source(path, file)?)
+            }
+        };
         if !self.imported.insert(key) {
             return Ok(());
         }
-        let src = Theory::read_source(path, file)?;
-        self.add_source(file, &src, path.parent())
+        let vdir = origin.parent().map(Path::to_path_buf).unwrap_or_default();
+        let saved = std::mem::replace(&mut self.vdir, vdir);
+        let r = self.add_source_from(&vorigin, file, &src, path.parent());
+        self.vdir = saved;
+        r
     }
 
     fn import_shipped(&mut self, name: &str, file: &str, pos: Pos) -> Result<(), TheoryError> {
-        let Some(src) = shipped_source(name) else {
+        let origin = format!("<{name}>");
+        let src = match &self.recorded {
+            Some(files) => files.get(&origin).cloned(),
+            None => shipped_source(name).map(str::to_string),
+        };
+        let Some(src) = src else {
             return Err(TheoryError {
                 file: file.to_string(),
                 pos,
@@ -247,10 +338,10 @@ impl Theory {
                 ),
             });
         };
-        if !self.imported.insert(format!("<{name}>")) {
+        if !self.imported.insert(origin.clone()) {
             return Ok(());
         }
-        self.add_source(&format!("<{name}>"), src, None)
+        self.add_source_from(&origin, &origin, &src, None)
     }
 
     /// Checks every command of `src` into this theory.
@@ -260,7 +351,18 @@ impl Theory {
         src: &str,
         dir: Option<&Path>,
     ) -> Result<(), TheoryError> {
+        self.add_source_from(file, file, src, dir)
+    }
+
+    fn add_source_from(
+        &mut self,
+        origin: &str,
+        file: &str,
+        src: &str,
+        dir: Option<&Path>,
+    ) -> Result<(), TheoryError> {
         self.sources.push(src.to_string());
+        self.origins.push(origin.to_string());
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![root_scope()]);
         let r = self.add_source_inner(file, src, dir);
         self.scopes = saved_scopes;
@@ -307,11 +409,12 @@ impl Theory {
                         Some(d) => d.join(p),
                         None => PathBuf::from(p),
                     };
-                    if !path.is_file() {
+                    let origin = normalize(&self.vdir.join(p));
+                    if self.recorded.is_none() && !path.is_file() {
                         return Err(fail(cmd.pos, format!("cannot find theory file '{p}'")));
                     }
                     let saved = std::mem::replace(&mut self.scopes, vec![root_scope()]);
-                    let r = self.add_file(&path, &path.display().to_string(), cmd.pos);
+                    let r = self.add_file(&path, &path.display().to_string(), origin, cmd.pos);
                     self.scopes = saved;
                     r?;
                     parser.set_notations(self.notations.clone());
@@ -1107,16 +1210,34 @@ fn is_rule_shape(env: &Env, ty: ExprId) -> bool {
         || (args.len() == 2 && a.is_const_named(f, &Name::from_dotted("Iff")))
 }
 
+/// `a/./b/../c` as `a/c`, lexically (a leading `..` is kept).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
+/// The message for a file over `MAX_FILE_BYTES` (`len` bytes, or more).
+pub fn too_large(len: u64) -> String {
+    format!("file too large ({len} bytes; the limit is {MAX_FILE_BYTES})")
+}
+
 /// Source bytes to text; invalid UTF-8 is reported with its line and column.
 pub fn decode_source(file: &str, bytes: Vec<u8>) -> Result<String, TheoryError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(TheoryError {
             file: file.to_string(),
             pos: Pos::new(1, 1),
-            msg: format!(
-                "file too large ({} bytes; the limit is {MAX_FILE_BYTES})",
-                bytes.len()
-            ),
+            msg: too_large(bytes.len() as u64),
         });
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -1347,5 +1468,60 @@ inductive Rec : Nat → Prop where
             (e.pos, e.msg.as_str()),
             (Pos::new(2, 23), "unknown identifier 'nrm'")
         );
+    }
+
+    #[test]
+    fn recorded_sources_check_the_same_theory_without_the_files() {
+        let root = std::env::temp_dir().join(format!("proofmill-recorded-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("src/lib")).unwrap();
+        std::fs::create_dir_all(root.join("up")).unwrap();
+        std::fs::write(root.join("up/u.theory"), "axiom U : Type\n").unwrap();
+        std::fs::write(
+            root.join("src/lib/base.theory"),
+            "import \"../../up/u.theory\"\naxiom R : Type\naxiom f : R → R\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("src/main.theory"),
+            "import nat\nimport \"lib/base.theory\"\n@[rule] axiom a (x : R) : f x = x\n",
+        )
+        .unwrap();
+        let t = proofmill_kernel::with_kernel_stack({
+            let p = root.join("src/main.theory");
+            move || Theory::load_file(&p)
+        })
+        .unwrap();
+        let files: Vec<(String, String)> = t
+            .source_files()
+            .map(|(o, s)| (o.to_string(), s.to_string()))
+            .collect();
+        let origins: Vec<&str> = files.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(
+            origins,
+            [
+                "main.theory",
+                "<prelude>",
+                "<nat>",
+                "lib/base.theory",
+                "../up/u.theory"
+            ]
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+        let again =
+            proofmill_kernel::with_kernel_stack(move || Theory::load_recorded(&files)).unwrap();
+        assert_eq!(again.sources(), t.sources());
+        assert_eq!(again.rules().len(), t.rules().len());
+        // A recorded shipped theory is read from the record, not the binary.
+        let edited = vec![
+            ("<ring>".to_string(), "axiom Q : Type\n".to_string()),
+            (
+                "<prelude>".to_string(),
+                shipped_source("prelude").unwrap().to_string(),
+            ),
+        ];
+        let q =
+            proofmill_kernel::with_kernel_stack(move || Theory::load_recorded(&edited)).unwrap();
+        assert!(q.env().get(&Name::from_dotted("Q")).is_some());
     }
 }

@@ -5,15 +5,24 @@
 //! Everything read here is untrusted: a malformed or tampered file is an
 //! error value naming the file and record, never a panic.
 
+pub mod canon;
+mod first_order;
 mod manifest;
 mod record;
 mod shard;
 mod verify;
 
-pub use manifest::{Manifest, ShardInfo, FORMAT_VERSION};
+pub use first_order::FoTerm;
+pub use manifest::{
+    corpus_files, is_plain_file_name, Manifest, ShardInfo, TheorySource, FORMAT_VERSION,
+};
 pub use record::{Difficulty, Problem, Record, Step, Var};
 pub use shard::{
-    bin_entry, jsonl_line, read_bin, read_jsonl, sha256_hex, write_bin, write_bin_entries,
-    write_jsonl, write_jsonl_lines, ShardError, BIN_MAGIC, BIN_VERSION,
+    bin_entry, decode_bin, decode_jsonl, jsonl_line, read_bin, read_jsonl, read_limited,
+    sha256_hex, write_bin, write_bin_entries, write_jsonl, write_jsonl_lines, ShardError,
+    BIN_MAGIC, BIN_VERSION, MAX_SHARD_BYTES,
 };
-pub use verify::{theory_hash, theory_source, verify_dir, BadRecord, VerifyReport};
+pub use verify::{
+    read_manifest, theory_hash, theory_label, theory_source, verify_dir, CorpusError, Verifier,
+    VerifyError, VerifyReport, MAX_MANIFEST_BYTES,
+};

@@ -101,10 +101,53 @@ pub fn write_jsonl_lines(path: &Path, lines: &[Vec<u8>]) -> Result<String, Shard
     write_streamed(path, lines.iter().map(Vec::as_slice), false)
 }
 
+/// Largest shard file read (1,000 records of a few KB each are far below it).
+pub const MAX_SHARD_BYTES: u64 = 1 << 30;
+
+/// Reads a file of at most `max` bytes; a larger one is refused before it
+/// is read (its size is checked first, and reading stops past `max` should
+/// it grow meanwhile).
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let len = f
+        .metadata()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    if len > max {
+        return Err(format!(
+            "{}: {len} bytes, more than the limit of {max}",
+            path.display()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "{}: more than the limit of {max} bytes",
+            path.display()
+        ));
+    }
+    Ok(bytes)
+}
+
+fn read_shard(path: &Path) -> Result<Vec<u8>, ShardError> {
+    read_limited(path, MAX_SHARD_BYTES).map_err(|msg| ShardError::Io {
+        file: path.display().to_string(),
+        msg,
+    })
+}
+
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ShardError> {
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-    let file = path.display().to_string();
-    let text = std::str::from_utf8(&bytes).map_err(|e| ShardError::BadFile {
+    decode_jsonl(&read_shard(path)?, &path.display().to_string())
+}
+
+/// The records of a JSONL shard's bytes (`file` names it in errors).
+pub fn decode_jsonl(bytes: &[u8], file: &str) -> Result<Vec<Record>, ShardError> {
+    let file = file.to_string();
+    let text = std::str::from_utf8(bytes).map_err(|e| ShardError::BadFile {
         file: file.clone(),
         msg: format!("not UTF-8: {e}"),
     })?;
@@ -170,8 +213,12 @@ pub fn write_bin_entries(path: &Path, entries: &[Vec<u8>]) -> Result<String, Sha
 }
 
 pub fn read_bin(path: &Path) -> Result<Vec<Record>, ShardError> {
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-    let file = path.display().to_string();
+    decode_bin(&read_shard(path)?, &path.display().to_string())
+}
+
+/// The records of a bincode shard's bytes (`file` names it in errors).
+pub fn decode_bin(bytes: &[u8], file: &str) -> Result<Vec<Record>, ShardError> {
+    let file = file.to_string();
     let bad = |msg: String| ShardError::BadFile {
         file: file.clone(),
         msg,

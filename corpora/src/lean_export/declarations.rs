@@ -90,6 +90,19 @@ impl Resolved {
     }
 }
 
+/// A definition's, theorem's or opaque's `all`: names that resolve, among
+/// them the declaration's own.
+fn check_all(t: &Tables, name: &Name, all: &Option<Vec<u64>>) -> Res<()> {
+    let Some(all) = all else { return Ok(()) };
+    if t.names(all)?.contains(name) {
+        Ok(())
+    } else {
+        Err(Malformed::AllOmitsSelf {
+            name: name.to_string(),
+        })
+    }
+}
+
 fn header(t: &Tables, h: &Header) -> Res<Supplied> {
     Ok(Supplied {
         name: t.name(h.name)?,
@@ -167,8 +180,10 @@ pub(crate) fn resolve(t: &Tables, d: &DeclRec) -> Res<Resolved> {
             value,
             hints,
             safety,
+            all,
         } => {
             let s = header(t, h)?;
+            check_all(t, &s.name, all)?;
             Resolved::Plain(Declaration::Definition {
                 name: s.name,
                 level_params: s.level_params,
@@ -178,8 +193,13 @@ pub(crate) fn resolve(t: &Tables, d: &DeclRec) -> Res<Resolved> {
                 safety: *safety,
             })
         }
-        DeclRec::Thm { header: h, value } => {
+        DeclRec::Thm {
+            header: h,
+            value,
+            all,
+        } => {
             let s = header(t, h)?;
+            check_all(t, &s.name, all)?;
             Resolved::Plain(Declaration::Theorem {
                 name: s.name,
                 level_params: s.level_params,
@@ -191,8 +211,10 @@ pub(crate) fn resolve(t: &Tables, d: &DeclRec) -> Res<Resolved> {
             header: h,
             value,
             is_unsafe,
+            all,
         } => {
             let s = header(t, h)?;
+            check_all(t, &s.name, all)?;
             Resolved::Plain(Declaration::Opaque {
                 name: s.name,
                 level_params: s.level_params,

@@ -93,6 +93,8 @@ pub enum Malformed {
         field: &'static str,
         value: String,
     },
+    #[error("the `all` field of {name} does not list {name}")]
+    AllOmitsSelf { name: String },
     #[error("{what} is too large: {value} (limit {limit})")]
     TooLarge {
         what: &'static str,

@@ -129,15 +129,19 @@ pub(crate) enum DeclRec {
         value: u64,
         hints: ReducibilityHints,
         safety: DefinitionSafety,
+        /// The declarations defined together with this one (it among them).
+        all: Option<Vec<u64>>,
     },
     Thm {
         header: Header,
         value: u64,
+        all: Option<Vec<u64>>,
     },
     Opaque {
         header: Header,
         value: u64,
         is_unsafe: bool,
+        all: Option<Vec<u64>>,
     },
     Quot {
         header: Header,
@@ -479,6 +483,11 @@ fn parse_decl(kind: &'static str, payload: &Value) -> Res<DeclRec> {
     }
     let o = unwrap_payload(kind, payload)?;
     let header = header(o)?;
+    let all = if o.has("all") {
+        Some(o.u64_list("all")?)
+    } else {
+        None
+    };
     Ok(match kind {
         "axiom" => DeclRec::Axiom {
             header,
@@ -489,15 +498,18 @@ fn parse_decl(kind: &'static str, payload: &Value) -> Res<DeclRec> {
             value: o.u64("value")?,
             hints: hints(o)?,
             safety: safety(o)?,
+            all,
         },
         "thm" => DeclRec::Thm {
             header,
             value: o.u64("value")?,
+            all,
         },
         "opaque" => DeclRec::Opaque {
             header,
             value: o.u64("value")?,
             is_unsafe: o.bool_or("isUnsafe", false)?,
+            all,
         },
         _ => DeclRec::Quot {
             header,

@@ -414,3 +414,16 @@ fn batched_import_agrees_with_streaming_on_every_arena_export() {
         }
     }
 }
+
+/// A definition's `all` must list the definition itself, by names that
+/// resolve; otherwise the export is declined (it was not checked at all).
+#[test]
+fn a_definitions_all_field_is_checked() {
+    let good = small_export(META_31, false);
+    assert!(import(&good, ImportOptions::default()).1.is_ok());
+    for (all, what) in [("[1]", "does not list idp"), ("[9]", "9")] {
+        let bad = good.replace(r#""all":[2]"#, &format!(r#""all":{all}"#));
+        let e = import_err(&bad);
+        assert!(e.to_string().contains(what), "{all}: {e}");
+    }
+}

@@ -1,0 +1,322 @@
+//! `proofmill verify DIR`: re-checks a corpus independently of the generator.
+//!
+//! The theory is checked again from the sources the manifest records (no
+//! file outside the corpus is read) and its source hash compared. The directory must hold the manifest's files and nothing else;
+//! every shard's sha256 and record count is compared with the manifest's.
+//! Every record is checked field by field (`record.rs`: identity, printed
+//! forms, the trace replayed on first-order terms, difficulty, canonical
+//! hash, problem) and then by the kernel and the tactic engine. Across the
+//! corpus, ids are unique and increasing in shard order (with the attempts
+//! that made them), and no two records state the same theorem (canonical
+//! hash). A shard written in two formats is checked once: the second file
+//! must decode to the same records as the first, and they are counted once.
+
+mod error;
+mod record;
+
+pub use error::{CorpusError, VerifyError};
+
+use super::manifest::{is_plain_file_name, Manifest, FORMAT_VERSION};
+use super::record::Record;
+use super::shard::{decode_bin, decode_jsonl, read_limited, sha256_hex, MAX_SHARD_BYTES};
+use proofmill_tactics::theory::{shipped_source, Theory};
+use record::{Expect, Rules};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Largest manifest read (it holds the theory sources).
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+#[derive(Clone, Debug, Default)]
+pub struct VerifyReport {
+    /// Records checked, each once however many formats hold it.
+    pub records: u64,
+    pub bad: Vec<VerifyError>,
+}
+
+/// The theory of a manifest: a shipped name or a path; its source text.
+pub fn theory_source(name: &str, base: &Path) -> Result<(Theory, String), String> {
+    if let Some(src) = shipped_source(name) {
+        let t = Theory::shipped(name).map_err(|e| e.to_string())?;
+        return Ok((t, src.to_string()));
+    }
+    let p = Path::new(name);
+    let p = if p.is_relative() && !p.exists() {
+        base.join(p)
+    } else {
+        p.to_path_buf()
+    };
+    let src = Theory::read_source(&p, name).map_err(|e| e.to_string())?;
+    let t = Theory::load_file(&p).map_err(|e| e.to_string())?;
+    Ok((t, src))
+}
+
+/// The manifest's `theory_hash`: sha256 over every source the theory was
+/// checked from (the implicit prelude and imports too, so a changed prelude
+/// is noticed), each prefixed with its length in bytes.
+pub fn theory_hash(theory: &Theory) -> String {
+    let mut bytes = Vec::new();
+    for src in theory.sources() {
+        bytes.extend_from_slice(format!("{}:", src.len()).as_bytes());
+        bytes.extend_from_slice(src.as_bytes());
+    }
+    sha256_hex(&bytes)
+}
+
+/// The label ids start with: a shipped theory's name, or a path's file stem.
+pub fn theory_label(t: &str) -> String {
+    Path::new(t)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Reads and checks `DIR/manifest.json`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, CorpusError> {
+    let mpath = dir.join("manifest.json");
+    let file = mpath.display().to_string();
+    let unreadable = |msg: String| CorpusError::ManifestUnreadable {
+        file: file.clone(),
+        msg,
+    };
+    let bytes = read_limited(&mpath, MAX_MANIFEST_BYTES).map_err(&unreadable)?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    let found = v["format_version"].as_u64().unwrap_or(0);
+    if found != u64::from(FORMAT_VERSION) {
+        return Err(CorpusError::FormatVersion {
+            file: file.clone(),
+            found: u32::try_from(found).unwrap_or(u32::MAX),
+            expected: FORMAT_VERSION,
+        });
+    }
+    serde_json::from_value(v).map_err(|e| unreadable(e.to_string()))
+}
+
+/// A corpus's manifest and theory, ready to check records.
+pub struct Verifier {
+    manifest: Manifest,
+    theory: Theory,
+    rules: Rules,
+    expect: Expect,
+    /// Checking declarations made so far (their names must be unique).
+    declarations: usize,
+}
+
+/// What the records checked so far claimed, for the checks across records.
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<String, ()>,
+    hashes: HashMap<String, String>,
+    last: Option<(u64, u64, String)>,
+}
+
+impl Verifier {
+    /// Reads the manifest in `dir` and loads its theory.
+    pub fn open(dir: &Path) -> Result<Verifier, CorpusError> {
+        let m = read_manifest(dir)?;
+        // The theory as the corpus recorded it: no file outside the corpus
+        // (nor this binary's shipped theories) is read.
+        let files: Vec<(String, String)> = m
+            .theory_sources
+            .iter()
+            .map(|s| (s.origin.clone(), s.text.clone()))
+            .collect();
+        let theory = Theory::load_recorded(&files).map_err(|e| CorpusError::TheoryUnavailable {
+            theory: m.theory.clone(),
+            msg: e.to_string(),
+        })?;
+        let h = theory_hash(&theory);
+        if h != m.theory_hash {
+            return Err(CorpusError::TheoryHashMismatch {
+                theory: m.theory.clone(),
+                found: h,
+                expected: m.theory_hash.clone(),
+            });
+        }
+        let count = |k: &str| m.counts.get(k).copied().unwrap_or(0);
+        let expect = Expect {
+            theory: m.theory.clone(),
+            seed: m.seed.clone(),
+            id_prefix: format!("{}/s{}/", theory_label(&m.theory), m.seed),
+            accepted: count("accepted_all_shards"),
+            attempts: count("attempts"),
+        };
+        Ok(Verifier {
+            rules: Rules::of(&theory),
+            manifest: m,
+            theory,
+            expect,
+            declarations: 0,
+        })
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Checks `records` as a whole corpus: each record, then ids, order and
+    /// statements across them.
+    pub fn check_records(&mut self, records: &[Record]) -> Vec<VerifyError> {
+        let mut seen = Seen::default();
+        let mut bad = Vec::new();
+        for r in records {
+            if let Err(e) = self.check(r, &mut seen) {
+                bad.push(e);
+            }
+        }
+        bad
+    }
+
+    fn check(&mut self, r: &Record, seen: &mut Seen) -> Result<(), VerifyError> {
+        if seen.ids.insert(r.id.clone(), ()).is_some() {
+            return Err(VerifyError::DuplicateId { id: r.id.clone() });
+        }
+        let who = record::check_fields(&self.theory, &self.rules, &self.expect, r)?;
+        if let Some(first) = seen.hashes.get(&who.canonical_hash) {
+            return Err(VerifyError::DuplicateStatement {
+                id: r.id.clone(),
+                first: first.clone(),
+            });
+        }
+        seen.hashes.insert(who.canonical_hash.clone(), r.id.clone());
+        if let Some((index, attempt, prev)) = &seen.last {
+            if who.index <= *index || who.attempt <= *attempt {
+                return Err(VerifyError::OutOfOrder {
+                    id: r.id.clone(),
+                    previous: prev.clone(),
+                });
+            }
+        }
+        seen.last = Some((who.index, who.attempt, r.id.clone()));
+        let k = self.declarations;
+        self.declarations += 1;
+        record::check_proofs(&mut self.theory, k, r)
+    }
+}
+
+/// The files of `dir` the manifest does not list.
+fn unlisted(dir: &Path, m: &Manifest) -> Result<Vec<String>, std::io::Error> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let name = e?.file_name().to_string_lossy().into_owned();
+        if name != "manifest.json" && !m.shards.iter().any(|s| s.file == name) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Verifies the corpus in `dir`. `Err` only when the corpus cannot be read at all.
+pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyReport, CorpusError> {
+    let mut v = Verifier::open(dir)?;
+    let mut report = VerifyReport::default();
+    if !v.manifest.complete {
+        report.bad.push(VerifyError::Incomplete);
+    }
+    match unlisted(dir, &v.manifest) {
+        Ok(files) => report.bad.extend(
+            files
+                .into_iter()
+                .map(|file| VerifyError::UnlistedFile { file }),
+        ),
+        Err(e) => report.bad.push(VerifyError::ShardUnreadable {
+            file: dir.display().to_string(),
+            msg: e.to_string(),
+        }),
+    }
+    let mut seen = Seen::default();
+    // The records of each shard stem (`shard-00000`) as first read, and the file.
+    let mut first: HashMap<String, (String, Vec<Record>)> = HashMap::new();
+    let shards = v.manifest.shards.clone();
+    let stem_of = |f: &str| -> String {
+        f.strip_suffix(".bin")
+            .or_else(|| f.strip_suffix(".jsonl"))
+            .unwrap_or(f)
+            .to_string()
+    };
+    let mut pending: HashMap<String, usize> = HashMap::new();
+    for sh in &shards {
+        *pending.entry(stem_of(&sh.file)).or_default() += 1;
+    }
+    for sh in &shards {
+        let stem = stem_of(&sh.file);
+        let left = pending.get_mut(&stem).expect("counted");
+        *left -= 1;
+        let more = *left > 0;
+        let file = sh.file.clone();
+        if !is_plain_file_name(&file) {
+            report.bad.push(VerifyError::ShardOutsideCorpus { file });
+            continue;
+        }
+        let path = dir.join(&file);
+        let bytes = match read_limited(&path, MAX_SHARD_BYTES) {
+            Ok(b) => b,
+            Err(msg) => {
+                report.bad.push(VerifyError::ShardUnreadable { file, msg });
+                continue;
+            }
+        };
+        if sha256_hex(&bytes) != sh.sha256 {
+            report
+                .bad
+                .push(VerifyError::ShardHashMismatch { file: file.clone() });
+        }
+        let decoded = if file.ends_with(".bin") {
+            decode_bin(&bytes, &file)
+        } else {
+            decode_jsonl(&bytes, &file)
+        };
+        let records = match decoded {
+            Ok(r) => r,
+            Err(e) => {
+                report.bad.push(VerifyError::ShardUnreadable {
+                    file,
+                    msg: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if records.len() as u64 != sh.records {
+            report.bad.push(VerifyError::ShardCountMismatch {
+                file: file.clone(),
+                found: records.len() as u64,
+                expected: sh.records,
+            });
+        }
+        if let Some((other, theirs)) = first.remove(&stem) {
+            // The same shard in another format: the same records, checked once.
+            let n = records.len().max(theirs.len());
+            if let Some(index) = (0..n).find(|&i| records.get(i) != theirs.get(i)) {
+                report.bad.push(VerifyError::FormatsDisagree {
+                    file,
+                    other: other.clone(),
+                    index: index as u64,
+                });
+            }
+            if more {
+                first.insert(stem, (other, theirs));
+            }
+            continue;
+        }
+        for r in &records {
+            report.records += 1;
+            if let Err(e) = v.check(r, &mut seen) {
+                report.bad.push(e);
+            }
+            progress(report.records);
+        }
+        if more {
+            first.insert(stem, (file, records));
+        }
+    }
+    let expected = v.manifest.counts.get("records").copied().unwrap_or(0);
+    if report.records != expected {
+        report.bad.push(VerifyError::RecordCountMismatch {
+            found: report.records,
+            expected,
+        });
+    }
+    Ok(report)
+}

@@ -1,0 +1,705 @@
+//! One record, checked field by field against what its own text implies,
+//! then by the kernel and the tactic engine.
+//!
+//! Cheap checks come first, so a record with false metadata is refused
+//! before anything is elaborated:
+//! - identity: `theory` and `seed` are the manifest's, `id` is
+//!   `{theory}/s{seed}/{index:06}` with an index below the run's accepted
+//!   count, `attempt` a decimal from the index up to the run's attempt
+//!   count (which attempt made a theorem only rerunning the run could
+//!   confirm);
+//! - the statement binds exactly `vars`, `intro` introduces them, and the
+//!   statement, every goal and every tactic is in printed form (printing
+//!   what it parses to gives it back), so two texts that mean one thing
+//!   cannot both pass;
+//! - the trace replayed on first-order terms: each step's tactic is one
+//!   `rw` by a `@[rule]` of the theory, fully instantiated; `rule`,
+//!   `direction` and `cost` are the tactic's, `position` is the first
+//!   position of the rewritten instance in the left side, `state_after` is
+//!   the goal with every occurrence rewritten, and the last step leaves
+//!   both sides equal;
+//! - `difficulty.*` recomputed from the replayed chain, `canonical_hash`
+//!   from the statement (`canon`), `problem` from the statement's sides.
+//!
+//! Then the kernel checks the proof term against the statement, and the
+//! tactic engine replays the whole script and every step on its own.
+
+use super::error::VerifyError;
+use crate::corpus::canon;
+use crate::corpus::first_order::{FoTerm, Plain};
+use crate::corpus::record::Record;
+use proofmill_kernel::{BinderInfo, ExprKind, ExprStore};
+use proofmill_tactics::parse::parse_term;
+use proofmill_tactics::print::print_term;
+use proofmill_tactics::syntax::{Arg, TacticKind, Term as Syn, TermKind};
+use proofmill_tactics::theory::Theory;
+use std::collections::HashMap;
+
+/// What the manifest says a record of this corpus must carry.
+pub(super) struct Expect {
+    pub theory: String,
+    pub seed: String,
+    /// `{label}/s{seed}/`, the prefix of every id.
+    pub id_prefix: String,
+    /// Theorems accepted by the whole run (ids are below it).
+    pub accepted: u64,
+    /// Attempts the run made (attempts are below it).
+    pub attempts: u64,
+}
+
+/// A `@[rule]` of the theory as a first-order equation.
+struct RuleInfo {
+    nvars: usize,
+    /// Its arguments are implicit (as core's `and_comm`'s are): a step names
+    /// it `@rule`, with every argument given.
+    implicit: bool,
+    lhs: FoTerm,
+    rhs: FoTerm,
+    fwd_hard: bool,
+}
+
+impl RuleInfo {
+    /// The cost class of the direction (`reversed`: rhs → lhs), as the
+    /// generator assigns it (DESIGN §5).
+    fn cost(&self, reversed: bool) -> &'static str {
+        let (source, target) = if reversed {
+            (&self.rhs, &self.lhs)
+        } else {
+            (&self.lhs, &self.rhs)
+        };
+        let (mut sv, mut tv) = (Vec::new(), Vec::new());
+        source.vars(&mut sv);
+        target.vars(&mut tv);
+        if self.fwd_hard && !reversed {
+            "hard"
+        } else if tv.iter().all(|v| sv.contains(v)) {
+            "easy"
+        } else {
+            "invent"
+        }
+    }
+}
+
+/// The theory's first-order rules, by name, and its derivative (the head
+/// of a hard rule's right side `… = deriv F`), which antiderivative
+/// problems are about.
+pub(super) struct Rules {
+    by_name: HashMap<String, RuleInfo>,
+    deriv: Option<String>,
+}
+
+impl Rules {
+    pub fn of(theory: &Theory) -> Rules {
+        let store = theory.env().arena();
+        let mut by_name = HashMap::new();
+        let mut deriv = None;
+        for r in theory.rules() {
+            let mut e = r.statement;
+            let mut nvars = 0u32;
+            let mut implicit = false;
+            while let ExprKind::Pi(_, bi, _, body) = store.kind(e).clone() {
+                if bi == BinderInfo::InstImplicit {
+                    break;
+                }
+                implicit |= bi != BinderInfo::Default;
+                nvars += 1;
+                e = body;
+            }
+            let (head, args) = store.app_args(e);
+            let sides = match store.kind(head) {
+                ExprKind::Const(n, _) if n.to_string() == "Eq" && args.len() == 3 => {
+                    Some((args[1], args[2]))
+                }
+                ExprKind::Const(n, _) if n.to_string() == "Iff" && args.len() == 2 => {
+                    Some((args[0], args[1]))
+                }
+                _ => None,
+            };
+            let Some((l, r_side)) = sides else { continue };
+            let (Ok(lhs), Ok(rhs)) = (
+                FoTerm::from_expr(store, l, nvars),
+                FoTerm::from_expr(store, r_side, nvars),
+            ) else {
+                continue;
+            };
+            if r.fwd_hard && deriv.is_none() {
+                if let FoTerm::App(d, xs) = &rhs {
+                    if xs.len() == 1 {
+                        deriv = Some(d.clone());
+                    }
+                }
+            }
+            by_name.insert(
+                r.name.to_string(),
+                RuleInfo {
+                    nvars: nvars as usize,
+                    implicit,
+                    lhs,
+                    rhs,
+                    fwd_hard: r.fwd_hard,
+                },
+            );
+        }
+        Rules { by_name, deriv }
+    }
+}
+
+/// A record's identity, for the checks across records.
+pub(super) struct Identity {
+    pub index: u64,
+    pub attempt: u64,
+    pub canonical_hash: String,
+}
+
+fn is_decimal(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
+}
+
+fn identity(x: &Expect, r: &Record) -> Result<(u64, u64), VerifyError> {
+    let id = || r.id.clone();
+    if r.theory != x.theory {
+        return Err(VerifyError::TheoryMismatch {
+            id: id(),
+            found: r.theory.clone(),
+            expected: x.theory.clone(),
+        });
+    }
+    if r.seed != x.seed {
+        return Err(VerifyError::SeedMismatch {
+            id: id(),
+            found: r.seed.clone(),
+            expected: x.seed.clone(),
+        });
+    }
+    let index =
+        r.id.strip_prefix(&x.id_prefix)
+            .filter(|d| d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse::<u64>().ok().filter(|n| format!("{n:06}") == d))
+            .filter(|&n| n < x.accepted);
+    let Some(index) = index else {
+        return Err(VerifyError::MalformedId {
+            id: id(),
+            expected_form: format!("{}NNNNNN with an index below {}", x.id_prefix, x.accepted),
+        });
+    };
+    let attempt = Some(&r.attempt)
+        .filter(|a| is_decimal(a))
+        .and_then(|a| a.parse::<u64>().ok())
+        // Theorem `index` needs at least `index + 1` attempts.
+        .filter(|&a| a < x.attempts && a >= index);
+    let Some(attempt) = attempt else {
+        return Err(VerifyError::MalformedAttempt {
+            id: id(),
+            found: r.attempt.clone(),
+            attempts: x.attempts,
+        });
+    };
+    Ok((index, attempt))
+}
+
+/// `a b : R\n` lines of a goal, grouping consecutive variables of one type,
+/// and the statement's binders `(a b : R)`.
+fn hyps(r: &Record) -> (String, String) {
+    let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+    for v in &r.vars {
+        match groups.last_mut() {
+            Some((ns, t)) if *t == v.ty => ns.push(&v.name),
+            _ => groups.push((vec![&v.name], &v.ty)),
+        }
+    }
+    let lines: String = groups
+        .iter()
+        .map(|(ns, t)| format!("{} : {t}\n", ns.join(" ")))
+        .collect();
+    let binders = groups
+        .iter()
+        .map(|(ns, t)| format!("({} : {t})", ns.join(" ")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (lines, binders)
+}
+
+/// Reads record texts as first-order terms over the record's variables.
+struct Reader<'a> {
+    theory: &'a Theory,
+    vars: Vec<&'a str>,
+    id: &'a str,
+}
+
+impl Reader<'_> {
+    fn not_fo(&self, field: &str, msg: impl Into<String>) -> VerifyError {
+        VerifyError::NotFirstOrder {
+            id: self.id.to_string(),
+            field: field.to_string(),
+            msg: msg.into(),
+        }
+    }
+
+    /// Parses `text`, which must be in printed form.
+    fn syntax(&self, field: &str, text: &str) -> Result<Syn, VerifyError> {
+        let t = parse_term(text, self.theory.notations())
+            .map_err(|e| self.not_fo(field, format!("does not parse: {}", e.msg)))?;
+        let printed = print_term(&t, self.theory.notations());
+        if printed != text {
+            return Err(VerifyError::NotPrinted {
+                id: self.id.to_string(),
+                field: field.to_string(),
+                expected: printed,
+            });
+        }
+        Ok(t)
+    }
+
+    fn term(&self, field: &str, t: &Syn) -> Result<FoTerm, VerifyError> {
+        FoTerm::from_syntax(t, &self.vars).map_err(|m| self.not_fo(field, m))
+    }
+
+    /// An equation `l = r` (or `l ↔ r`) in printed form, as its two sides.
+    fn equation(&self, field: &str, text: &str) -> Result<(FoTerm, FoTerm), VerifyError> {
+        let t = self.syntax(field, text)?;
+        if let TermKind::App(f, args) = &t.kind {
+            if let (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) = (&f.kind, &args[..]) {
+                if rel == "Eq" || rel == "Iff" {
+                    return Ok((self.term(field, l)?, self.term(field, r)?));
+                }
+            }
+        }
+        Err(self.not_fo(field, "not an equation"))
+    }
+}
+
+/// A goal `lines⊢ eq`, as its equation's text.
+fn goal_body<'s>(state: &'s str, lines: &str) -> Option<&'s str> {
+    state.strip_prefix(lines)?.strip_prefix("⊢ ")
+}
+
+/// One `rw [← rule args]`, parsed.
+struct Rewrite {
+    reversed: bool,
+    rule: String,
+    /// Written `@rule`.
+    explicit: bool,
+    args: Vec<Syn>,
+}
+
+fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<Rewrite, String> {
+    let t = parse_term(&format!("by {tactic}"), theory.notations()).map_err(|e| e.msg)?;
+    let TermKind::By(tacs) = t.kind else {
+        return Err(String::new());
+    };
+    let [tac] = &tacs[..] else {
+        return Err(String::new());
+    };
+    let TacticKind::Rw { rules, at: None } = &tac.kind else {
+        return Err(String::new());
+    };
+    let [rw] = &rules[..] else {
+        return Err(String::new());
+    };
+    let (head, args) = match &rw.term.kind {
+        TermKind::App(f, args) => (f.as_ref(), args.clone()),
+        _ => (&rw.term, Vec::new()),
+    };
+    let (rule, explicit) = match &head.kind {
+        TermKind::Ident(rule) => (rule, false),
+        TermKind::Explicit(rule) => (rule, true),
+        _ => return Err(String::new()),
+    };
+    let args = args
+        .into_iter()
+        .map(|a| match a {
+            Arg::Pos(x) => Ok(x),
+            Arg::Named(..) => Err(": a named argument".to_string()),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Rewrite {
+        reversed: rw.reverse,
+        rule: rule.clone(),
+        explicit,
+        args,
+    })
+}
+
+impl FoTerm {
+    fn replace_all(&self, p: &FoTerm, q: &FoTerm) -> FoTerm {
+        if self == p {
+            return q.clone();
+        }
+        match self {
+            FoTerm::App(f, xs) => {
+                FoTerm::App(f.clone(), xs.iter().map(|x| x.replace_all(p, q)).collect())
+            }
+            _ => self.clone(),
+        }
+    }
+}
+
+/// The chain the trace replays: t₀ … tₙ and the rule names and costs of
+/// its steps.
+struct Replayed {
+    terms: Vec<FoTerm>,
+    rules: Vec<String>,
+    costs: Vec<&'static str>,
+}
+
+/// Every check of one record that needs no elaboration; its identity.
+pub(super) fn check_fields(
+    theory: &Theory,
+    rules: &Rules,
+    x: &Expect,
+    r: &Record,
+) -> Result<Identity, VerifyError> {
+    let (index, attempt) = identity(x, r)?;
+    let id = || r.id.clone();
+    let (lines, binders) = hyps(r);
+    let prefix = if r.vars.is_empty() {
+        String::new()
+    } else {
+        format!("∀ {binders}, ")
+    };
+    let Some(body) = r.statement.strip_prefix(&prefix) else {
+        return Err(VerifyError::StatementUnbound {
+            id: id(),
+            expected: prefix,
+        });
+    };
+    let names: Vec<&str> = r.vars.iter().map(|v| v.name.as_str()).collect();
+    let intro = if names.is_empty() {
+        String::new()
+    } else {
+        format!("intro {}", names.join(" "))
+    };
+    if r.intro != intro {
+        return Err(VerifyError::IntroMismatch {
+            id: id(),
+            found: r.intro.clone(),
+            expected: intro,
+        });
+    }
+    if r.steps.is_empty() {
+        return Err(VerifyError::NoSteps { id: id() });
+    }
+    let rd = Reader {
+        theory,
+        vars: names,
+        id: &r.id,
+    };
+    let (l0, rn) = rd.equation("statement", body)?;
+    let replayed = replay(
+        theory,
+        rules,
+        &rd,
+        r,
+        &lines,
+        body,
+        (l0.clone(), rn.clone()),
+    )?;
+
+    // Difficulty, from the replayed chain t₀ … tₙ (tₙ the statement's right side).
+    let mut terms = replayed.terms;
+    terms.push(rn.clone());
+    let mut distinct: Vec<&str> = Vec::new();
+    for n in &replayed.rules {
+        if !distinct.contains(&n.as_str()) {
+            distinct.push(n);
+        }
+    }
+    let count = |c: &str| replayed.costs.iter().filter(|&&k| k == c).count();
+    let d = &r.difficulty;
+    let expected: [(&'static str, u64, usize); 6] = [
+        ("steps", d.steps.into(), r.steps.len()),
+        ("distinct_rules", d.distinct_rules.into(), distinct.len()),
+        ("hard_steps", d.hard_steps.into(), count("hard")),
+        ("invent_steps", d.invent_steps.into(), count("invent")),
+        (
+            "size",
+            d.size.into(),
+            terms.iter().map(FoTerm::size).max().unwrap_or(0),
+        ),
+        (
+            "depth",
+            d.depth.into(),
+            terms.iter().map(FoTerm::depth).max().unwrap_or(0),
+        ),
+    ];
+    for (field, found, want) in expected {
+        if found != want as u64 {
+            return Err(VerifyError::DifficultyMismatch {
+                id: id(),
+                field,
+                found: found.to_string(),
+                expected: want.to_string(),
+            });
+        }
+    }
+
+    let hash = canon::hash_text(canon::hash(&canon::canonical(&l0, &rn, &Plain)));
+    if r.canonical_hash != hash {
+        return Err(VerifyError::CanonicalHashMismatch {
+            id: id(),
+            found: r.canonical_hash.clone(),
+            expected: hash,
+        });
+    }
+
+    if let Some(p) = &r.problem {
+        let bad = |msg: String| VerifyError::ProblemMismatch { id: id(), msg };
+        let lhs_text = match &rd.syntax("statement", body)?.kind {
+            TermKind::App(_, args) => match &args[0] {
+                Arg::Pos(l) => print_term(l, theory.notations()),
+                Arg::Named(..) => String::new(),
+            },
+            _ => String::new(),
+        };
+        if p.question != format!("find an antiderivative of {lhs_text}") {
+            return Err(bad(format!(
+                "the question is not `find an antiderivative of {lhs_text}`"
+            )));
+        }
+        let answer = rd.term("problem.answer", &rd.syntax("problem.answer", &p.answer)?)?;
+        let ok = match (&rules.deriv, &rn) {
+            (Some(d), FoTerm::App(f, xs)) => f == d && xs.len() == 1 && xs[0] == answer,
+            _ => false,
+        };
+        if !ok {
+            return Err(bad(
+                "the statement's right side is not the derivative of the answer".into(),
+            ));
+        }
+    }
+
+    // The proof term is checked by the kernel below. Its spelling is free:
+    // what it means is the term it parses to (the generator parenthesizes
+    // more than the printer does), and that term is checked.
+    Ok(Identity {
+        index,
+        attempt,
+        canonical_hash: hash,
+    })
+}
+
+/// Replays the trace on first-order terms from the statement's goal.
+fn replay(
+    theory: &Theory,
+    rules: &Rules,
+    rd: &Reader<'_>,
+    r: &Record,
+    lines: &str,
+    body: &str,
+    first: (FoTerm, FoTerm),
+) -> Result<Replayed, VerifyError> {
+    let id = || r.id.clone();
+    let mut out = Replayed {
+        terms: Vec::new(),
+        rules: Vec::new(),
+        costs: Vec::new(),
+    };
+    let mut expected = format!("{lines}⊢ {body}");
+    let mut goal = first;
+    for (i, s) in r.steps.iter().enumerate() {
+        if s.state_before != expected {
+            return Err(VerifyError::StateMismatch { id: id(), step: i });
+        }
+        // The goal before this step: the statement's, or the previous
+        // step's `state_after` (equal to `state_before`, as just checked).
+        let (t, rhs) = goal.clone();
+        let not_rule = |detail: String| VerifyError::NotARuleRewrite {
+            id: id(),
+            step: i,
+            tactic: s.tactic.clone(),
+            detail,
+        };
+        let rw = parse_rewrite(theory, &s.tactic).map_err(not_rule)?;
+        let Some(rule) = rules.by_name.get(&rw.rule) else {
+            return Err(not_rule(format!(
+                ": {} is not a @[rule] of the theory",
+                rw.rule
+            )));
+        };
+        if rw.args.len() != rule.nvars {
+            return Err(not_rule(format!(
+                ": {} takes {} arguments, the step gives {}",
+                rw.rule,
+                rule.nvars,
+                rw.args.len()
+            )));
+        }
+        let field = format!("steps[{i}].tactic");
+        let sigma = rw
+            .args
+            .iter()
+            .map(|a| rd.term(&field, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if rw.explicit != rule.implicit {
+            return Err(not_rule(format!(
+                ": {} is written {} (its arguments are {})",
+                rw.rule,
+                if rw.explicit { "with @" } else { "without @" },
+                if rule.implicit {
+                    "implicit"
+                } else {
+                    "explicit"
+                }
+            )));
+        }
+        let mut printed = format!(
+            "rw [{}{}{}",
+            if rw.reversed { "← " } else { "" },
+            if rule.implicit { "@" } else { "" },
+            rw.rule
+        );
+        for (a, fo) in rw.args.iter().zip(&sigma) {
+            let p = print_term(a, theory.notations());
+            match fo {
+                FoTerm::App(_, xs) if !xs.is_empty() => printed.push_str(&format!(" ({p})")),
+                _ => printed.push_str(&format!(" {p}")),
+            }
+        }
+        printed.push(']');
+        if printed != s.tactic {
+            return Err(VerifyError::NotPrinted {
+                id: id(),
+                field,
+                expected: printed,
+            });
+        }
+        let (source, target) = if rw.reversed {
+            (&rule.rhs, &rule.lhs)
+        } else {
+            (&rule.lhs, &rule.rhs)
+        };
+        let from = source
+            .instantiate(&sigma)
+            .expect("one argument per variable");
+        let to = target
+            .instantiate(&sigma)
+            .expect("one argument per variable");
+        let cost = rule.cost(rw.reversed);
+        let label = |field: &'static str, found: String, expected: String| {
+            if found == expected {
+                Ok(())
+            } else {
+                Err(VerifyError::StepLabelMismatch {
+                    id: id(),
+                    step: i,
+                    field,
+                    found,
+                    expected,
+                })
+            }
+        };
+        label("rule", s.rule.clone(), rw.rule.clone())?;
+        let dir = if rw.reversed { "rev" } else { "fwd" };
+        label("direction", s.direction.clone(), dir.into())?;
+        label("cost", s.cost.clone(), cost.into())?;
+        let Some(position) = t.find(&from) else {
+            return Err(VerifyError::StepDiverges {
+                id: id(),
+                step: i,
+                tactic: s.tactic.clone(),
+                msg: "the instance does not occur in the left side".into(),
+            });
+        };
+        label(
+            "position",
+            format!("{:?}", s.position),
+            format!("{position:?}"),
+        )?;
+        let (t2, rhs2) = (t.replace_all(&from, &to), rhs.replace_all(&from, &to));
+        let last = i + 1 == r.steps.len();
+        if last {
+            if s.state_after != "no goals" || t2 != rhs2 {
+                return Err(VerifyError::NotClosed { id: id(), step: i });
+            }
+        } else {
+            let after = goal_body(&s.state_after, lines).ok_or(VerifyError::NotAGoal {
+                id: id(),
+                step: i,
+                which: "state_after",
+            })?;
+            let (a, b) = rd.equation(&format!("steps[{i}].state_after"), after)?;
+            if a != t2 || b != rhs2 || a == b {
+                return Err(VerifyError::StepDiverges {
+                    id: id(),
+                    step: i,
+                    tactic: s.tactic.clone(),
+                    msg: "state_after is not the goal with every occurrence of the instance rewritten".into(),
+                });
+            }
+            goal = (a, b);
+        }
+        out.terms.push(t);
+        out.rules.push(rw.rule);
+        out.costs.push(cost);
+        expected = s.state_after.clone();
+    }
+    Ok(out)
+}
+
+/// The kernel and the tactic engine: the proof term proves the statement,
+/// the script proves it, and every step on its own turns `state_before`
+/// into `state_after`. `k` makes the checking declarations' names unique.
+pub(super) fn check_proofs(theory: &mut Theory, k: usize, r: &Record) -> Result<(), VerifyError> {
+    let id = || r.id.clone();
+    let (lines, binders) = hyps(r);
+    let names: Vec<&str> = r.vars.iter().map(|v| v.name.as_str()).collect();
+    let prefix = if names.is_empty() {
+        String::new()
+    } else {
+        format!("∀ {binders}, ")
+    };
+    let file = format!("<record {}>", r.id);
+    let src = format!(
+        "theorem proofmill_verify_term_{k} : {} :=\n  {}\n",
+        r.statement, r.proof_term
+    );
+    theory
+        .add_source(&file, &src, None)
+        .map_err(|e| VerifyError::ProofRejected {
+            id: id(),
+            msg: e.msg,
+        })?;
+    let mut script = format!(
+        "theorem proofmill_verify_trace_{k} : {} := by\n  {}\n",
+        r.statement, r.intro
+    );
+    for s in &r.steps {
+        script.push_str(&format!("  {}\n", s.tactic));
+    }
+    theory
+        .add_source(&file, &script, None)
+        .map_err(|e| VerifyError::TraceRejected {
+            id: id(),
+            msg: e.msg,
+        })?;
+    for (i, s) in r.steps.iter().enumerate() {
+        let not_goal = |which| VerifyError::NotAGoal {
+            id: id(),
+            step: i,
+            which,
+        };
+        let before = goal_body(&s.state_before, &lines).ok_or_else(|| not_goal("state_before"))?;
+        let src = if i + 1 == r.steps.len() {
+            format!(
+                "theorem proofmill_verify_step_{k}_{i} : {prefix}{before} := by\n  {}\n  {}\n",
+                r.intro, s.tactic
+            )
+        } else {
+            let after = goal_body(&s.state_after, &lines).ok_or_else(|| not_goal("state_after"))?;
+            format!(
+                "theorem proofmill_verify_step_{k}_{i} : {prefix}({after}) → ({before}) := by\n  intro {} proofmill_h\n  {}\n  exact proofmill_h\n",
+                names.join(" "),
+                s.tactic
+            )
+        };
+        theory
+            .add_source(&file, &src, None)
+            .map_err(|e| VerifyError::StepDiverges {
+                id: id(),
+                step: i,
+                tactic: s.tactic.clone(),
+                msg: e.msg,
+            })?;
+    }
+    Ok(())
+}
