@@ -44,9 +44,20 @@ if [ ! -e fuzz/corpus/jsonl/seed.jsonl ]; then
 fi
 
 cd fuzz
+failed=()
 for t in "${targets[@]}"; do
     echo "== fuzz $t for $minutes min"
+    # A finding ends this target's run (saved in artifacts/$t/), not the others'.
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time=$((minutes * 60)) -jobs=1 -workers=1 -timeout=20 -rss_limit_mb=4096 \
-        -print_final_stats=1
+        -print_final_stats=1 || failed+=("$t")
+    # -jobs=1 runs the fuzzer in a worker that logs to fuzz-0.log: keep it per target.
+    if [ -f fuzz-0.log ]; then
+        mv fuzz-0.log "fuzz-$t.log"
+        grep -E "^Done|stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY" "fuzz-$t.log" || true
+    fi
 done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "findings in: ${failed[*]} (see fuzz/artifacts/)" >&2
+    exit 1
+fi

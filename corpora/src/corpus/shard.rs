@@ -169,8 +169,17 @@ pub fn decode_jsonl(bytes: &[u8], file: &str) -> Result<Vec<Record>, ShardError>
         .collect()
 }
 
-fn config() -> bincode::config::Configuration {
-    bincode::config::standard()
+/// bincode's standard configuration, with a limit on what one record may
+/// claim: a length prefix inside a record (a string's, a list's) larger than
+/// that is an error before anything is allocated (without it, a forged
+/// shard made the decoder allocate what a length claimed and abort: found
+/// by the `bincode` fuzz target). The limit changes no encoded byte.
+fn config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<{ MAX_RECORD_BYTES as usize }>,
+> {
+    bincode::config::standard().with_limit::<{ MAX_RECORD_BYTES as usize }>()
 }
 
 pub fn write_bin(path: &Path, records: &[Record]) -> Result<String, ShardError> {
@@ -269,4 +278,26 @@ pub fn decode_bin(bytes: &[u8], file: &str) -> Result<Vec<Record>, ShardError> {
         return Err(bad("trailing bytes after the last record".into()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shard with a right checksum whose one record claims a string of
+    /// 2⁶³ bytes: an error, not an allocation that aborts the process.
+    #[test]
+    fn a_forged_length_inside_a_record_is_an_error() {
+        let mut entry = vec![253u8];
+        entry.extend_from_slice(&(1u64 << 63).to_le_bytes());
+        let mut body = BIN_MAGIC.to_vec();
+        body.extend_from_slice(&BIN_VERSION.to_le_bytes());
+        body.extend_from_slice(&1u64.to_le_bytes());
+        body.extend_from_slice(&(entry.len() as u32).to_le_bytes());
+        body.extend_from_slice(&entry);
+        let sum = Sha256::digest(&body);
+        body.extend_from_slice(&sum);
+        let e = decode_bin(&body, "forged.bin").unwrap_err();
+        assert!(matches!(e, ShardError::BadRecord { index: 0, .. }), "{e}");
+    }
 }
