@@ -165,7 +165,9 @@ pub struct Elab<'e> {
     pub tc: TypeChecker<'e>,
     pub g: Globals<'e>,
     pub(crate) mvars: Vec<MVar>,
-    pub(crate) mvar_of: HashMap<FVarId, usize>,
+    /// The metavariable each free variable is, by free variable index
+    /// (`NOT_MVAR` for a local).
+    mvar_of: Vec<u32>,
     pub(crate) lmvars: Vec<Option<Level>>,
     /// Local names in scope, innermost last.
     pub scope: Vec<(String, ExprId)>,
@@ -188,6 +190,9 @@ pub struct Elab<'e> {
     /// two assignments.
     inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
 }
+
+/// `mvar_of`'s entry for a free variable that is not a metavariable.
+const NOT_MVAR: u32 = u32::MAX;
 
 fn lmvar_prefix() -> Name {
     Name::str(&Name::anon(), "?u")
@@ -212,7 +217,7 @@ impl<'e> Elab<'e> {
             tc,
             g,
             mvars: Vec::new(),
-            mvar_of: HashMap::new(),
+            mvar_of: Vec::new(),
             lmvars: Vec::new(),
             scope: Vec::new(),
             auto_levels: Vec::new(),
@@ -256,7 +261,11 @@ impl<'e> Elab<'e> {
         let ExprKind::FVar(id) = self.tc.store_ref().kind(f).clone() else {
             unreachable!("mk_local makes a free variable")
         };
-        self.mvar_of.insert(id, self.mvars.len());
+        let k = id.0 as usize;
+        if self.mvar_of.len() <= k {
+            self.mvar_of.resize(k + 1, NOT_MVAR);
+        }
+        self.mvar_of[k] = self.mvars.len() as u32;
         self.mvars.push(MVar {
             ty,
             val: None,
@@ -286,10 +295,18 @@ impl<'e> Elab<'e> {
         }
     }
 
+    /// The metavariable free variable `f` is, if it is one.
+    fn mvar_of(&self, f: FVarId) -> Option<usize> {
+        match self.mvar_of.get(f.0 as usize) {
+            Some(&i) if i != NOT_MVAR => Some(i as usize),
+            _ => None,
+        }
+    }
+
     /// The metavariable `e` is, if it is one.
     pub fn mvar_index(&self, e: ExprId) -> Option<usize> {
         match self.tc.store_ref().kind(e) {
-            ExprKind::FVar(f) => self.mvar_of.get(f).copied(),
+            ExprKind::FVar(f) => self.mvar_of(*f),
             _ => None,
         }
     }
@@ -395,7 +412,7 @@ impl<'e> Elab<'e> {
             return r;
         }
         let r = match self.kind(e) {
-            ExprKind::FVar(f) => match self.mvar_of.get(&f).copied() {
+            ExprKind::FVar(f) => match self.mvar_of(f) {
                 Some(i) => match self.mvars[i].val.clone() {
                     Some(Assignment::Term(v)) => {
                         let r = self.inst_memo(v, memo);
@@ -506,7 +523,7 @@ impl<'e> Elab<'e> {
             }
             let kind = st.kind(x);
             if let ExprKind::FVar(f) = kind {
-                let is_mvar = self.mvar_of.contains_key(f);
+                let is_mvar = self.mvar_of(*f).is_some();
                 let info = FVarInfo {
                     has_mvar: is_mvar,
                     newest_local: (!is_mvar).then_some(*f),
@@ -532,7 +549,7 @@ impl<'e> Elab<'e> {
     pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
         self.fvars_in(e, true)
             .iter()
-            .filter_map(|f| self.mvar_of.get(f).copied())
+            .filter_map(|f| self.mvar_of(*f))
             .filter(|&i| self.mvars[i].val.is_none())
             .collect()
     }
@@ -545,7 +562,7 @@ impl<'e> Elab<'e> {
     pub fn local_fvars(&self, e: ExprId) -> Vec<FVarId> {
         self.fvars_in(e, false)
             .into_iter()
-            .filter(|f| !self.mvar_of.contains_key(f))
+            .filter(|f| self.mvar_of(*f).is_none())
             .collect()
     }
 
