@@ -1,15 +1,19 @@
 //! The factory's phases on `ring` with 5–10 steps (the README's throughput
 //! command), fixed seeds: random walks per attempt, proof assembly per
-//! theorem and kernel checking per theorem. Run with
-//! `cargo bench --bench generate`.
+//! theorem, kernel checking per theorem, and reading a theorem back from its
+//! printed text (parse and elaborate, compared with the checked terms). Run
+//! with `cargo bench --bench generate`.
 //!
 //! End-to-end verified theorems per second (walks, dedup, assembly, kernel,
 //! rendering and writing) are measured by the command in the README's
 //! "Throughput" section.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use proofmill_generator::proof::{assemble, kernel_check, theorem_vars};
+use proofmill_generator::print::TermPrinter;
+use proofmill_generator::proof::{assemble, binders, kernel_check, print_proof, theorem_vars};
+use proofmill_generator::readback::read_back;
 use proofmill_generator::{Generator, Options};
+use proofmill_tactics::reader::TheoremReader;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -89,6 +93,35 @@ fn generate(c: &mut Criterion) {
             })
         },
     );
+    // As `generate` does it for every record: parse the printed statement
+    // and proof term and elaborate them, then compare with the terms the
+    // kernel checked. One reader for all, as a worker keeps one.
+    let printer = TermPrinter::new(&g.rs.sig, g.theory.notations());
+    let records: Vec<_> = chains
+        .iter()
+        .map(|ch| {
+            let vars = theorem_vars(ch);
+            let mut tc = g.theory.env().checker(&[]);
+            let th = assemble(&g.rs, &g.pool, ch, &vars, &mut tc).expect("assembles");
+            kernel_check(&mut tc, &th).expect("the kernel accepts");
+            let eq = printer.print_eq(&ch.terms[0], ch.terms.last().expect("tn"), &g.names);
+            let statement = if vars.is_empty() {
+                eq
+            } else {
+                format!("∀ {}, {eq}", binders(&g.rs, &g.pool, &vars))
+            };
+            let proof = print_proof(&g.rs, &g.pool, &g.names, &vars, ch, &printer);
+            (statement, proof, tc, th)
+        })
+        .collect();
+    group.bench_function("read back (per theorem)", |b| {
+        let mut reader = TheoremReader::new(&g.theory);
+        b.iter(|| {
+            for (statement, proof, tc, th) in &records {
+                read_back(&mut reader, statement, proof, tc, th).expect("reads back");
+            }
+        })
+    });
     group.finish();
 }
 

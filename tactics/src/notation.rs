@@ -12,7 +12,7 @@
 //! notations).
 
 use crate::syntax::{CommandKind, NotationItem, NotationKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 /// The precedence of function application and atoms (Lean's `max`).
@@ -167,13 +167,13 @@ pub struct NotationTable {
 /// The notation tables proper (read through [`NotationTable`]).
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
-    infix: HashMap<String, Notation>,
-    prefix: HashMap<String, Notation>,
-    postfix: HashMap<String, Notation>,
-    by_target: HashMap<String, Notation>,
-    leading: HashMap<String, Mixfix>,
-    trailing: HashMap<String, Mixfix>,
-    mixfix_by_target: HashMap<String, Mixfix>,
+    infix: FxHashMap<String, Notation>,
+    prefix: FxHashMap<String, Notation>,
+    postfix: FxHashMap<String, Notation>,
+    by_target: FxHashMap<String, Notation>,
+    leading: FxHashMap<String, Mixfix>,
+    trailing: FxHashMap<String, Mixfix>,
+    mixfix_by_target: FxHashMap<String, Mixfix>,
 }
 
 impl NotationTable {
@@ -194,7 +194,7 @@ impl NotationTable {
         Arc::make_mut(&mut self.tables).add_mixfix(m);
     }
 
-    /// The operator tokens, indexed for the lexer.
+    /// The operator tokens and the language's symbols, indexed for the lexer.
     pub fn operators(&self) -> &Operators {
         self.operators
             .get_or_init(|| Operators::new(self.tables.tokens()))
@@ -208,37 +208,56 @@ impl std::ops::Deref for NotationTable {
     }
 }
 
-/// Operator tokens by their first character, longest first.
-#[derive(Clone, Debug, Default)]
+/// Operator tokens and the language's own symbols (`parse::SYMBOLS`) by
+/// their first character, longest first: what the lexer matches at every
+/// token. ASCII first characters index an array, others a small map.
+#[derive(Clone, Debug)]
 pub struct Operators {
-    by_first: HashMap<char, Vec<String>>,
+    ascii: Vec<Vec<Box<str>>>,
+    other: FxHashMap<char, Vec<Box<str>>>,
+}
+
+impl Default for Operators {
+    fn default() -> Operators {
+        Operators::new(std::iter::empty())
+    }
 }
 
 impl Operators {
     fn new<'a>(tokens: impl Iterator<Item = &'a str>) -> Operators {
-        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
-        for t in tokens {
-            if let Some(c) = t.chars().next() {
-                let v = by_first.entry(c).or_default();
-                if !v.iter().any(|x| x == t) {
-                    v.push(t.to_string());
-                }
+        let mut ops = Operators {
+            ascii: vec![Vec::new(); 128],
+            other: FxHashMap::default(),
+        };
+        for t in tokens.chain(crate::parse::SYMBOLS.iter().copied()) {
+            let Some(c) = t.chars().next() else { continue };
+            let v = if c.is_ascii() {
+                &mut ops.ascii[c as usize]
+            } else {
+                ops.other.entry(c).or_default()
+            };
+            if !v.iter().any(|x| &**x == t) {
+                v.push(t.into());
             }
         }
-        for v in by_first.values_mut() {
+        for v in ops.ascii.iter_mut().chain(ops.other.values_mut()) {
             v.sort_by_key(|t| std::cmp::Reverse(t.len()));
         }
-        Operators { by_first }
+        ops
     }
 
-    /// The longest operator token `rest` starts with.
-    pub fn longest_prefix_of(&self, rest: &str) -> Option<&str> {
-        let c = rest.chars().next()?;
-        self.by_first
-            .get(&c)?
+    /// The length of the longest operator token or symbol `rest` starts with.
+    pub fn longest_prefix_of(&self, rest: &str) -> Option<usize> {
+        let b = *rest.as_bytes().first()?;
+        let candidates = if b.is_ascii() {
+            &self.ascii[b as usize]
+        } else {
+            self.other.get(&rest.chars().next()?)?
+        };
+        candidates
             .iter()
-            .find(|t| rest.starts_with(t.as_str()))
-            .map(String::as_str)
+            .find(|t| rest.starts_with(&***t))
+            .map(|t| t.len())
     }
 }
 

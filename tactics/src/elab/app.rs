@@ -4,7 +4,7 @@
 
 use super::{err, EResult, Elab, MVarKind};
 use crate::syntax::{Pos, Term, TermKind};
-use proofmill_kernel::{instantiate1, BinderInfo, ExprId, ExprKind, ExprStore};
+use proofmill_kernel::{instantiate1, instantiate_rev, BinderInfo, ExprId, ExprKind, ExprStore};
 
 /// An argument: still syntax, or already elaborated (`x.f` passes `x`).
 pub enum EArg<'t> {
@@ -40,17 +40,33 @@ impl<'e> Elab<'e> {
         let mut e = f;
         let mut pending: Vec<(ExprId, EArg<'_>)> = Vec::new();
         let mut args = args.into_iter().peekable();
+        // `fty` is the type of `e` with its first binders' variables still
+        // bound: loose bound variable `i` stands for `subst[len - 1 - i]`.
+        // Only each binder's domain is instantiated as it is reached, and
+        // the rest once at the end, rather than the whole remaining type
+        // at every binder (the terms are the same).
+        let mut subst: Vec<ExprId> = Vec::new();
         loop {
-            let mut ty = self.inst(fty);
-            if !matches!(self.kind(ty), ExprKind::Pi(..)) {
-                if args.peek().is_none() && named.is_empty() {
-                    break;
+            let (n, bi, dom, body) = match self.tc.store_ref().kind(fty) {
+                ExprKind::Pi(n, bi, dom, body) => (n.clone(), *bi, *dom, *body),
+                _ => {
+                    fty = instantiate_rev(self.store(), fty, &subst);
+                    subst.clear();
+                    let mut ty = self.inst(fty);
+                    if !matches!(self.kind(ty), ExprKind::Pi(..)) {
+                        if args.peek().is_none() && named.is_empty() {
+                            break;
+                        }
+                        ty = self.whnf(ty, pos)?;
+                    }
+                    let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
+                        break;
+                    };
+                    (n, bi, dom, body)
                 }
-                ty = self.whnf(ty, pos)?;
-            }
-            let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
-                break;
             };
+            let dom = instantiate_rev(self.store(), dom, &subst);
+            let dom = self.inst(dom);
             let bname = n.last_str().unwrap_or("").to_string();
             let m;
             if let Some(k) = named.iter().position(|(x, _)| *x == bname) {
@@ -72,8 +88,10 @@ impl<'e> Elab<'e> {
                 }
             }
             e = self.store().mk_app(e, m);
-            fty = instantiate1(self.store(), body, m);
+            subst.push(m);
+            fty = body;
         }
+        let fty = instantiate_rev(self.store(), fty, &subst);
         if let Some(a) = args.next() {
             let shown = self.show(e);
             let ty = self.show(fty);

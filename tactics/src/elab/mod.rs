@@ -153,6 +153,59 @@ impl FVarInfo {
     }
 }
 
+/// [`FVarInfo`]s, packed: the newest local plus one (0 for none) in the low
+/// bits, whether a metavariable occurs in the top bit. Scratch-layer terms
+/// (nearly all terms with free variables) are looked up by index; the few
+/// in the environment's arena (open terms it imported) by id.
+#[derive(Default)]
+struct FVarInfos {
+    local: Vec<u32>,
+    base: rustc_hash::FxHashMap<ExprId, u32>,
+}
+
+impl FVarInfos {
+    /// `local`'s entry for a term not summarized yet.
+    const UNKNOWN: u32 = u32::MAX;
+    const MVAR: u32 = 1 << 31;
+
+    /// The scratch-layer index of a scratch term (its id without the layer bit).
+    fn slot(e: ExprId) -> usize {
+        (e.raw() & !(1 << 31)) as usize
+    }
+    fn get(&self, e: ExprId) -> Option<FVarInfo> {
+        let v = if e.is_local() {
+            match self.local.get(Self::slot(e)) {
+                None | Some(&Self::UNKNOWN) => return None,
+                Some(&v) => v,
+            }
+        } else {
+            *self.base.get(&e)?
+        };
+        Some(FVarInfo {
+            has_mvar: v & Self::MVAR != 0,
+            newest_local: match v & !Self::MVAR {
+                0 => None,
+                n => Some(FVarId(n - 1)),
+            },
+        })
+    }
+    fn set(&mut self, e: ExprId, i: FVarInfo) {
+        let local = i.newest_local.map_or(0, |f| f.0 + 1);
+        debug_assert!(local < Self::MVAR, "free variable index out of range");
+        let v = local | if i.has_mvar { Self::MVAR } else { 0 };
+        if !e.is_local() {
+            self.base.insert(e, v);
+            return;
+        }
+        let k = Self::slot(e);
+        if self.local.len() <= k {
+            self.local
+                .resize((k + 1).next_power_of_two(), Self::UNKNOWN);
+        }
+        self.local[k] = v;
+    }
+}
+
 /// An undo entry: a metavariable (or universe metavariable) and the value it
 /// had before an assignment.
 #[derive(Clone, Debug)]
@@ -165,7 +218,9 @@ pub struct Elab<'e> {
     pub tc: TypeChecker<'e>,
     pub g: Globals<'e>,
     pub(crate) mvars: Vec<MVar>,
-    pub(crate) mvar_of: HashMap<FVarId, usize>,
+    /// The metavariable each free variable is, by free variable index
+    /// (`NOT_MVAR` for a local).
+    mvar_of: Vec<u32>,
     pub(crate) lmvars: Vec<Option<Level>>,
     /// Local names in scope, innermost last.
     pub scope: Vec<(String, ExprId)>,
@@ -182,12 +237,17 @@ pub struct Elab<'e> {
     /// metavariable is a new free variable), so answers stay true; this
     /// keeps `inst`, `unassigned_in` and assignment checks from re-walking
     /// terms over locals.
-    fvar_info: rustc_hash::FxHashMap<ExprId, FVarInfo>,
+    fvar_infos: FVarInfos,
+    /// `fvar_info`'s work list, kept for its memory.
+    fvar_stack: Vec<(ExprId, bool)>,
     /// `inst`'s answers since the last assignment or rollback (which clear
     /// it): unification instantiates the same terms over and over between
     /// two assignments.
     inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
 }
+
+/// `mvar_of`'s entry for a free variable that is not a metavariable.
+const NOT_MVAR: u32 = u32::MAX;
 
 fn lmvar_prefix() -> Name {
     Name::str(&Name::anon(), "?u")
@@ -212,13 +272,14 @@ impl<'e> Elab<'e> {
             tc,
             g,
             mvars: Vec::new(),
-            mvar_of: HashMap::new(),
+            mvar_of: Vec::new(),
             lmvars: Vec::new(),
             scope: Vec::new(),
             auto_levels: Vec::new(),
             syntactic: false,
             trail: Vec::new(),
-            fvar_info: rustc_hash::FxHashMap::default(),
+            fvar_infos: FVarInfos::default(),
+            fvar_stack: Vec::new(),
             inst_cache: rustc_hash::FxHashMap::default(),
         }
     }
@@ -256,7 +317,11 @@ impl<'e> Elab<'e> {
         let ExprKind::FVar(id) = self.tc.store_ref().kind(f).clone() else {
             unreachable!("mk_local makes a free variable")
         };
-        self.mvar_of.insert(id, self.mvars.len());
+        let k = id.0 as usize;
+        if self.mvar_of.len() <= k {
+            self.mvar_of.resize(k + 1, NOT_MVAR);
+        }
+        self.mvar_of[k] = self.mvars.len() as u32;
         self.mvars.push(MVar {
             ty,
             val: None,
@@ -286,10 +351,18 @@ impl<'e> Elab<'e> {
         }
     }
 
+    /// The metavariable free variable `f` is, if it is one.
+    fn mvar_of(&self, f: FVarId) -> Option<usize> {
+        match self.mvar_of.get(f.0 as usize) {
+            Some(&i) if i != NOT_MVAR => Some(i as usize),
+            _ => None,
+        }
+    }
+
     /// The metavariable `e` is, if it is one.
     pub fn mvar_index(&self, e: ExprId) -> Option<usize> {
         match self.tc.store_ref().kind(e) {
-            ExprKind::FVar(f) => self.mvar_of.get(f).copied(),
+            ExprKind::FVar(f) => self.mvar_of(*f),
             _ => None,
         }
     }
@@ -395,7 +468,7 @@ impl<'e> Elab<'e> {
             return r;
         }
         let r = match self.kind(e) {
-            ExprKind::FVar(f) => match self.mvar_of.get(&f).copied() {
+            ExprKind::FVar(f) => match self.mvar_of(f) {
                 Some(i) => match self.mvars[i].val.clone() {
                     Some(Assignment::Term(v)) => {
                         let r = self.inst_memo(v, memo);
@@ -489,50 +562,64 @@ impl<'e> Elab<'e> {
     }
 
     /// The free variables of `e`, summarized. Every subterm's answer is
-    /// remembered, so each term is walked once.
+    /// remembered (by scratch-layer index: a term with free variables lives
+    /// in the checker's scratch layer), so each term is walked once.
     pub(crate) fn fvar_info(&mut self, e: ExprId) -> FVarInfo {
         let st = self.tc.store_ref();
         if !st.node(e).has_fvar {
             return FVarInfo::default();
         }
-        if let Some(&i) = self.fvar_info.get(&e) {
+        if let Some(i) = self.fvar_infos.get(e) {
             return i;
         }
         // Post-order: a node is summarized once its children are.
-        let mut stack = vec![(e, false)];
+        let mut stack = std::mem::take(&mut self.fvar_stack);
+        stack.push((e, false));
         while let Some((x, children_done)) = stack.pop() {
-            if !st.node(x).has_fvar || self.fvar_info.contains_key(&x) {
+            if !st.node(x).has_fvar || self.fvar_infos.get(x).is_some() {
                 continue;
             }
-            let kind = st.kind(x);
-            if let ExprKind::FVar(f) = kind {
-                let is_mvar = self.mvar_of.contains_key(f);
-                let info = FVarInfo {
-                    has_mvar: is_mvar,
-                    newest_local: (!is_mvar).then_some(*f),
-                };
-                self.fvar_info.insert(x, info);
-                continue;
-            }
-            let cs = proofmill_kernel::child_ids(kind);
+            let info = |c: ExprId| self.fvar_infos.get(c).unwrap_or_default();
+            let (a, b, c) = match *st.kind(x) {
+                ExprKind::FVar(f) => {
+                    let is_mvar = self
+                        .mvar_of
+                        .get(f.0 as usize)
+                        .is_some_and(|&i| i != NOT_MVAR);
+                    let info = FVarInfo {
+                        has_mvar: is_mvar,
+                        newest_local: (!is_mvar).then_some(f),
+                    };
+                    self.fvar_infos.set(x, info);
+                    continue;
+                }
+                ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => {
+                    (a, Some(b), None)
+                }
+                ExprKind::Let(_, a, b, c) => (a, Some(b), Some(c)),
+                ExprKind::Proj(_, _, a) => (a, None, None),
+                _ => continue,
+            };
             if children_done {
-                let info = cs.iter().fold(FVarInfo::default(), |acc, c| {
-                    acc.join(self.fvar_info.get(c).copied().unwrap_or_default())
-                });
-                self.fvar_info.insert(x, info);
+                let mut i = info(a);
+                for c in [b, c].into_iter().flatten() {
+                    i = i.join(info(c));
+                }
+                self.fvar_infos.set(x, i);
             } else {
                 stack.push((x, true));
-                stack.extend(cs.into_iter().map(|c| (c, false)));
+                stack.extend([Some(a), b, c].into_iter().flatten().map(|c| (c, false)));
             }
         }
-        self.fvar_info[&e]
+        self.fvar_stack = stack;
+        self.fvar_infos.get(e).unwrap_or_default()
     }
 
     /// Unassigned metavariables in `e` (after instantiation), first occurrence first.
     pub fn unassigned_in(&self, e: ExprId) -> Vec<usize> {
         self.fvars_in(e, true)
             .iter()
-            .filter_map(|f| self.mvar_of.get(f).copied())
+            .filter_map(|f| self.mvar_of(*f))
             .filter(|&i| self.mvars[i].val.is_none())
             .collect()
     }
@@ -545,7 +632,7 @@ impl<'e> Elab<'e> {
     pub fn local_fvars(&self, e: ExprId) -> Vec<FVarId> {
         self.fvars_in(e, false)
             .into_iter()
-            .filter(|f| !self.mvar_of.contains_key(f))
+            .filter(|f| self.mvar_of(*f).is_none())
             .collect()
     }
 

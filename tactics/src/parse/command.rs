@@ -9,7 +9,7 @@ use crate::syntax::{
 impl Parser<'_> {
     pub(crate) fn command(&mut self) -> PResult<Command> {
         let (tok, pos, _) = self.peek()?;
-        let attrs = if tok == Tok::Sym("@[".into()) {
+        let attrs = if tok == Tok::Sym("@[") {
             self.attributes()?
         } else {
             Vec::new()
@@ -18,19 +18,19 @@ impl Parser<'_> {
         let Tok::Ident(word) = tok else {
             return self.error_here("a command");
         };
-        if !attrs.is_empty() && !matches!(word.as_str(), "theorem" | "lemma" | "axiom" | "def") {
+        if !attrs.is_empty() && !matches!(word, "theorem" | "lemma" | "axiom" | "def") {
             return Err(ParseError {
                 pos: kpos,
                 msg: "attributes are allowed only on 'theorem', 'axiom' and 'def'".into(),
             });
         }
         self.bump()?;
-        let kind = match word.as_str() {
+        let kind = match word {
             "prelude" => CommandKind::Prelude,
             "import" => match self.peek()? {
                 (Tok::Str(s), _, _) => {
                     self.bump()?;
-                    CommandKind::ImportPath(s)
+                    CommandKind::ImportPath(s.to_string())
                 }
                 _ => CommandKind::ImportShipped(self.ident("a theory name or \"path\"")?.0),
             },
@@ -89,7 +89,7 @@ impl Parser<'_> {
                     ty,
                 }
             }
-            "infix" | "infixl" | "infixr" | "prefix" | "postfix" => self.notation(&word)?,
+            "infix" | "infixl" | "infixr" | "prefix" | "postfix" => self.notation(word)?,
             "notation" => self.mixfix(kpos)?,
             other => {
                 return Err(ParseError {
@@ -110,20 +110,20 @@ impl Parser<'_> {
     fn names_to_end(&mut self, what: &str) -> PResult<Vec<String>> {
         let mut names = vec![self.ident(what)?.0];
         while let (Tok::Ident(w), _, _) = self.peek()? {
-            if is_keyword(&w) || self.is_command_start() {
+            if is_keyword(w) || self.is_command_start() {
                 break;
             }
             self.bump()?;
-            names.push(w);
+            names.push(w.to_string());
         }
         Ok(names)
     }
 
     fn optional_name(&mut self) -> PResult<Option<String>> {
         match self.peek()? {
-            (Tok::Ident(w), p, _) if !is_keyword(&w) && p.col > 1 => {
+            (Tok::Ident(w), p, _) if !is_keyword(w) && p.col > 1 => {
                 self.bump()?;
-                Ok(Some(w))
+                Ok(Some(w.to_string()))
             }
             _ => Ok(None),
         }
@@ -213,13 +213,13 @@ impl Parser<'_> {
         // `mk ::`
         let saved = self.save();
         if let (Tok::Ident(w), _, _) = self.peek()? {
-            if !is_keyword(&w) {
+            if !is_keyword(w) {
                 self.bump()?;
                 if self.is_sym(":") {
                     self.bump()?;
                     if self.is_sym(":") {
                         self.bump()?;
-                        ctor = Some(w);
+                        ctor = Some(w.to_string());
                     } else {
                         self.restore(saved);
                     }
@@ -232,12 +232,12 @@ impl Parser<'_> {
         loop {
             let (tok, pos, _) = self.peek()?;
             match tok {
-                Tok::Ident(w) if !is_keyword(&w) && pos.col > 1 => {}
+                Tok::Ident(w) if !is_keyword(w) && pos.col > 1 => {}
                 _ => break,
             }
             let mut names = Vec::new();
             while let (Tok::Ident(w), p, _) = self.peek()? {
-                if is_keyword(&w) {
+                if is_keyword(w) {
                     break;
                 }
                 self.bump()?;
@@ -249,7 +249,7 @@ impl Parser<'_> {
             for (n, p) in names {
                 fields.push(Field {
                     pos: p,
-                    name: n,
+                    name: n.to_string(),
                     binders: binders.clone(),
                     ty: ty.clone(),
                 });
@@ -321,7 +321,7 @@ impl Parser<'_> {
                     pos: ppos,
                     msg: format!("precedence must be at most {MAX_PREC}"),
                 })?,
-            Tok::Ident(w) => match w.as_str() {
+            Tok::Ident(w) => match w {
                 "max" => MAX_PREC,
                 "arg" => MAX_PREC - 1,
                 "lead" => MAX_PREC - 2,
@@ -351,10 +351,13 @@ impl Parser<'_> {
             match tok {
                 Tok::Str(text) => {
                     self.bump()?;
-                    check_token(&text, pos)?;
-                    items.push(NotationItem::Token { text, pos });
+                    check_token(text, pos)?;
+                    items.push(NotationItem::Token {
+                        text: text.to_string(),
+                        pos,
+                    });
                 }
-                Tok::Ident(name) if !is_keyword(&name) => {
+                Tok::Ident(name) if !is_keyword(name) => {
                     if let Some(NotationItem::Var { .. }) = items.last() {
                         return Err(ParseError {
                             pos,
@@ -378,12 +381,12 @@ impl Parser<'_> {
                         None
                     };
                     items.push(NotationItem::Var {
-                        name,
+                        name: name.to_string(),
                         prec: vprec,
                         pos,
                     });
                 }
-                Tok::Sym(s) if s == "=>" => break,
+                Tok::Sym("=>") => break,
                 _ => return self.error_here("a quoted token, a variable or '=>'"),
             }
         }

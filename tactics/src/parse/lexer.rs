@@ -1,27 +1,29 @@
 //! Tokens, read on demand from the current position: the set of operator
 //! tokens grows as notation is declared, so the source is not tokenized
-//! ahead of time. nom recognises the pieces (identifiers, numerals, strings,
-//! comments); the longest operator or symbol wins.
+//! ahead of time. A token is a kind and a slice of the source (no copy);
+//! the longest operator or symbol wins, and an identifier wins over an
+//! operator no longer than itself.
+//!
+//! Performance contract: reading a token does not allocate. Operators and
+//! the language's symbols are found through one index by first character
+//! (`notation::Operators`), identifiers and numerals by a byte loop with a
+//! character-by-character path only for non-ASCII text.
 
 use crate::notation::NotationTable;
 use crate::syntax::Pos;
-use nom::bytes::complete::{tag, take_while, take_while1};
-use nom::character::complete::{char, digit1};
-use nom::combinator::recognize;
-use nom::sequence::pair;
-use nom::IResult;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Tok {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok<'s> {
     /// An identifier, dotted (`Nat.add`), or a keyword.
-    Ident(String),
-    Num(String),
-    Str(String),
-    Sym(String),
+    Ident(&'s str),
+    Num(&'s str),
+    /// A string literal's contents (without the quotes).
+    Str(&'s str),
+    Sym(&'s str),
     Eof,
 }
 
-impl Tok {
+impl Tok<'_> {
     pub fn describe(&self) -> String {
         match self {
             Tok::Ident(s) | Tok::Num(s) | Tok::Sym(s) => format!("'{s}'"),
@@ -79,7 +81,12 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    // Every keyword starts with a lowercase ASCII letter or `T`, `S`, `P`,
+    // and is at most 9 bytes long: most identifiers are refused at once.
+    match s.as_bytes().first() {
+        Some(b'a'..=b'z' | b'T' | b'S' | b'P') if s.len() <= 9 => KEYWORDS.contains(&s),
+        _ => false,
+    }
 }
 
 fn is_id_start(c: char) -> bool {
@@ -97,50 +104,90 @@ fn is_id_rest(c: char) -> bool {
         || ('ᵢ'..='ᵪ').contains(&c)
 }
 
-/// One identifier segment.
-fn segment(i: &str) -> IResult<&str, &str> {
-    recognize(pair(take_while1(is_id_start_str), take_while(is_id_rest)))(i)
+/// The length of the identifier segment at the start of `s` (0 if none).
+fn segment_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    // ASCII fast path: `[A-Za-z_][A-Za-z0-9_'!?]*`.
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {}
+        Some(c) if c.is_ascii() => return 0,
+        None => return 0,
+        Some(_) => return segment_len_slow(s),
+    }
+    let mut i = 1;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'!' | b'?') {
+            i += 1;
+        } else if c.is_ascii() {
+            return i;
+        } else {
+            // A non-ASCII character: letters and subscripts continue it.
+            return i + rest_len_slow(&s[i..]);
+        }
+    }
+    i
 }
 
-fn is_id_start_str(c: char) -> bool {
-    is_id_start(c)
+fn segment_len_slow(s: &str) -> usize {
+    let mut it = s.chars();
+    match it.next() {
+        Some(c) if is_id_start(c) => c.len_utf8() + rest_len_slow(it.as_str()),
+        _ => 0,
+    }
+}
+
+fn rest_len_slow(s: &str) -> usize {
+    s.char_indices()
+        .find(|&(_, c)| !is_id_rest(c))
+        .map_or(s.len(), |(i, _)| i)
 }
 
 /// `a.b.c`: segments joined by dots; a dot followed by a digit ends it
-/// (`h.1` is a projection).
-fn ident(i: &str) -> IResult<&str, &str> {
-    let (mut rest, _) = segment(i)?;
-    while let Ok((r, _)) = pair(char('.'), segment)(rest) {
-        rest = r;
+/// (`h.1` is a projection). Returns the identifier's length (0 if none).
+fn ident_len(s: &str) -> usize {
+    let mut n = segment_len(s);
+    if n == 0 {
+        return 0;
     }
-    Ok((rest, &i[..i.len() - rest.len()]))
+    while s.as_bytes().get(n) == Some(&b'.') {
+        let k = segment_len(&s[n + 1..]);
+        if k == 0 {
+            break;
+        }
+        n += 1 + k;
+    }
+    n
 }
 
 /// The length of the identifier at the start of `s` (0 if none).
 pub fn ident_prefix_len(s: &str) -> usize {
-    ident(s).map_or(0, |(_, id)| id.len())
-}
-
-fn string_lit(i: &str) -> IResult<&str, &str> {
-    let (r, _) = tag("\"")(i)?;
-    let (r, body) = take_while(|c| c != '"' && c != '\n')(r)?;
-    let (r, _) = tag("\"")(r)?;
-    Ok((r, body))
+    ident_len(s)
 }
 
 /// Skips whitespace and comments (`--` to the end of the line, nested `/- -/`).
 /// Returns the bytes skipped, or an error offset for an unterminated comment.
 pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
+    let bytes = src.as_bytes();
     loop {
-        let rest = &src[off..];
-        let trimmed = rest.trim_start();
-        off += rest.len() - trimmed.len();
+        // ASCII whitespace by bytes; other whitespace by characters.
+        while off < bytes.len() && bytes[off].is_ascii_whitespace() {
+            off += 1;
+        }
+        if off < bytes.len() && !bytes[off].is_ascii() {
+            let rest = &src[off..];
+            let trimmed = rest.trim_start();
+            if trimmed.len() != rest.len() {
+                off += rest.len() - trimmed.len();
+                continue;
+            }
+        }
+        let trimmed = &src[off..];
         if trimmed.starts_with("--") {
             off += trimmed.find('\n').unwrap_or(trimmed.len());
         } else if trimmed.starts_with("/-") {
             let start = off;
             let mut depth = 0usize;
-            let bytes = src.as_bytes();
             loop {
                 if off + 1 >= bytes.len() {
                     return Err(start);
@@ -166,33 +213,33 @@ pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
 
 /// Reads the token at `off` (after trivia). Returns it and its end offset,
 /// or `None` when no token starts here.
-pub fn lex(src: &str, off: usize, notations: &NotationTable) -> Option<(Tok, usize)> {
+pub fn lex<'s>(src: &'s str, off: usize, notations: &NotationTable) -> Option<(Tok<'s>, usize)> {
     let rest = &src[off..];
-    if rest.is_empty() {
+    let Some(&first) = rest.as_bytes().first() else {
         return Some((Tok::Eof, off));
-    }
+    };
     // Operators and symbols: the longest match.
-    let mut best: Option<&str> = notations.operators().longest_prefix_of(rest);
-    for s in SYMBOLS.iter().copied() {
-        if rest.starts_with(s) && best.is_none_or(|b| s.len() > b.len()) {
-            best = Some(s);
-        }
-    }
-    let id = ident(rest).ok().map(|(_, s)| s);
-    if let Some(id) = id {
+    let best = notations.operators().longest_prefix_of(rest);
+    let id = ident_len(rest);
+    if id > 0 {
         // An operator spelled with letters would not win over a longer identifier.
-        if best.is_none_or(|b| id.len() >= b.len()) {
-            return Some((Tok::Ident(id.to_string()), off + id.len()));
+        if best.is_none_or(|b| id >= b) {
+            return Some((Tok::Ident(&rest[..id]), off + id));
         }
     }
     if let Some(b) = best {
-        return Some((Tok::Sym(b.to_string()), off + b.len()));
+        return Some((Tok::Sym(&rest[..b]), off + b));
     }
-    if let Ok((r, d)) = digit1::<&str, nom::error::Error<&str>>(rest) {
-        return Some((Tok::Num(d.to_string()), off + (rest.len() - r.len())));
+    if first.is_ascii_digit() {
+        let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+        return Some((Tok::Num(&rest[..n]), off + n));
     }
-    if let Ok((r, s)) = string_lit(rest) {
-        return Some((Tok::Str(s.to_string()), off + (rest.len() - r.len())));
+    if first == b'"' {
+        let body = &rest[1..];
+        let n = body.find(['"', '\n'])?;
+        if body.as_bytes()[n] == b'"' {
+            return Some((Tok::Str(&body[..n]), off + n + 2));
+        }
     }
     None
 }
@@ -220,16 +267,30 @@ impl LineIndex {
 
     pub fn pos(&self, src: &str, off: usize) -> Pos {
         let off = off.min(src.len());
-        let line = match self.line_starts.binary_search(&off) {
-            Ok(l) => l,
-            Err(l) => l - 1,
+        let line = match self.line_starts.len() {
+            1 => 0,
+            _ => match self.line_starts.binary_search(&off) {
+                Ok(l) => l,
+                Err(l) => l - 1,
+            },
         };
         let start = self.line_starts[line];
+        // Characters are the bytes that do not continue a UTF-8 sequence.
+        let chars = |a: usize, b: usize| {
+            src.as_bytes()[a..b]
+                .iter()
+                .filter(|&&c| c & 0xC0 != 0x80)
+                .count() as u32
+        };
+        // From the last answer when it is on this line (the parser moves
+        // forward, and back a few tokens when it backtracks).
         let (c_off, c_col) = self.cache.get();
-        let col = if c_off >= start && c_off <= off && src.is_char_boundary(c_off) {
-            c_col + src[c_off..off].chars().count() as u32
+        let col = if c_off >= start && c_off <= off {
+            c_col + chars(c_off, off)
+        } else if c_off > off && c_off - off < off - start && !src[off..c_off].contains('\n') {
+            c_col - chars(off, c_off)
         } else {
-            1 + src[start..off].chars().count() as u32
+            1 + chars(start, off)
         };
         self.cache.set((off, col));
         Pos::new(line as u32 + 1, col)
@@ -243,13 +304,16 @@ mod tests {
     #[test]
     fn lexes_dotted_names_and_projections() {
         let t = NotationTable::new();
-        assert_eq!(
-            lex("Nat.add x", 0, &t),
-            Some((Tok::Ident("Nat.add".into()), 7))
-        );
-        assert_eq!(lex("h.1", 0, &t), Some((Tok::Ident("h".into()), 1)));
-        assert_eq!(lex(":= x", 0, &t), Some((Tok::Sym(":=".into()), 2)));
-        assert_eq!(lex("α₁", 0, &t), Some((Tok::Ident("α₁".into()), 5)));
+        assert_eq!(lex("Nat.add x", 0, &t), Some((Tok::Ident("Nat.add"), 7)));
+        assert_eq!(lex("h.1", 0, &t), Some((Tok::Ident("h"), 1)));
+        assert_eq!(lex(":= x", 0, &t), Some((Tok::Sym(":="), 2)));
+        assert_eq!(lex("α₁", 0, &t), Some((Tok::Ident("α₁"), 5)));
+        assert_eq!(lex("x₁'.y!", 0, &t), Some((Tok::Ident("x₁'.y!"), 8)));
+        assert_eq!(lex("λx", 0, &t), Some((Tok::Sym("λ"), 2)));
+        assert_eq!(lex("12a", 0, &t), Some((Tok::Num("12"), 2)));
+        assert_eq!(lex("\"a b\" c", 0, &t), Some((Tok::Str("a b"), 5)));
+        assert_eq!(lex("\"a\nb\"", 0, &t), None);
+        assert_eq!(lex("", 0, &t), Some((Tok::Eof, 0)));
     }
 
     #[test]
@@ -265,5 +329,12 @@ mod tests {
         let li = LineIndex::new(src);
         assert_eq!(li.pos(src, 3), Pos::new(2, 1));
         assert_eq!(li.pos(src, 6), Pos::new(2, 2));
+        // Backwards on a line, and back across lines.
+        let src = "ab\n∀ x ∀ y";
+        let li = LineIndex::new(src);
+        assert_eq!(li.pos(src, 9), Pos::new(2, 5));
+        assert_eq!(li.pos(src, 7), Pos::new(2, 3));
+        assert_eq!(li.pos(src, 1), Pos::new(1, 2));
+        assert_eq!(li.pos(src, 13), Pos::new(2, 7));
     }
 }

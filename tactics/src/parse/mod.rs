@@ -37,6 +37,11 @@ impl fmt::Display for ParseError {
 
 pub type PResult<T> = Result<T, ParseError>;
 
+/// A token read ahead: where it was read from, the token, its position and end.
+type Lexed<'s> = (usize, Tok<'s>, Pos, usize);
+/// How many tokens read ahead are kept.
+const PEEKED: usize = 8;
+
 pub struct Parser<'s> {
     src: &'s str,
     off: usize,
@@ -44,9 +49,9 @@ pub struct Parser<'s> {
     /// The operators in force; change them with [`Parser::notations_mut`]
     /// or [`Parser::set_notations`], which forget the token read ahead.
     notations: NotationTable,
-    /// The last token read ahead, by offset: a term's parser peeks at the
-    /// same token several times, and lexing tries every operator.
-    peeked: std::cell::RefCell<Option<(usize, Tok, Pos, usize)>>,
+    /// Tokens read ahead, by offset (direct-mapped): a term's parser peeks
+    /// at the same token several times, and backtracks over a few.
+    peeked: [std::cell::Cell<Option<Lexed<'s>>>; PEEKED],
     /// Tokens that start a line at or left of this column end the current term.
     stop_col: u32,
     depth: u32,
@@ -65,7 +70,7 @@ impl<'s> Parser<'s> {
             off: 0,
             lines: LineIndex::new(src),
             notations,
-            peeked: std::cell::RefCell::new(None),
+            peeked: Default::default(),
             stop_col: 0,
             depth: 0,
             closing: None,
@@ -90,13 +95,13 @@ impl<'s> Parser<'s> {
 
     /// The operators in force, to change (between commands).
     pub fn notations_mut(&mut self) -> &mut NotationTable {
-        self.peeked.get_mut().take();
+        self.forget_peeked();
         &mut self.notations
     }
 
     /// Replaces the operators in force (between commands).
     pub fn set_notations(&mut self, notations: NotationTable) {
-        self.peeked.get_mut().take();
+        self.forget_peeked();
         self.notations = notations;
     }
 
@@ -111,7 +116,7 @@ impl<'s> Parser<'s> {
 
     /// The next token (without consuming it): the token, its position and
     /// where it ends. A token cut off by the layout reads as `Eof`.
-    pub(crate) fn peek(&self) -> PResult<(Tok, Pos, usize)> {
+    pub(crate) fn peek(&self) -> PResult<(Tok<'s>, Pos, usize)> {
         let (tok, pos, end) = self.peek_raw()?;
         if tok != Tok::Eof && pos.col <= self.stop_col {
             return Ok((Tok::Eof, pos, end));
@@ -120,20 +125,27 @@ impl<'s> Parser<'s> {
     }
 
     /// The next token, ignoring the layout.
-    pub(crate) fn peek_raw(&self) -> PResult<(Tok, Pos, usize)> {
-        if let Some((off, tok, pos, end)) = &*self.peeked.borrow() {
-            if *off == self.off {
-                return Ok((tok.clone(), *pos, *end));
+    pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
+        let slot = &self.peeked[self.off % PEEKED];
+        if let Some((off, tok, pos, end)) = slot.get() {
+            if off == self.off {
+                return Ok((tok, pos, end));
             }
         }
         let r = self.lex_next();
-        if let Ok((tok, pos, end)) = &r {
-            *self.peeked.borrow_mut() = Some((self.off, tok.clone(), *pos, *end));
+        if let Ok((tok, pos, end)) = r {
+            slot.set(Some((self.off, tok, pos, end)));
         }
         r
     }
 
-    fn lex_next(&self) -> PResult<(Tok, Pos, usize)> {
+    fn forget_peeked(&mut self) {
+        for slot in &mut self.peeked {
+            *slot.get_mut() = None;
+        }
+    }
+
+    fn lex_next(&self) -> PResult<(Tok<'s>, Pos, usize)> {
         let start = lexer::skip_trivia(self.src, self.off).map_err(|at| ParseError {
             pos: self.pos_of(at),
             msg: "unterminated comment".into(),
@@ -151,7 +163,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    pub(crate) fn bump(&mut self) -> PResult<(Tok, Pos)> {
+    pub(crate) fn bump(&mut self) -> PResult<(Tok<'s>, Pos)> {
         let (tok, pos, end) = self.peek_raw()?;
         self.off = end;
         Ok((tok, pos))
@@ -201,9 +213,9 @@ impl<'s> Parser<'s> {
     /// A name that is not a keyword.
     pub(crate) fn ident(&mut self, what: &str) -> PResult<(String, Pos)> {
         match self.peek()? {
-            (Tok::Ident(s), pos, _) if !is_keyword(&s) => {
+            (Tok::Ident(s), pos, _) if !is_keyword(s) => {
                 self.bump()?;
-                Ok((s, pos))
+                Ok((s.to_string(), pos))
             }
             _ => self.error_here(what),
         }

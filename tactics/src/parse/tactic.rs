@@ -33,7 +33,7 @@ impl Parser<'_> {
         let (tok, pos, _) = self.peek_raw()?;
         let word = match tok {
             Tok::Ident(w) => w,
-            Tok::Sym(s) if s == "·" => {
+            Tok::Sym("·") => {
                 self.bump()?;
                 let tacs = self.tactic_block()?;
                 return Ok(Tactic {
@@ -44,15 +44,15 @@ impl Parser<'_> {
             _ => return self.error_here("a tactic"),
         };
         self.bump()?;
-        let kind = match word.as_str() {
+        let kind = match word {
             "intro" | "intros" => {
                 let mut names = Vec::new();
                 while let (Tok::Ident(w), _, _) = self.peek()? {
-                    if is_keyword(&w) {
+                    if is_keyword(w) {
                         break;
                     }
                     self.bump()?;
-                    names.push(w);
+                    names.push(w.to_string());
                 }
                 TacticKind::Intro(names)
             }
@@ -144,22 +144,18 @@ impl Parser<'_> {
     /// `| c x y => tactics` alternatives.
     fn alts(&mut self) -> PResult<Vec<InductionAlt>> {
         let mut alts = Vec::new();
-        loop {
-            match self.peek_raw()? {
-                (Tok::Sym(s), _, _) if s == "|" => {}
-                _ => break,
-            }
+        while let (Tok::Sym("|"), _, _) = self.peek_raw()? {
             let (_, pos) = self.bump()?;
             let (ctor, _) = self.with_stop_col(0, |p| p.ident("a constructor name"))?;
             let mut names = Vec::new();
             while let (Tok::Ident(w), _, _) = self.peek_raw()? {
-                if is_keyword(&w) {
+                if is_keyword(w) {
                     break;
                 }
                 self.bump()?;
-                names.push(w);
+                names.push(w.to_string());
             }
-            if !matches!(self.peek_raw()?.0, Tok::Sym(ref s) if s == "=>") {
+            if self.peek_raw()?.0 != Tok::Sym("=>") {
                 return self.with_stop_col(0, |p| p.error_here("'=>'"));
             }
             self.bump()?;

@@ -23,7 +23,7 @@ impl Parser<'_> {
             loop {
                 let (tok, pos, _) = p.peek()?;
                 let Tok::Sym(s) = tok else { break };
-                if p.is_closing(&s) {
+                if p.is_closing(s) {
                     break;
                 }
                 if s == "→" || s == "->" {
@@ -36,32 +36,33 @@ impl Parser<'_> {
                     lhs_prec = ARROW_PREC;
                     continue;
                 }
-                if let Some(n) = p.notations.infix(&s).cloned() {
+                if let Some(n) = p.notations.infix(s) {
                     if n.prec < min {
                         break;
                     }
-                    p.bump()?;
-                    let (_, rmin) = n.operand_precs();
-                    let rhs = p.term_prec(rmin)?;
+                    let (prec, (_, rmin)) = (n.prec, n.operand_precs());
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    p.bump()?;
+                    let rhs = p.term_prec(rmin)?;
                     lhs = mk(
                         lhs.pos,
                         TermKind::App(Box::new(f), vec![Arg::Pos(lhs), Arg::Pos(rhs)]),
                     );
-                    lhs_prec = n.prec;
+                    lhs_prec = prec;
                     continue;
                 }
-                if let Some(n) = p.notations.postfix(&s).cloned() {
+                if let Some(n) = p.notations.postfix(s) {
                     if n.prec < min {
                         break;
                     }
-                    p.bump()?;
+                    let prec = n.prec;
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    p.bump()?;
                     lhs = mk(lhs.pos, TermKind::App(Box::new(f), vec![Arg::Pos(lhs)]));
-                    lhs_prec = n.prec;
+                    lhs_prec = prec;
                     continue;
                 }
-                if let Some(m) = p.notations.trailing(&s).cloned() {
+                if let Some(m) = p.notations.trailing(s).cloned() {
                     if m.prec < min || lhs_prec < m.left_prec().unwrap_or(0) {
                         break;
                     }
@@ -122,15 +123,12 @@ impl Parser<'_> {
     /// The first part of a term and its precedence.
     fn leading(&mut self, min: u32) -> PResult<(Term, u32)> {
         let (tok, _, _) = self.peek()?;
-        let binder_like = match &tok {
-            Tok::Ident(w) => matches!(
-                w.as_str(),
-                "fun" | "forall" | "exists" | "by" | "calc" | "show"
-            ),
-            Tok::Sym(s) => matches!(s.as_str(), "λ" | "∀" | "∃"),
+        let binder_like = match tok {
+            Tok::Ident(w) => matches!(w, "fun" | "forall" | "exists" | "by" | "calc" | "show"),
+            Tok::Sym(s) => matches!(s, "λ" | "∀" | "∃"),
             _ => false,
         };
-        if let Tok::Sym(s) = &tok {
+        if let Tok::Sym(s) = tok {
             if let Some(n) = self.notations.prefix(s) {
                 let prec = n.prec;
                 return Ok((self.leading_term(min)?, prec));
@@ -149,42 +147,30 @@ impl Parser<'_> {
 
     fn leading_term(&mut self, min: u32) -> PResult<Term> {
         let (tok, pos, _) = self.peek()?;
-        match &tok {
-            Tok::Ident(w) if w == "fun" => {
+        match tok {
+            Tok::Ident("fun") | Tok::Sym("λ") => {
                 self.bump()?;
                 self.lambda(pos)
             }
-            Tok::Sym(s) if s == "λ" => {
-                self.bump()?;
-                self.lambda(pos)
-            }
-            Tok::Ident(w) if w == "forall" => {
+            Tok::Ident("forall") | Tok::Sym("∀") => {
                 self.bump()?;
                 self.quantifier(pos, false)
             }
-            Tok::Sym(s) if s == "∀" => {
-                self.bump()?;
-                self.quantifier(pos, false)
-            }
-            Tok::Ident(w) if w == "exists" => {
+            Tok::Ident("exists") | Tok::Sym("∃") => {
                 self.bump()?;
                 self.quantifier(pos, true)
             }
-            Tok::Sym(s) if s == "∃" => {
-                self.bump()?;
-                self.quantifier(pos, true)
-            }
-            Tok::Ident(w) if w == "by" => {
+            Tok::Ident("by") => {
                 self.bump()?;
                 let tacs = self.tactic_block()?;
                 Ok(mk(pos, TermKind::By(tacs)))
             }
-            Tok::Ident(w) if w == "calc" => {
+            Tok::Ident("calc") => {
                 self.bump()?;
                 let steps = self.calc_steps()?;
                 Ok(mk(pos, TermKind::Calc(steps)))
             }
-            Tok::Ident(w) if w == "show" => {
+            Tok::Ident("show") => {
                 self.bump()?;
                 let ty = self.term()?;
                 if self.is_word("from") {
@@ -198,7 +184,7 @@ impl Parser<'_> {
                     self.error_here("'from' or 'by'")
                 }
             }
-            Tok::Ident(w) if w == "Sort" || w == "Type" => {
+            Tok::Ident(w @ ("Sort" | "Type")) => {
                 self.bump()?;
                 let lvl = if self.starts_level() {
                     self.level_atom()?
@@ -217,7 +203,7 @@ impl Parser<'_> {
                 };
                 Ok(mk(pos, kind))
             }
-            Tok::Sym(s) if s == "(" || s == "{" || s == "⦃" => {
+            Tok::Sym("(" | "{" | "⦃") => {
                 if let Some(t) = self.try_binder_arrow()? {
                     self.lead_prec = ARROW_PREC;
                     return Ok(t);
@@ -225,10 +211,11 @@ impl Parser<'_> {
                 self.application(min)
             }
             Tok::Sym(s) => {
-                if let Some(n) = self.notations.prefix(s).cloned() {
-                    self.bump()?;
-                    let arg = self.term_prec(n.prec)?;
+                if let Some(n) = self.notations.prefix(s) {
+                    let prec = n.prec;
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
+                    self.bump()?;
+                    let arg = self.term_prec(prec)?;
                     return Ok(mk(pos, TermKind::App(Box::new(f), vec![Arg::Pos(arg)])));
                 }
                 self.application(min)
@@ -274,13 +261,13 @@ impl Parser<'_> {
 
     fn starts_atom(&self) -> PResult<bool> {
         Ok(match self.peek()?.0 {
-            Tok::Ident(w) => !is_keyword(&w) || w == "Prop" || w == "Type" || w == "Sort",
+            Tok::Ident(w) => !is_keyword(w) || w == "Prop" || w == "Type" || w == "Sort",
             Tok::Num(_) => true,
             Tok::Sym(s) => {
-                matches!(s.as_str(), "(" | "⟨" | "@")
+                matches!(s, "(" | "⟨" | "@")
                     || self
                         .notations
-                        .leading(&s)
+                        .leading(s)
                         .is_some_and(|m| self.notations.is_argument(m))
             }
             _ => false,
@@ -295,13 +282,13 @@ impl Parser<'_> {
         let saved = self.save();
         self.bump()?;
         if let (Tok::Ident(name), _, _) = self.peek()? {
-            if !is_keyword(&name) {
+            if !is_keyword(name) {
                 self.bump()?;
                 if self.is_sym(":=") {
                     self.bump()?;
                     let val = self.term()?;
                     self.expect_sym(")")?;
-                    return Ok(Some((name, val)));
+                    return Ok(Some((name.to_string(), val)));
                 }
             }
         }
@@ -314,25 +301,25 @@ impl Parser<'_> {
     pub(crate) fn atom(&mut self) -> PResult<Term> {
         let (tok, pos, _) = self.peek()?;
         let mut t = match tok {
-            Tok::Ident(w) if w == "Prop" => {
+            Tok::Ident("Prop") => {
                 self.bump()?;
                 mk(pos, TermKind::Prop)
             }
-            Tok::Ident(w) if w == "Type" => {
+            Tok::Ident("Type") => {
                 self.bump()?;
                 mk(pos, TermKind::Type(LevelSyn::Num(0)))
             }
-            Tok::Ident(w) if w == "Sort" => {
+            Tok::Ident("Sort") => {
                 self.bump()?;
                 mk(pos, TermKind::Sort(LevelSyn::Num(0)))
             }
-            Tok::Ident(w) if w == "_" => {
+            Tok::Ident("_") => {
                 self.bump()?;
                 mk(pos, TermKind::Hole)
             }
-            Tok::Ident(w) if !is_keyword(&w) => {
+            Tok::Ident(w) if !is_keyword(w) => {
                 self.bump()?;
-                mk(pos, TermKind::Ident(w))
+                mk(pos, TermKind::Ident(w.to_string()))
             }
             Tok::Num(n) => {
                 self.bump()?;
@@ -342,12 +329,12 @@ impl Parser<'_> {
                 })?;
                 mk(pos, TermKind::Num(v))
             }
-            Tok::Sym(s) if s == "@" => {
+            Tok::Sym("@") => {
                 self.bump()?;
                 let (name, _) = self.ident("a name after '@'")?;
                 mk(pos, TermKind::Explicit(name))
             }
-            Tok::Sym(s) if s == "(" => {
+            Tok::Sym("(") => {
                 self.bump()?;
                 let inner = self.nested(|p| p.with_stop_col(0, |p| p.term()))?;
                 let t = if self.is_sym(":") {
@@ -360,7 +347,7 @@ impl Parser<'_> {
                 self.expect_sym(")")?;
                 t
             }
-            Tok::Sym(s) if s == "⟨" => {
+            Tok::Sym("⟨") => {
                 self.bump()?;
                 let mut items = Vec::new();
                 if !self.is_sym("⟩") {
@@ -376,8 +363,8 @@ impl Parser<'_> {
                 self.expect_sym("⟩")?;
                 mk(pos, TermKind::Anon(items))
             }
-            Tok::Sym(s) if self.notations.leading(&s).is_some() => {
-                let m = self.notations.leading(&s).cloned().expect("a notation");
+            Tok::Sym(s) if self.notations.leading(s).is_some() => {
+                let m = self.notations.leading(s).cloned().expect("a notation");
                 self.mixfix_rest(&m, pos, Vec::new())?
             }
             _ => return self.error_here("a term"),
@@ -387,7 +374,7 @@ impl Parser<'_> {
             let off = self.at_offset();
             let rest = &self.src()[off..];
             let after = rest.strip_prefix('.').unwrap_or("\n");
-            let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let digits = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
             if rest.starts_with('.') && !digits.is_empty() {
                 self.bump()?; // the dot
                 let (_, npos) = self.bump()?;
@@ -415,11 +402,11 @@ impl Parser<'_> {
                 continue;
             }
             // Postfix operators of the highest precedence bind to the atom.
-            if let Ok((Tok::Sym(op), _, _)) = self.peek() {
-                if let Some(n) = self.notations.postfix(&op).cloned() {
+            if let Ok((Tok::Sym(op), opos, _)) = self.peek() {
+                if let Some(n) = self.notations.postfix(op) {
                     if n.prec >= MAX_PREC {
-                        let (_, opos) = self.bump()?;
                         let f = mk(opos, TermKind::Ident(n.target.clone()));
+                        self.bump()?;
                         t = mk(t.pos, TermKind::App(Box::new(f), vec![Arg::Pos(t)]));
                         continue;
                     }
@@ -433,7 +420,7 @@ impl Parser<'_> {
     fn starts_level(&self) -> bool {
         match self.peek() {
             Ok((Tok::Num(_), _, _)) => true,
-            Ok((Tok::Ident(w), _, _)) => !is_keyword(&w) && w != "_",
+            Ok((Tok::Ident(w), _, _)) => !is_keyword(w) && w != "_",
             Ok((Tok::Sym(s), _, _)) => s == "(",
             _ => false,
         }
@@ -449,11 +436,11 @@ impl Parser<'_> {
                     msg: "universe level too large".into(),
                 })
             }
-            Tok::Ident(w) if !is_keyword(&w) => {
+            Tok::Ident(w) if !is_keyword(w) => {
                 self.bump()?;
-                Ok(LevelSyn::Param(w))
+                Ok(LevelSyn::Param(w.to_string()))
             }
-            Tok::Sym(s) if s == "(" => {
+            Tok::Sym("(") => {
                 self.bump()?;
                 let l = self.nested(|p| p.level())?;
                 self.expect_sym(")")?;
@@ -469,7 +456,7 @@ impl Parser<'_> {
             let (tok, _) = self.bump()?;
             let a = self.level_atom()?;
             let b = self.level_atom()?;
-            if tok == Tok::Ident("max".into()) {
+            if tok == Tok::Ident("max") {
                 LevelSyn::Max(Box::new(a), Box::new(b))
             } else {
                 LevelSyn::IMax(Box::new(a), Box::new(b))
@@ -477,7 +464,7 @@ impl Parser<'_> {
         } else {
             self.level_atom()?
         };
-        if self.is_sym("+") || matches!(self.peek()?.0, Tok::Sym(ref s) if s == "+") {
+        if self.is_sym("+") || self.peek()?.0 == Tok::Sym("+") {
             self.bump()?;
             let (tok, pos, _) = self.peek()?;
             if let Tok::Num(n) = tok {
@@ -528,11 +515,11 @@ impl Parser<'_> {
         let mut out = Vec::new();
         loop {
             let (tok, pos, _) = self.peek()?;
-            let close = match &tok {
-                Tok::Sym(s) if s == "(" => ")",
-                Tok::Sym(s) if s == "{" => "}",
-                Tok::Sym(s) if s == "⦃" => "⦄",
-                Tok::Sym(s) if s == "[" => "]",
+            let close = match tok {
+                Tok::Sym("(") => ")",
+                Tok::Sym("{") => "}",
+                Tok::Sym("⦃") => "⦄",
+                Tok::Sym("[") => "]",
                 Tok::Ident(w) if bare && (!is_keyword(w)) => {
                     let names = self.binder_names()?;
                     let ty = self.optional_type()?;
@@ -581,17 +568,20 @@ impl Parser<'_> {
     fn binder_names(&mut self) -> PResult<Vec<(String, Pos)>> {
         let mut names = Vec::new();
         while let (Tok::Ident(w), pos, _) = self.peek()? {
-            if is_keyword(&w) {
+            if is_keyword(w) {
                 break;
             }
             self.bump()?;
-            names.push((w, pos));
+            names.push((w.to_string(), pos));
         }
         Ok(names)
     }
 
     /// `(x : A) → B` and `{x : A} → B` (otherwise backtracks).
     fn try_binder_arrow(&mut self) -> PResult<Option<Term>> {
+        if !self.starts_typed_binder() {
+            return Ok(None);
+        }
         let saved = self.save();
         let (_, pos, _) = self.peek()?;
         let attempt = (|| -> PResult<Option<Vec<Binder>>> {
@@ -615,6 +605,27 @@ impl Parser<'_> {
                 Ok(None)
             }
         }
+    }
+
+    /// Whether a bracket, names and `:` come next, as a binder group with a
+    /// type starts (`(x y : A)`): a cheap look before trying to read one,
+    /// since most brackets open a term.
+    fn starts_typed_binder(&mut self) -> bool {
+        let saved = self.save();
+        let r = (|| -> PResult<bool> {
+            self.bump()?; // the bracket
+            let mut names = 0;
+            while let (Tok::Ident(w), _, _) = self.peek()? {
+                if is_keyword(w) {
+                    break;
+                }
+                self.bump()?;
+                names += 1;
+            }
+            Ok(names > 0 && self.is_sym(":"))
+        })();
+        self.restore(saved);
+        matches!(r, Ok(true))
     }
 
     /// `a = b := p` then `_ = c := q` lines.
