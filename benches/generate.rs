@@ -100,11 +100,13 @@ fn generate(c: &mut Criterion) {
     let records: Vec<_> = chains
         .iter()
         .map(|ch| {
+            let ch = &*g.rs.read_forwards(ch);
             let vars = theorem_vars(ch);
             let mut tc = g.theory.env().checker(&[]);
             let th = assemble(&g.rs, &g.pool, ch, &vars, &mut tc).expect("assembles");
             kernel_check(&mut tc, &th).expect("the kernel accepts");
-            let eq = printer.print_eq(&ch.terms[0], ch.terms.last().expect("tn"), &g.names);
+            let rel = g.rs.sig.relation(ch.sort);
+            let eq = printer.print_rel(rel, &ch.terms[0], ch.terms.last().expect("tn"), &g.names);
             let statement = if vars.is_empty() {
                 eq
             } else {
