@@ -496,50 +496,94 @@ impl<'e> Elab<'e> {
             },
             ExprKind::Sort(l) => {
                 let l2 = self.inst_level(&l);
-                self.store().mk_sort(l2)
+                if l2 == l {
+                    e
+                } else {
+                    self.store().mk_sort(l2)
+                }
             }
             ExprKind::Const(n, ls) => {
                 let ls2: Vec<Level> = ls.iter().map(|l| self.inst_level(l)).collect();
-                self.store().mk_const(n, ls2.into())
-            }
-            ExprKind::App(..) => {
-                let (head, args) = self.tc.store_ref().app_args(e);
-                let head2 = self.inst_memo(head, memo);
-                let args2: Vec<ExprId> = args.iter().map(|&a| self.inst_memo(a, memo)).collect();
-                // `?f a` with `?f := fun x => b` becomes `b[a/x]`, as Lean's
-                // `instantiateMVars` does: a type like `congrArg f h`'s
-                // `f a₁ = f a₂` then reads `C[a₁] = C[a₂]`, not a redex.
-                if self.mvar_index(head).is_some()
-                    && matches!(self.tc.store_ref().kind(head2), ExprKind::Lam(..))
-                {
-                    let r = self.head_beta(head2, &args2);
-                    self.inst_memo(r, memo)
+                if *ls2 == *ls {
+                    e
                 } else {
-                    self.store().mk_apps(head2, &args2)
+                    self.store().mk_const(n, ls2.into())
+                }
+            }
+            ExprKind::App(f, a) => {
+                let head = self.tc.store_ref().app_fn(e);
+                if self.mvar_index(head).is_some() {
+                    self.inst_mvar_app(e, head, memo)
+                } else {
+                    // Part by part: the spine's partial applications are
+                    // remembered too, and nothing is rebuilt that did not change.
+                    let (f2, a2) = (self.inst_memo(f, memo), self.inst_memo(a, memo));
+                    if (f2, a2) == (f, a) {
+                        e
+                    } else {
+                        self.store().mk_app(f2, a2)
+                    }
                 }
             }
             ExprKind::Lam(n, bi, t, b) => {
                 let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                self.store().mk_lam(n, bi, t2, b2)
+                if (t2, b2) == (t, b) {
+                    e
+                } else {
+                    self.store().mk_lam(n, bi, t2, b2)
+                }
             }
             ExprKind::Pi(n, bi, t, b) => {
                 let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                self.store().mk_pi(n, bi, t2, b2)
+                if (t2, b2) == (t, b) {
+                    e
+                } else {
+                    self.store().mk_pi(n, bi, t2, b2)
+                }
             }
             ExprKind::Let(n, t, v, b) => {
                 let t2 = self.inst_memo(t, memo);
                 let v2 = self.inst_memo(v, memo);
                 let b2 = self.inst_memo(b, memo);
-                self.store().mk_let(n, t2, v2, b2)
+                if (t2, v2, b2) == (t, v, b) {
+                    e
+                } else {
+                    self.store().mk_let(n, t2, v2, b2)
+                }
             }
             ExprKind::Proj(s, i, x) => {
                 let x2 = self.inst_memo(x, memo);
-                self.store().mk_proj(s, i, x2)
+                if x2 == x {
+                    e
+                } else {
+                    self.store().mk_proj(s, i, x2)
+                }
             }
             _ => e,
         };
         memo.insert(e, r);
         r
+    }
+
+    /// `inst` of an application whose head is metavariable `head`: `?f a`
+    /// with `?f := fun x => b` becomes `b[a/x]`, as Lean's `instantiateMVars`
+    /// does (a type like `congrArg f h`'s `f a₁ = f a₂` then reads
+    /// `C[a₁] = C[a₂]`, not a redex).
+    fn inst_mvar_app(
+        &mut self,
+        e: ExprId,
+        head: ExprId,
+        memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>,
+    ) -> ExprId {
+        let (_, args) = self.tc.store_ref().app_args(e);
+        let head2 = self.inst_memo(head, memo);
+        let args2: Vec<ExprId> = args.iter().map(|&a| self.inst_memo(a, memo)).collect();
+        if matches!(self.tc.store_ref().kind(head2), ExprKind::Lam(..)) {
+            let r = self.head_beta(head2, &args2);
+            self.inst_memo(r, memo)
+        } else {
+            self.store().mk_apps(head2, &args2)
+        }
     }
 
     /// `f args` with as many of `f`'s leading lambdas as there are
