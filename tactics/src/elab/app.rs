@@ -67,9 +67,9 @@ impl<'e> Elab<'e> {
             };
             let dom = instantiate_rev(self.store(), dom, &subst);
             let dom = self.inst(dom);
-            let bname = n.last_str().unwrap_or("").to_string();
+            let bname = n.last_str().unwrap_or("");
             let m;
-            if let Some(k) = named.iter().position(|(x, _)| *x == bname) {
+            if let Some(k) = named.iter().position(|(x, _)| x == bname) {
                 let (_, t) = named.remove(k);
                 m = self.new_mvar(dom, t.pos, MVarKind::Hole);
                 pending.push((m, EArg::Syn(t)));
@@ -79,7 +79,7 @@ impl<'e> Elab<'e> {
                     if bi == BinderInfo::StrictImplicit && args.peek().is_none() {
                         break;
                     }
-                    m = self.new_mvar(dom, pos, MVarKind::Implicit(bname));
+                    m = self.new_mvar(dom, pos, MVarKind::Implicit(bname.to_string()));
                 } else if let Some(a) = args.next() {
                     m = self.new_mvar(dom, a.pos(), MVarKind::Hole);
                     pending.push((m, a));

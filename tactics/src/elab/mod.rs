@@ -240,6 +240,7 @@ pub struct Elab<'e> {
     fvar_infos: FVarInfos,
     /// `fvar_info`'s work list, kept for its memory.
     fvar_stack: Vec<(ExprId, bool)>,
+    pub(crate) names: Names,
     /// `inst`'s answers since the last assignment or rollback (which clear
     /// it): unification instantiates the same terms over and over between
     /// two assignments.
@@ -249,8 +250,55 @@ pub struct Elab<'e> {
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
 const NOT_MVAR: u32 = u32::MAX;
 
-fn lmvar_prefix() -> Name {
-    Name::str(&Name::anon(), "?u")
+/// Names and levels the elaborator makes over and over, made once:
+/// metavariables' display names, universe metavariables `?u.i`, and the
+/// constants identifiers resolve to.
+#[derive(Default)]
+pub(crate) struct Names {
+    /// `?m`, the name of holes and goals.
+    hole: Option<Name>,
+    /// `?x` by binder name `x`, for implicit arguments.
+    implicit: rustc_hash::FxHashMap<String, Name>,
+    /// `?u`, and the universe metavariable `?u.i` at `i`.
+    lmvar_prefix: Option<Name>,
+    lmvars: Vec<Level>,
+    /// What `Globals::resolve` answers for an identifier, with the number of
+    /// universe parameters of the constant (the globals do not change while
+    /// an elaborator lives).
+    pub(crate) resolved: rustc_hash::FxHashMap<String, Option<(Name, usize)>>,
+    /// No universe levels (a constant without universe parameters).
+    pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
+}
+
+impl Names {
+    fn mvar_name(&mut self, kind: &MVarKind) -> Name {
+        match kind {
+            MVarKind::Implicit(n) => {
+                if let Some(x) = self.implicit.get(n.as_str()) {
+                    return x.clone();
+                }
+                let x = Name::str(&Name::anon(), &format!("?{n}"));
+                self.implicit.insert(n.clone(), x.clone());
+                x
+            }
+            _ => self
+                .hole
+                .get_or_insert_with(|| Name::str(&Name::anon(), "?m"))
+                .clone(),
+        }
+    }
+
+    /// `?u.i`.
+    fn lmvar(&mut self, i: usize) -> Level {
+        while self.lmvars.len() <= i {
+            let pre = self
+                .lmvar_prefix
+                .get_or_insert_with(|| Name::str(&Name::anon(), "?u"));
+            let l = Level::param(&Name::num(pre, self.lmvars.len() as u64));
+            self.lmvars.push(l);
+        }
+        self.lmvars[i].clone()
+    }
 }
 
 /// `i` when `n` is `?u.i`, a universe metavariable's name.
@@ -281,6 +329,7 @@ impl<'e> Elab<'e> {
             fvar_infos: FVarInfos::default(),
             fvar_stack: Vec::new(),
             inst_cache: rustc_hash::FxHashMap::default(),
+            names: Names::default(),
         }
     }
 
@@ -307,13 +356,8 @@ impl<'e> Elab<'e> {
     // ----- metavariables ---------------------------------------------------
 
     pub fn new_mvar(&mut self, ty: ExprId, pos: Pos, kind: MVarKind) -> ExprId {
-        let name = match &kind {
-            MVarKind::Implicit(n) => format!("?{n}"),
-            _ => "?m".to_string(),
-        };
-        let f = self
-            .tc
-            .mk_local(Name::str(&Name::anon(), &name), BinderInfo::Default, ty);
+        let name = self.names.mvar_name(&kind);
+        let f = self.tc.mk_local(name, BinderInfo::Default, ty);
         let ExprKind::FVar(id) = self.tc.store_ref().kind(f).clone() else {
             unreachable!("mk_local makes a free variable")
         };
@@ -339,9 +383,9 @@ impl<'e> Elab<'e> {
     }
 
     pub fn new_level_mvar(&mut self) -> Level {
-        let i = self.lmvars.len() as u64;
+        let i = self.lmvars.len();
         self.lmvars.push(None);
-        Level::param(&Name::num(&lmvar_prefix(), i))
+        self.names.lmvar(i)
     }
 
     pub(crate) fn level_mvar_index(l: &Level) -> Option<usize> {

@@ -179,17 +179,25 @@ impl<'e> Elab<'e> {
         if let Some(x) = self.lookup_local(name) {
             return Ok((x, false));
         }
-        let parts: Vec<&str> = name.split('.').collect();
-        if let Some(x) = self.lookup_local(parts[0]) {
-            let mut v = x;
-            for f in &parts[1..] {
-                v = self.field_access(v, f, pos, None)?;
+        let dotted = name.contains('.');
+        if dotted {
+            let mut parts = name.split('.');
+            let first = parts.next().unwrap_or(name);
+            if let Some(x) = self.lookup_local(first) {
+                let mut v = x;
+                for f in parts {
+                    v = self.field_access(v, f, pos, None)?;
+                }
+                return Ok((v, false));
             }
-            return Ok((v, false));
         }
-        if let Some(c) = self.g.resolve(name) {
-            return Ok((self.mk_const_fresh(&c), false));
+        if let Some((c, n)) = self.resolve_global(name) {
+            return Ok((self.mk_const_levels(c, n), false));
         }
+        if !dotted {
+            return err(pos, format!("unknown identifier '{name}'"));
+        }
+        let parts: Vec<&str> = name.split('.').collect();
         for k in (1..parts.len()).rev() {
             let prefix = parts[..k].join(".");
             if let Some(c) = self.g.resolve(&prefix) {
@@ -217,8 +225,34 @@ impl<'e> Elab<'e> {
     /// `c.{?u…}`: a constant at fresh universe metavariables.
     pub fn mk_const_fresh(&mut self, c: &Name) -> ExprId {
         let n = self.g.env.get(c).map_or(0, |i| i.num_level_params());
-        let ls: Vec<Level> = (0..n).map(|_| self.new_level_mvar()).collect();
-        self.store().mk_const(c.clone(), Arc::from(ls))
+        self.mk_const_levels(c.clone(), n)
+    }
+
+    /// `c.{?u…}` for a constant with `n` universe parameters.
+    fn mk_const_levels(&mut self, c: Name, n: usize) -> ExprId {
+        let ls: Arc<[Level]> = if n == 0 {
+            self.names
+                .no_levels
+                .get_or_insert_with(|| Arc::from(Vec::new()))
+                .clone()
+        } else {
+            (0..n).map(|_| self.new_level_mvar()).collect()
+        };
+        self.store().mk_const(c, ls)
+    }
+
+    /// [`Globals::resolve`], remembered, with the constant's number of
+    /// universe parameters.
+    fn resolve_global(&mut self, name: &str) -> Option<(Name, usize)> {
+        if let Some(r) = self.names.resolved.get(name) {
+            return r.clone();
+        }
+        let r = self.g.resolve(name).map(|c| {
+            let n = self.g.env.get(&c).map_or(0, |i| i.num_level_params());
+            (c, n)
+        });
+        self.names.resolved.insert(name.to_string(), r.clone());
+        r
     }
 
     /// The structure `ty` is an instance of (after whnf), with its arguments.
