@@ -32,11 +32,36 @@ impl<'e> Elab<'e> {
         f: ExprId,
         explicit: bool,
         args: Vec<EArg<'_>>,
-        mut named: Vec<(String, &Term)>,
+        named: Vec<(String, &Term)>,
         expected: Option<ExprId>,
         pos: Pos,
     ) -> EResult<ExprId> {
+        Ok(self
+            .app_core_typed(f, explicit, args, named, expected, pos)?
+            .0)
+    }
+
+    /// [`Elab::app_core`], and the type of the application when it is the
+    /// very term the kernel's `infer_only` gives: when `f` is a constant or
+    /// a local (so the kernel infers the type of `f` itself) and every
+    /// binder was a Π of that type as it stands (so the kernel, too, takes
+    /// the bodies without reducing, and instantiates them with the
+    /// arguments at the end).
+    pub(crate) fn app_core_typed(
+        &mut self,
+        f: ExprId,
+        explicit: bool,
+        args: Vec<EArg<'_>>,
+        mut named: Vec<(String, &Term)>,
+        expected: Option<ExprId>,
+        pos: Pos,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
         let mut fty = self.infer(f, pos)?;
+        let mut known = match self.tc.store_ref().kind(f) {
+            ExprKind::Const(..) => true,
+            ExprKind::FVar(_) => self.mvar_index(f).is_none(),
+            _ => false,
+        };
         let mut e = f;
         let mut pending: Vec<(ExprId, EArg<'_>)> = Vec::new();
         let mut args = args.into_iter().peekable();
@@ -62,6 +87,7 @@ impl<'e> Elab<'e> {
                     let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
                         break;
                     };
+                    known = false;
                     (n, bi, dom, body)
                 }
             };
@@ -126,7 +152,7 @@ impl<'e> Elab<'e> {
                 return err(apos, format!("cannot use\n  {sv}\nas this argument"));
             }
         }
-        Ok(e)
+        Ok((e, known.then_some(fty)))
     }
 
     pub fn mvar_type(&mut self, m: ExprId) -> ExprId {

@@ -20,17 +20,24 @@ pub fn binder_info(k: BinderKind) -> BinderInfo {
 impl<'e> Elab<'e> {
     /// Elaborates `t`, checking it against `expected` when given.
     pub fn elab(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
-        let e = self.elab_core(t, expected)?;
+        let (e, ty) = self.elab_core_typed(t, expected)?;
         if let Some(x) = expected {
-            self.ensure_type(e, x, t.pos)?;
+            let ty = match ty {
+                Some(ty) => ty,
+                None => self.infer(e, t.pos)?,
+            };
+            self.ensure_has_type(e, ty, x, t.pos)?;
         }
         Ok(e)
     }
 
     /// Elaborates a type (something whose type is a sort).
     pub fn elab_type(&mut self, t: &Term) -> EResult<ExprId> {
-        let e = self.elab_core(t, None)?;
-        let ty = self.infer(e, t.pos)?;
+        let (e, ty) = self.elab_core_typed(t, None)?;
+        let ty = match ty {
+            Some(ty) => ty,
+            None => self.infer(e, t.pos)?,
+        };
         let ty = self.whnf(ty, t.pos)?;
         match self.kind(ty) {
             ExprKind::Sort(_) => Ok(e),
@@ -75,13 +82,43 @@ impl<'e> Elab<'e> {
         }
     }
 
-    fn elab_core(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+    /// [`Elab::elab_core`], and the term's type when it is the very term
+    /// the kernel's `infer_only` gives (see [`Elab::app_core_typed`]).
+    fn elab_core_typed(
+        &mut self,
+        t: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
         let pos = t.pos;
         match &t.kind {
             TermKind::Ident(name) => {
                 let (f, _) = self.resolve_head(name, pos)?;
-                self.app_core(f, false, Vec::new(), Vec::new(), expected, pos)
+                self.app_core_typed(f, false, Vec::new(), Vec::new(), expected, pos)
             }
+            TermKind::App(head, args) => {
+                let mut pos_args = Vec::new();
+                let mut named = Vec::new();
+                for a in args {
+                    match a {
+                        Arg::Pos(x) => pos_args.push(EArg::Syn(x)),
+                        Arg::Named(n, x) => named.push((n.clone(), x)),
+                    }
+                }
+                let (f, explicit) = match &head.kind {
+                    TermKind::Ident(n) => self.resolve_head(n, head.pos)?,
+                    TermKind::Explicit(n) => (self.resolve_head(n, head.pos)?.0, true),
+                    _ => (self.elab(head, None)?, false),
+                };
+                self.app_core_typed(f, explicit, pos_args, named, expected, pos)
+            }
+            _ => Ok((self.elab_core(t, expected)?, None)),
+        }
+    }
+
+    fn elab_core(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+        let pos = t.pos;
+        match &t.kind {
+            TermKind::Ident(_) | TermKind::App(..) => Ok(self.elab_core_typed(t, expected)?.0),
             TermKind::Explicit(name) => Ok(self.resolve_head(name, pos)?.0),
             TermKind::Num(n) => {
                 let nat = Name::from_dotted("Nat");
@@ -108,22 +145,6 @@ impl<'e> Elab<'e> {
                     None => self.new_type_mvar(pos),
                 };
                 Ok(self.new_mvar(ty, pos, MVarKind::Hole))
-            }
-            TermKind::App(head, args) => {
-                let mut pos_args = Vec::new();
-                let mut named = Vec::new();
-                for a in args {
-                    match a {
-                        Arg::Pos(x) => pos_args.push(EArg::Syn(x)),
-                        Arg::Named(n, x) => named.push((n.clone(), x)),
-                    }
-                }
-                let (f, explicit) = match &head.kind {
-                    TermKind::Ident(n) => self.resolve_head(n, head.pos)?,
-                    TermKind::Explicit(n) => (self.resolve_head(n, head.pos)?.0, true),
-                    _ => (self.elab(head, None)?, false),
-                };
-                self.app_core(f, explicit, pos_args, named, expected, pos)
             }
             TermKind::Lam(binders, body) => self.elab_lam(binders, body, expected),
             TermKind::Pi(binders, body) => self.elab_pi(binders, body),

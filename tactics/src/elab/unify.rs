@@ -239,6 +239,17 @@ impl Elab<'_> {
     /// Checks `e : expected`, unifying; a mismatch is reported at `pos`.
     pub fn ensure_type(&mut self, e: ExprId, expected: ExprId, pos: Pos) -> super::EResult<()> {
         let ty = self.infer(e, pos)?;
+        self.ensure_has_type(e, ty, expected, pos)
+    }
+
+    /// [`Elab::ensure_type`] with `e`'s type `ty` known.
+    pub(crate) fn ensure_has_type(
+        &mut self,
+        e: ExprId,
+        ty: ExprId,
+        expected: ExprId,
+        pos: Pos,
+    ) -> super::EResult<()> {
         if self.unify(ty, expected) {
             return Ok(());
         }
