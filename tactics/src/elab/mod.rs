@@ -206,6 +206,38 @@ impl FVarInfos {
     }
 }
 
+/// Visit marks for walks over scratch terms, by scratch-layer index: a
+/// term is visited in the walk with stamp `s` when its mark is `s`, so a new
+/// walk costs no clearing. Terms of the environment's arena are not marked
+/// (a walk may meet one twice).
+#[derive(Default)]
+struct Visited {
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+impl Visited {
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+    /// Marks `e` visited in walk `stamp`; false if it already was.
+    fn visit(&mut self, e: ExprId, stamp: u32) -> bool {
+        if !e.is_local() {
+            return true;
+        }
+        let k = FVarInfos::slot(e);
+        if self.marks.len() <= k {
+            self.marks.resize((k + 1).next_power_of_two(), 0);
+        }
+        std::mem::replace(&mut self.marks[k], stamp) != stamp
+    }
+}
+
 /// An undo entry: a metavariable (or universe metavariable) and the value it
 /// had before an assignment.
 #[derive(Clone, Debug)]
@@ -240,6 +272,9 @@ pub struct Elab<'e> {
     fvar_infos: FVarInfos,
     /// `fvar_info`'s work list, kept for its memory.
     fvar_stack: Vec<(ExprId, bool)>,
+    /// `find_mvar`'s work list and visit marks, kept for their memory.
+    walk_stack: Vec<ExprId>,
+    visited: Visited,
     pub(crate) names: Names,
     /// `inst`'s answers since the last assignment or rollback (which clear
     /// it): unification instantiates the same terms over and over between
@@ -328,6 +363,8 @@ impl<'e> Elab<'e> {
             trail: Vec::new(),
             fvar_infos: FVarInfos::default(),
             fvar_stack: Vec::new(),
+            walk_stack: Vec::new(),
+            visited: Visited::default(),
             inst_cache: rustc_hash::FxHashMap::default(),
             names: Names::default(),
         }
@@ -713,7 +750,48 @@ impl<'e> Elab<'e> {
     }
 
     pub fn has_unassigned(&mut self, e: ExprId) -> bool {
-        !self.is_mvar_free(e) && !self.unassigned_in(e).is_empty()
+        self.find_mvar(e, |el, i| el.mvars[i].val.is_none())
+    }
+
+    /// Whether metavariable `i` occurs in `e` (assigned ones are not looked into).
+    pub(crate) fn mvar_occurs(&mut self, i: usize, e: ExprId) -> bool {
+        self.find_mvar(e, |_, j| j == i)
+    }
+
+    /// Whether a metavariable `found` accepts occurs in `e`: a walk of the
+    /// subterms that hold one, each visited once, stopping at the first.
+    fn find_mvar(&mut self, e: ExprId, found: impl Fn(&Self, usize) -> bool) -> bool {
+        if self.is_mvar_free(e) {
+            return false;
+        }
+        let mut stack = std::mem::take(&mut self.walk_stack);
+        let stamp = self.visited.next_stamp();
+        stack.clear();
+        stack.push(e);
+        let mut hit = false;
+        while let Some(x) = stack.pop() {
+            if self.is_mvar_free(x) || !self.visited.visit(x, stamp) {
+                continue;
+            }
+            let (a, b, c) = match *self.tc.store_ref().kind(x) {
+                ExprKind::FVar(f) => {
+                    if self.mvar_of(f).is_some_and(|i| found(self, i)) {
+                        hit = true;
+                        break;
+                    }
+                    continue;
+                }
+                ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => {
+                    (a, Some(b), None)
+                }
+                ExprKind::Let(_, a, b, c) => (a, Some(b), Some(c)),
+                ExprKind::Proj(_, _, a) => (a, None, None),
+                _ => continue,
+            };
+            stack.extend([Some(a), b, c].into_iter().flatten());
+        }
+        self.walk_stack = stack;
+        hit
     }
 
     /// Free variables of `e` that are not metavariables.

@@ -178,7 +178,7 @@ impl Elab<'_> {
             return false;
         };
         let info = self.fvar_info(v);
-        if info.has_mvar && self.unassigned_in(v).contains(&i) {
+        if info.has_mvar && self.mvar_occurs(i, v) {
             return false;
         }
         if info.newest_local.is_some_and(|f| f.0 > mid.0) {
