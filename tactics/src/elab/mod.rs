@@ -276,6 +276,10 @@ pub struct Elab<'e> {
     walk_stack: Vec<ExprId>,
     visited: Visited,
     pub(crate) names: Names,
+    /// Counts the changes to what metavariables stand for (assignments and
+    /// rollbacks; path compression is none): a term instantiated at one
+    /// count is its own instantiation while the count stays.
+    pub(crate) epoch: u64,
     /// `inst`'s answers since the last assignment or rollback (which clear
     /// it): unification instantiates the same terms over and over between
     /// two assignments.
@@ -367,6 +371,7 @@ impl<'e> Elab<'e> {
             visited: Visited::default(),
             inst_cache: rustc_hash::FxHashMap::default(),
             names: Names::default(),
+            epoch: 0,
         }
     }
 
@@ -470,6 +475,7 @@ impl<'e> Elab<'e> {
     /// metavariables made since.
     pub(crate) fn rollback(&mut self, s: Snapshot) {
         if self.trail.len() > s.trail || self.lmvars.len() > s.lmvars {
+            self.epoch += 1;
             self.inst_cache.clear();
         }
         while self.trail.len() > s.trail {
@@ -491,6 +497,7 @@ impl<'e> Elab<'e> {
 
     pub(crate) fn assign(&mut self, m: ExprId, v: Assignment) {
         if let Some(i) = self.mvar_index(m) {
+            self.epoch += 1;
             self.set_mvar(i, v);
         }
     }
@@ -857,6 +864,7 @@ impl<'e> Elab<'e> {
         }
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
+        self.epoch += 1;
         self.inst_cache.clear();
         let old = self.lmvars[i].replace(l);
         self.trail.push(Undo::Level(i, old));

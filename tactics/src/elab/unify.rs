@@ -28,14 +28,29 @@ impl Elab<'_> {
     }
 
     fn unify_core(&mut self, a: ExprId, b: ExprId, depth: u32) -> bool {
+        self.unify_at(a, b, depth, false)
+    }
+
+    /// [`Elab::unify_core`]; `normal` says `a` and `b` are already
+    /// instantiated (subterms of terms instantiated since the last
+    /// assignment), so instantiating them again would give them back.
+    fn unify_at(&mut self, a: ExprId, b: ExprId, depth: u32, normal: bool) -> bool {
         if depth > MAX_UNIFY_DEPTH {
             return false;
         }
-        let a = self.inst(a);
-        let b = self.inst(b);
         if a == b {
             return true;
         }
+        let (a, b) = if normal {
+            (a, b)
+        } else {
+            (self.inst(a), self.inst(b))
+        };
+        if a == b {
+            return true;
+        }
+        // Subterms of `a` and `b` stay instantiated until the next assignment.
+        let epoch = self.epoch;
         if self.is_unassigned_mvar(a) {
             return self.assign_checked(a, b, depth);
         }
@@ -60,7 +75,7 @@ impl Elab<'_> {
             }
             (ExprKind::Pi(_, _, t1, b1), ExprKind::Pi(_, _, t2, b2))
             | (ExprKind::Lam(_, _, t1, b1), ExprKind::Lam(_, _, t2, b2)) => {
-                if !self.unify_core(*t1, *t2, depth + 1) {
+                if !self.unify_at(*t1, *t2, depth + 1, self.epoch == epoch) {
                     return false;
                 }
                 let x = self.tc.mk_local(
@@ -70,7 +85,7 @@ impl Elab<'_> {
                 );
                 let b1 = instantiate1(self.store(), *b1, x);
                 let b2 = instantiate1(self.store(), *b2, x);
-                return self.unify_core(b1, b2, depth + 1);
+                return self.unify_at(b1, b2, depth + 1, self.epoch == epoch);
             }
             _ => {}
         }
@@ -94,11 +109,11 @@ impl Elab<'_> {
             let (fb, ys) = self.tc.store_ref().app_args(b);
             if xs.len() == ys.len() && !self.is_unassigned_mvar(fa) {
                 let snap = self.snapshot();
-                if self.unify_core(fa, fb, depth + 1)
+                if self.unify_at(fa, fb, depth + 1, self.epoch == epoch)
                     && xs
                         .iter()
                         .zip(ys.iter())
-                        .all(|(&x, &y)| self.unify_core(x, y, depth + 1))
+                        .all(|(&x, &y)| self.unify_at(x, y, depth + 1, self.epoch == epoch))
                 {
                     return true;
                 }
