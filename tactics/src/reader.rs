@@ -5,10 +5,10 @@
 //! `check`). The generator reads every record back this way before writing
 //! it, to make sure the text stands for the terms the kernel checked, so
 //! this path is hot: a [`TheoremReader`] keeps one type checker (its arena
-//! and tables) from theorem to theorem, resetting it in between, as the
-//! generator's own checkers do.
+//! and tables) and the elaborator's tables from theorem to theorem,
+//! resetting them in between, as the generator's own checkers do.
 
-use crate::elab::{Elab, ElabError, Globals};
+use crate::elab::{Elab, ElabError, ElabMemory, Globals};
 use crate::syntax::Pos;
 use crate::theory::{check_solved, Theory, TheoryError};
 use proofmill_kernel::{ExprId, LocalStore, TypeChecker};
@@ -16,8 +16,9 @@ use proofmill_kernel::{ExprId, LocalStore, TypeChecker};
 /// Reads theorems of one theory from their text, one after another.
 pub struct TheoremReader<'t> {
     theory: &'t Theory,
-    /// The checker of the previous theorem, kept for its memory.
-    spare: Option<TypeChecker<'t>>,
+    /// The checker and the elaborator's tables of the previous theorem,
+    /// kept for their memory.
+    spare: Option<(TypeChecker<'t>, ElabMemory)>,
 }
 
 impl<'t> TheoremReader<'t> {
@@ -60,14 +61,14 @@ impl<'t> TheoremReader<'t> {
             structures: self.theory.structures(),
             notations,
         };
-        let tc = match self.spare.take() {
-            Some(mut tc) => {
+        let (tc, mem) = match self.spare.take() {
+            Some((mut tc, mem)) => {
                 tc.reset();
-                tc
+                (tc, mem)
             }
-            None => self.theory.env().checker(&[]),
+            None => (self.theory.env().checker(&[]), ElabMemory::default()),
         };
-        let mut el = Elab::with_checker(g, tc);
+        let mut el = Elab::with_memory(g, tc, mem);
         let result = (|| {
             let statement_error = |e: ElabError| in_statement(e.pos, e.msg);
             let proof_error = |e: ElabError| in_proof(e.pos, e.msg);
@@ -79,7 +80,7 @@ impl<'t> TheoremReader<'t> {
             check_solved(&mut el, value, pf.pos).map_err(proof_error)?;
             Ok(f(el.tc.store_ref(), ty, value))
         })();
-        self.spare = Some(el.into_checker());
+        self.spare = Some(el.into_parts());
         result
     }
 }

@@ -289,6 +289,46 @@ pub struct Elab<'e> {
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
 const NOT_MVAR: u32 = u32::MAX;
 
+/// An elaborator's tables, kept from one elaboration to the next for their
+/// memory ([`Elab::into_parts`], [`Elab::with_memory`]), and for the names
+/// it made and the identifiers it resolved, which stay right as long as the
+/// globals name the same constants the same way.
+#[derive(Default)]
+pub struct ElabMemory {
+    mvars: Vec<MVar>,
+    mvar_of: Vec<u32>,
+    lmvars: Vec<Option<Level>>,
+    scope: Vec<(String, ExprId)>,
+    trail: Vec<Undo>,
+    fvar_infos: FVarInfos,
+    fvar_stack: Vec<(ExprId, bool)>,
+    walk_stack: Vec<ExprId>,
+    visited: Visited,
+    inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
+    names: Names,
+}
+
+/// What identifiers resolve against: the environment (by address and
+/// size) and the namespaces and `open`s in force.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct GlobalsKey {
+    env: usize,
+    consts: usize,
+    namespaces: Vec<Name>,
+    opens: Vec<Name>,
+}
+
+impl GlobalsKey {
+    fn of(g: &Globals<'_>) -> GlobalsKey {
+        GlobalsKey {
+            env: g.env as *const Env as usize,
+            consts: g.env.len(),
+            namespaces: g.namespaces.clone(),
+            opens: g.opens.clone(),
+        }
+    }
+}
+
 /// Names and levels the elaborator makes over and over, made once:
 /// metavariables' display names, universe metavariables `?u.i`, and the
 /// constants identifiers resolve to.
@@ -307,6 +347,8 @@ pub(crate) struct Names {
     pub(crate) resolved: rustc_hash::FxHashMap<String, Option<(Name, usize)>>,
     /// No universe levels (a constant without universe parameters).
     pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
+    /// The globals `resolved` answers for.
+    globals: Option<GlobalsKey>,
 }
 
 impl Names {
@@ -355,29 +397,81 @@ impl<'e> Elab<'e> {
     /// An elaborator working in `tc` (a checker of `g.env` with no locals),
     /// e.g. one kept from an earlier declaration for its memory.
     pub fn with_checker(g: Globals<'e>, tc: TypeChecker<'e>) -> Elab<'e> {
+        Elab::with_memory(g, tc, ElabMemory::default())
+    }
+
+    /// An elaborator working in `tc` with the tables of an earlier one
+    /// (emptied; what it learned of `g`'s names is kept when `g` names the
+    /// same constants the same way).
+    pub fn with_memory(g: Globals<'e>, tc: TypeChecker<'e>, mem: ElabMemory) -> Elab<'e> {
+        let ElabMemory {
+            mut mvars,
+            mut mvar_of,
+            mut lmvars,
+            mut scope,
+            mut trail,
+            mut fvar_infos,
+            fvar_stack,
+            walk_stack,
+            mut visited,
+            mut inst_cache,
+            mut names,
+        } = mem;
+        mvars.clear();
+        mvar_of.clear();
+        lmvars.clear();
+        scope.clear();
+        trail.clear();
+        fvar_infos.local.clear();
+        fvar_infos.base.clear();
+        visited.marks.clear();
+        inst_cache.clear();
+        let here = GlobalsKey::of(&g);
+        if names.globals.as_ref() != Some(&here) {
+            names.resolved.clear();
+            names.globals = Some(here);
+        }
         Elab {
             tc,
             g,
-            mvars: Vec::new(),
-            mvar_of: Vec::new(),
-            lmvars: Vec::new(),
-            scope: Vec::new(),
+            mvars,
+            mvar_of,
+            lmvars,
+            scope,
             auto_levels: Vec::new(),
             syntactic: false,
-            trail: Vec::new(),
-            fvar_infos: FVarInfos::default(),
-            fvar_stack: Vec::new(),
-            walk_stack: Vec::new(),
-            visited: Visited::default(),
-            inst_cache: rustc_hash::FxHashMap::default(),
-            names: Names::default(),
+            trail,
+            fvar_infos,
+            fvar_stack,
+            walk_stack,
+            visited,
+            inst_cache,
+            names,
             epoch: 0,
         }
     }
 
+    /// Gives back the checker and the tables, to reuse.
+    pub fn into_parts(self) -> (TypeChecker<'e>, ElabMemory) {
+        let mem = ElabMemory {
+            mvars: self.mvars,
+            mvar_of: self.mvar_of,
+            lmvars: self.lmvars,
+            scope: self.scope,
+            trail: self.trail,
+            fvar_infos: self.fvar_infos,
+            fvar_stack: self.fvar_stack,
+            walk_stack: self.walk_stack,
+            visited: self.visited,
+            inst_cache: self.inst_cache,
+            names: self.names,
+        };
+        (self.tc, mem)
+    }
+
     /// Gives back the checker, e.g. to reset and reuse it.
     pub fn into_checker(self) -> TypeChecker<'e> {
-        self.tc
+        self.into_parts().0
     }
 
     pub fn store(&mut self) -> &mut proofmill_kernel::LocalStore<'e> {
