@@ -20,6 +20,16 @@ pub fn binder_info(k: BinderKind) -> BinderInfo {
 impl<'e> Elab<'e> {
     /// Elaborates `t`, checking it against `expected` when given.
     pub fn elab(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+        Ok(self.elab_typed(t, expected)?.0)
+    }
+
+    /// [`Elab::elab`], and the term's type when it is the very term the
+    /// kernel's `infer_only` gives (see [`Elab::app_core_typed`]).
+    pub(crate) fn elab_typed(
+        &mut self,
+        t: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
         let (e, ty) = self.elab_core_typed(t, expected)?;
         if let Some(x) = expected {
             let ty = match ty {
@@ -28,7 +38,7 @@ impl<'e> Elab<'e> {
             };
             self.ensure_has_type(e, ty, x, t.pos)?;
         }
-        Ok(e)
+        Ok((e, ty))
     }
 
     /// Elaborates a type (something whose type is a sort).
