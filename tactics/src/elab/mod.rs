@@ -9,6 +9,7 @@
 
 mod app;
 mod delab;
+mod inst;
 mod term;
 mod unify;
 
@@ -280,10 +281,9 @@ pub struct Elab<'e> {
     /// rollbacks; path compression is none): a term instantiated at one
     /// count is its own instantiation while the count stays.
     pub(crate) epoch: u64,
-    /// `inst`'s answers since the last assignment or rollback (which clear
-    /// it): unification instantiates the same terms over and over between
-    /// two assignments.
-    inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
+    /// `inst`'s answers, each kept while what can make it wrong does not
+    /// happen ([`inst`]).
+    inst_cache: inst::InstCache,
 }
 
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
@@ -304,7 +304,7 @@ pub struct ElabMemory {
     fvar_stack: Vec<(ExprId, bool)>,
     walk_stack: Vec<ExprId>,
     visited: Visited,
-    inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
+    inst_cache: inst::InstCache,
     names: Names,
 }
 
@@ -425,7 +425,7 @@ impl<'e> Elab<'e> {
         fvar_infos.local.clear();
         fvar_infos.base.clear();
         visited.marks.clear();
-        inst_cache.clear();
+        inst_cache.forget();
         let here = GlobalsKey::of(&g);
         if names.globals.as_ref() != Some(&here) {
             names.resolved.clear();
@@ -570,7 +570,7 @@ impl<'e> Elab<'e> {
     pub(crate) fn rollback(&mut self, s: Snapshot) {
         if self.trail.len() > s.trail || self.lmvars.len() > s.lmvars {
             self.epoch += 1;
-            self.inst_cache.clear();
+            self.inst_cache.forget();
         }
         while self.trail.len() > s.trail {
             match self.trail.pop().expect("a trail entry") {
@@ -584,7 +584,6 @@ impl<'e> Elab<'e> {
 
     /// Sets metavariable `i`, remembering the old value for rollback.
     fn set_mvar(&mut self, i: usize, v: Assignment) {
-        self.inst_cache.clear();
         let old = self.mvars[i].val.replace(v);
         self.trail.push(Undo::Term(i, old));
     }
@@ -622,164 +621,6 @@ impl<'e> Elab<'e> {
                 _ => l.clone(),
             },
         }
-    }
-
-    /// Replaces every assigned metavariable (and universe metavariable) by its value.
-    pub fn inst(&mut self, e: ExprId) -> ExprId {
-        let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && !node.has_fvar {
-            return e;
-        }
-        if let Some(&r) = self.inst_cache.get(&e) {
-            return r;
-        }
-        let mut memo = std::mem::take(&mut self.inst_cache);
-        let r = self.inst_memo(e, &mut memo);
-        // An assignment made on the way (path compression) cleared the
-        // cache; `memo` is still right, as compression changes no meaning.
-        self.inst_cache = memo;
-        r
-    }
-
-    fn inst_memo(&mut self, e: ExprId, memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>) -> ExprId {
-        let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && (!node.has_fvar || self.is_mvar_free(e)) {
-            return e;
-        }
-        if let Some(&r) = memo.get(&e) {
-            return r;
-        }
-        let r = match self.kind(e) {
-            ExprKind::FVar(f) => match self.mvar_of(f) {
-                Some(i) => match self.mvars[i].val.clone() {
-                    Some(Assignment::Term(v)) => {
-                        let r = self.inst_memo(v, memo);
-                        if r != v {
-                            self.set_mvar(i, Assignment::Term(r));
-                        }
-                        r
-                    }
-                    Some(Assignment::Delayed { xs, body, args }) => {
-                        let b = self.inst_memo(body, memo);
-                        if self.has_unassigned(b) {
-                            e
-                        } else {
-                            let lam = self.close_over(&xs, b, false);
-                            let args: Vec<ExprId> =
-                                args.iter().map(|&a| self.inst_memo(a, memo)).collect();
-                            let r = self.store().mk_apps(lam, &args);
-                            self.set_mvar(i, Assignment::Term(r));
-                            r
-                        }
-                    }
-                    None => e,
-                },
-                None => e,
-            },
-            ExprKind::Sort(l) => {
-                let l2 = self.inst_level(&l);
-                if l2 == l {
-                    e
-                } else {
-                    self.store().mk_sort(l2)
-                }
-            }
-            ExprKind::Const(n, ls) => {
-                let ls2: Vec<Level> = ls.iter().map(|l| self.inst_level(l)).collect();
-                if *ls2 == *ls {
-                    e
-                } else {
-                    self.store().mk_const(n, ls2.into())
-                }
-            }
-            ExprKind::App(f, a) => {
-                let head = self.tc.store_ref().app_fn(e);
-                if self.mvar_index(head).is_some() {
-                    self.inst_mvar_app(e, head, memo)
-                } else {
-                    // Part by part: the spine's partial applications are
-                    // remembered too, and nothing is rebuilt that did not change.
-                    let (f2, a2) = (self.inst_memo(f, memo), self.inst_memo(a, memo));
-                    if (f2, a2) == (f, a) {
-                        e
-                    } else {
-                        self.store().mk_app(f2, a2)
-                    }
-                }
-            }
-            ExprKind::Lam(n, bi, t, b) => {
-                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                if (t2, b2) == (t, b) {
-                    e
-                } else {
-                    self.store().mk_lam(n, bi, t2, b2)
-                }
-            }
-            ExprKind::Pi(n, bi, t, b) => {
-                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                if (t2, b2) == (t, b) {
-                    e
-                } else {
-                    self.store().mk_pi(n, bi, t2, b2)
-                }
-            }
-            ExprKind::Let(n, t, v, b) => {
-                let t2 = self.inst_memo(t, memo);
-                let v2 = self.inst_memo(v, memo);
-                let b2 = self.inst_memo(b, memo);
-                if (t2, v2, b2) == (t, v, b) {
-                    e
-                } else {
-                    self.store().mk_let(n, t2, v2, b2)
-                }
-            }
-            ExprKind::Proj(s, i, x) => {
-                let x2 = self.inst_memo(x, memo);
-                if x2 == x {
-                    e
-                } else {
-                    self.store().mk_proj(s, i, x2)
-                }
-            }
-            _ => e,
-        };
-        memo.insert(e, r);
-        r
-    }
-
-    /// `inst` of an application whose head is metavariable `head`: `?f a`
-    /// with `?f := fun x => b` becomes `b[a/x]`, as Lean's `instantiateMVars`
-    /// does (a type like `congrArg f h`'s `f a₁ = f a₂` then reads
-    /// `C[a₁] = C[a₂]`, not a redex).
-    fn inst_mvar_app(
-        &mut self,
-        e: ExprId,
-        head: ExprId,
-        memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>,
-    ) -> ExprId {
-        let (_, args) = self.tc.store_ref().app_args(e);
-        let head2 = self.inst_memo(head, memo);
-        let args2: Vec<ExprId> = args.iter().map(|&a| self.inst_memo(a, memo)).collect();
-        if matches!(self.tc.store_ref().kind(head2), ExprKind::Lam(..)) {
-            let r = self.head_beta(head2, &args2);
-            self.inst_memo(r, memo)
-        } else {
-            self.store().mk_apps(head2, &args2)
-        }
-    }
-
-    /// `f args` with as many of `f`'s leading lambdas as there are
-    /// arguments instantiated.
-    fn head_beta(&mut self, mut f: ExprId, args: &[ExprId]) -> ExprId {
-        let mut used = 0;
-        while used < args.len() {
-            let ExprKind::Lam(_, _, _, body) = *self.tc.store_ref().kind(f) else {
-                break;
-            };
-            f = proofmill_kernel::instantiate1(self.store(), body, args[used]);
-            used += 1;
-        }
-        self.store().mk_apps(f, &args[used..])
     }
 
     /// Whether `e` has no metavariable at all (assigned or not).
@@ -959,7 +800,6 @@ impl<'e> Elab<'e> {
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
         self.epoch += 1;
-        self.inst_cache.clear();
         let old = self.lmvars[i].replace(l);
         self.trail.push(Undo::Level(i, old));
     }
