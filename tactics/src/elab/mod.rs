@@ -156,28 +156,39 @@ impl FVarInfo {
 
 /// [`FVarInfo`]s, packed: the newest local plus one (0 for none) in the low
 /// bits, whether a metavariable occurs in the top bit. Scratch-layer terms
-/// (nearly all terms with free variables) are looked up by index; the few
-/// in the environment's arena (open terms it imported) by id.
+/// (nearly all terms with free variables) are looked up by index, each
+/// entry stamped with the elaboration that made it (what is a metavariable
+/// changes from one elaboration to the next, and a checker's scratch terms
+/// may outlive an elaboration: see `reader`); the few terms in the
+/// environment's arena (open terms it imported) by id.
 #[derive(Default)]
 struct FVarInfos {
-    local: Vec<u32>,
+    local: Vec<(u32, u32)>,
     base: rustc_hash::FxHashMap<ExprId, u32>,
+    stamp: u32,
 }
 
 impl FVarInfos {
-    /// `local`'s entry for a term not summarized yet.
-    const UNKNOWN: u32 = u32::MAX;
     const MVAR: u32 = 1 << 31;
 
     /// The scratch-layer index of a scratch term (its id without the layer bit).
     fn slot(e: ExprId) -> usize {
         (e.raw() & !(1 << 31)) as usize
     }
+    /// Forgets every summary (a new elaboration).
+    fn forget(&mut self) {
+        self.base.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.local.clear();
+            self.stamp = 1;
+        }
+    }
     fn get(&self, e: ExprId) -> Option<FVarInfo> {
         let v = if e.is_local() {
             match self.local.get(Self::slot(e)) {
-                None | Some(&Self::UNKNOWN) => return None,
-                Some(&v) => v,
+                Some(&(stamp, v)) if stamp == self.stamp => v,
+                _ => return None,
             }
         } else {
             *self.base.get(&e)?
@@ -200,10 +211,9 @@ impl FVarInfos {
         }
         let k = Self::slot(e);
         if self.local.len() <= k {
-            self.local
-                .resize((k + 1).next_power_of_two(), Self::UNKNOWN);
+            self.local.resize((k + 1).next_power_of_two(), (0, 0));
         }
-        self.local[k] = v;
+        self.local[k] = (self.stamp, v);
     }
 }
 
@@ -413,7 +423,7 @@ impl<'e> Elab<'e> {
             mut fvar_infos,
             fvar_stack,
             walk_stack,
-            mut visited,
+            visited,
             mut inst_cache,
             mut names,
         } = mem;
@@ -422,9 +432,7 @@ impl<'e> Elab<'e> {
         lmvars.clear();
         scope.clear();
         trail.clear();
-        fvar_infos.local.clear();
-        fvar_infos.base.clear();
-        visited.marks.clear();
+        fvar_infos.forget();
         inst_cache.forget();
         let here = GlobalsKey::of(&g);
         if names.globals.as_ref() != Some(&here) {
