@@ -192,11 +192,35 @@ impl Elab<'_> {
     /// `inst(e)` and the unassigned metavariables in it.
     fn inst_memo(&mut self, e: ExprId, cache: &mut InstCache) -> (ExprId, Deps) {
         let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && (!node.has_fvar || self.is_mvar_free(e)) {
+        if !node.has_level_param && !node.has_fvar {
             return (e, Deps::NONE);
         }
         if let Some(hit) = self.cached_inst(e, cache) {
             return hit;
+        }
+        // A term over locals only (summarized already) is its own answer.
+        if !node.has_level_param && self.fvar_infos_known_mvar_free(e) {
+            return (e, Deps::NONE);
+        }
+        // Applications, the most common, without cloning the node.
+        if let ExprKind::App(f, a) = *self.tc.store_ref().kind(e) {
+            let head = self.tc.store_ref().app_fn(e);
+            let (r, deps) = if self.mvar_index(head).is_some() {
+                self.inst_mvar_app(e, head, cache)
+            } else {
+                // Part by part: the spine's partial applications are
+                // remembered too, and nothing is rebuilt that did not change.
+                let (f2, d1) = self.inst_memo(f, cache);
+                let (a2, d2) = self.inst_memo(a, cache);
+                let r = if (f2, a2) == (f, a) {
+                    e
+                } else {
+                    self.store().mk_app(f2, a2)
+                };
+                (r, d1.join(d2))
+            };
+            self.remember_inst(e, r, deps, cache);
+            return (r, deps);
         }
         let (r, deps) = match self.kind(e) {
             ExprKind::FVar(f) => match self.mvar_of(f) {
@@ -247,23 +271,6 @@ impl Elab<'_> {
                     (e, deps)
                 } else {
                     (self.store().mk_const(n, ls2.into()), deps)
-                }
-            }
-            ExprKind::App(f, a) => {
-                let head = self.tc.store_ref().app_fn(e);
-                if self.mvar_index(head).is_some() {
-                    self.inst_mvar_app(e, head, cache)
-                } else {
-                    // Part by part: the spine's partial applications are
-                    // remembered too, and nothing is rebuilt that did not change.
-                    let (f2, d1) = self.inst_memo(f, cache);
-                    let (a2, d2) = self.inst_memo(a, cache);
-                    let r = if (f2, a2) == (f, a) {
-                        e
-                    } else {
-                        self.store().mk_app(f2, a2)
-                    };
-                    (r, d1.join(d2))
                 }
             }
             ExprKind::Lam(n, bi, t, b) => {

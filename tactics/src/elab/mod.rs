@@ -631,6 +631,12 @@ impl<'e> Elab<'e> {
         }
     }
 
+    /// Whether `e` is known to have no metavariable (its free variables are
+    /// summarized already and hold none).
+    pub(crate) fn fvar_infos_known_mvar_free(&self, e: ExprId) -> bool {
+        self.fvar_infos.get(e).is_some_and(|i| !i.has_mvar)
+    }
+
     /// Whether `e` has no metavariable at all (assigned or not).
     pub fn is_mvar_free(&mut self, e: ExprId) -> bool {
         !self.fvar_info(e).has_mvar
