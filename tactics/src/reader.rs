@@ -5,19 +5,29 @@
 //! `check`). The generator reads every record back this way before writing
 //! it, to make sure the text stands for the terms the kernel checked, so
 //! this path is hot: a [`TheoremReader`] keeps one type checker (its arena
-//! and tables) from theorem to theorem, resetting it in between, as the
-//! generator's own checkers do.
+//! and tables) and the elaborator's tables from theorem to theorem. The
+//! checker is reset only every [`RESET_EVERY`] theorems, as the generator's
+//! own checkers are: what it computed for one theorem (the types of
+//! `Eq.trans` and `congrArg` at universe metavariables, of the rules, …)
+//! holds for the next, since it depends on the terms alone. Metavariables
+//! of an earlier theorem are only locals to the next elaborator, and no term
+//! it builds mentions them.
 
-use crate::elab::{Elab, ElabError, Globals};
+use crate::elab::{Elab, ElabError, ElabMemory, Globals};
 use crate::syntax::Pos;
 use crate::theory::{check_solved, Theory, TheoryError};
 use proofmill_kernel::{ExprId, LocalStore, TypeChecker};
 
+/// How many theorems a reader's checker serves before it is reset (its
+/// memory stays bounded).
+pub const RESET_EVERY: u32 = 32;
+
 /// Reads theorems of one theory from their text, one after another.
 pub struct TheoremReader<'t> {
     theory: &'t Theory,
-    /// The checker of the previous theorem, kept for its memory.
-    spare: Option<TypeChecker<'t>>,
+    /// The checker and the elaborator's tables of the previous theorem, and
+    /// how many theorems the checker has served since it was reset.
+    spare: Option<(TypeChecker<'t>, ElabMemory, u32)>,
 }
 
 impl<'t> TheoremReader<'t> {
@@ -60,14 +70,15 @@ impl<'t> TheoremReader<'t> {
             structures: self.theory.structures(),
             notations,
         };
-        let tc = match self.spare.take() {
-            Some(mut tc) => {
+        let (tc, mem, served) = match self.spare.take() {
+            Some((mut tc, mem, served)) if served >= RESET_EVERY => {
                 tc.reset();
-                tc
+                (tc, mem, 0)
             }
-            None => self.theory.env().checker(&[]),
+            Some(spare) => spare,
+            None => (self.theory.env().checker(&[]), ElabMemory::default(), 0),
         };
-        let mut el = Elab::with_checker(g, tc);
+        let mut el = Elab::with_memory(g, tc, mem);
         let result = (|| {
             let statement_error = |e: ElabError| in_statement(e.pos, e.msg);
             let proof_error = |e: ElabError| in_proof(e.pos, e.msg);
@@ -79,7 +90,8 @@ impl<'t> TheoremReader<'t> {
             check_solved(&mut el, value, pf.pos).map_err(proof_error)?;
             Ok(f(el.tc.store_ref(), ty, value))
         })();
-        self.spare = Some(el.into_checker());
+        let (tc, mem) = el.into_parts();
+        self.spare = Some((tc, mem, served + 1));
         result
     }
 }

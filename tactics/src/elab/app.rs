@@ -2,7 +2,7 @@
 //! go to the binder of that name, explicit arguments are elaborated against
 //! their (partly solved) expected types, `by` blocks last.
 
-use super::{err, EResult, Elab, MVarKind};
+use super::{err, Assignment, EResult, Elab, MVarKind};
 use crate::syntax::{Pos, Term, TermKind};
 use proofmill_kernel::{instantiate1, instantiate_rev, BinderInfo, ExprId, ExprKind, ExprStore};
 
@@ -32,11 +32,36 @@ impl<'e> Elab<'e> {
         f: ExprId,
         explicit: bool,
         args: Vec<EArg<'_>>,
-        mut named: Vec<(String, &Term)>,
+        named: Vec<(String, &Term)>,
         expected: Option<ExprId>,
         pos: Pos,
     ) -> EResult<ExprId> {
+        Ok(self
+            .app_core_typed(f, explicit, args, named, expected, pos)?
+            .0)
+    }
+
+    /// [`Elab::app_core`], and the type of the application when it is the
+    /// very term the kernel's `infer_only` gives: when `f` is a constant or
+    /// a local (so the kernel infers the type of `f` itself) and every
+    /// binder was a Π of that type as it stands (so the kernel, too, takes
+    /// the bodies without reducing, and instantiates them with the
+    /// arguments at the end).
+    pub(crate) fn app_core_typed(
+        &mut self,
+        f: ExprId,
+        explicit: bool,
+        args: Vec<EArg<'_>>,
+        mut named: Vec<(String, &Term)>,
+        expected: Option<ExprId>,
+        pos: Pos,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
         let mut fty = self.infer(f, pos)?;
+        let mut known = match self.tc.store_ref().kind(f) {
+            ExprKind::Const(..) => true,
+            ExprKind::FVar(_) => self.mvar_index(f).is_none(),
+            _ => false,
+        };
         let mut e = f;
         let mut pending: Vec<(ExprId, EArg<'_>)> = Vec::new();
         let mut args = args.into_iter().peekable();
@@ -62,14 +87,15 @@ impl<'e> Elab<'e> {
                     let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
                         break;
                     };
+                    known = false;
                     (n, bi, dom, body)
                 }
             };
             let dom = instantiate_rev(self.store(), dom, &subst);
             let dom = self.inst(dom);
-            let bname = n.last_str().unwrap_or("").to_string();
+            let bname = n.last_str().unwrap_or("");
             let m;
-            if let Some(k) = named.iter().position(|(x, _)| *x == bname) {
+            if let Some(k) = named.iter().position(|(x, _)| x == bname) {
                 let (_, t) = named.remove(k);
                 m = self.new_mvar(dom, t.pos, MVarKind::Hole);
                 pending.push((m, EArg::Syn(t)));
@@ -79,7 +105,7 @@ impl<'e> Elab<'e> {
                     if bi == BinderInfo::StrictImplicit && args.peek().is_none() {
                         break;
                     }
-                    m = self.new_mvar(dom, pos, MVarKind::Implicit(bname));
+                    m = self.new_mvar(dom, pos, MVarKind::Implicit(bname.to_string()));
                 } else if let Some(a) = args.next() {
                     m = self.new_mvar(dom, a.pos(), MVarKind::Hole);
                     pending.push((m, a));
@@ -113,20 +139,52 @@ impl<'e> Elab<'e> {
         });
         for (m, a) in pending {
             let mty = self.mvar_type(m);
-            let (v, apos) = match a {
-                EArg::Syn(t) => (self.elab(t, Some(mty))?, t.pos),
+            let (v, vty, apos) = match a {
+                EArg::Syn(t) => {
+                    let (v, vty) = self.elab_typed(t, Some(mty))?;
+                    (v, vty, t.pos)
+                }
                 EArg::Done(v, p) => {
                     self.ensure_type(v, mty, p)?;
-                    (v, p)
+                    (v, None, p)
                 }
             };
-            if !self.unify(m, v) {
+            if !self.unify_arg(m, v, mty, vty) {
                 self.ensure_type(v, mty, apos)?;
                 let sv = self.show(v);
                 return err(apos, format!("cannot use\n  {sv}\nas this argument"));
             }
         }
-        Ok(e)
+        Ok((e, known.then_some(fty)))
+    }
+
+    /// `unify(m, v)` for an argument `v` just elaborated against the type
+    /// `mty` of metavariable `m`. When `m` is still unassigned and `v`'s
+    /// type is known to be `mty` itself, a term without metavariables or
+    /// universe parameters, unification would assign `m := inst(v)` after
+    /// checking what [`Elab::assign_checked`] checks: that `m` does not
+    /// occur in it and its locals are older than `m` (done here too), and
+    /// that its type unifies with `mty`, which holds (the kernel's
+    /// `infer_only` of `inst(v)` is `mty`: the type does not mention what
+    /// instantiation changes). Otherwise, or when a check fails, it unifies.
+    fn unify_arg(&mut self, m: ExprId, v: ExprId, mty: ExprId, vty: Option<ExprId>) -> bool {
+        let shortcut = vty == Some(mty)
+            && self.is_unassigned_mvar(m)
+            && self.is_mvar_free(mty)
+            && !self.tc.store_ref().has_level_param(mty);
+        if shortcut && m != v {
+            let v2 = self.inst(v);
+            if let (Some(i), Some(mid)) = (self.mvar_index(m), self.fvar_id(m)) {
+                let info = self.fvar_info(v2);
+                let occurs = info.has_mvar && self.mvar_occurs(i, v2);
+                let escapes = info.newest_local.is_some_and(|f| f.0 > mid.0);
+                if m != v2 && !occurs && !escapes {
+                    self.assign(m, Assignment::Term(v2));
+                    return true;
+                }
+            }
+        }
+        self.unify(m, v)
     }
 
     pub fn mvar_type(&mut self, m: ExprId) -> ExprId {

@@ -9,6 +9,7 @@
 
 mod app;
 mod delab;
+mod inst;
 mod term;
 mod unify;
 
@@ -155,28 +156,39 @@ impl FVarInfo {
 
 /// [`FVarInfo`]s, packed: the newest local plus one (0 for none) in the low
 /// bits, whether a metavariable occurs in the top bit. Scratch-layer terms
-/// (nearly all terms with free variables) are looked up by index; the few
-/// in the environment's arena (open terms it imported) by id.
+/// (nearly all terms with free variables) are looked up by index, each
+/// entry stamped with the elaboration that made it (what is a metavariable
+/// changes from one elaboration to the next, and a checker's scratch terms
+/// may outlive an elaboration: see `reader`); the few terms in the
+/// environment's arena (open terms it imported) by id.
 #[derive(Default)]
 struct FVarInfos {
-    local: Vec<u32>,
+    local: Vec<(u32, u32)>,
     base: rustc_hash::FxHashMap<ExprId, u32>,
+    stamp: u32,
 }
 
 impl FVarInfos {
-    /// `local`'s entry for a term not summarized yet.
-    const UNKNOWN: u32 = u32::MAX;
     const MVAR: u32 = 1 << 31;
 
     /// The scratch-layer index of a scratch term (its id without the layer bit).
     fn slot(e: ExprId) -> usize {
         (e.raw() & !(1 << 31)) as usize
     }
+    /// Forgets every summary (a new elaboration).
+    fn forget(&mut self) {
+        self.base.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.local.clear();
+            self.stamp = 1;
+        }
+    }
     fn get(&self, e: ExprId) -> Option<FVarInfo> {
         let v = if e.is_local() {
             match self.local.get(Self::slot(e)) {
-                None | Some(&Self::UNKNOWN) => return None,
-                Some(&v) => v,
+                Some(&(stamp, v)) if stamp == self.stamp => v,
+                _ => return None,
             }
         } else {
             *self.base.get(&e)?
@@ -199,10 +211,41 @@ impl FVarInfos {
         }
         let k = Self::slot(e);
         if self.local.len() <= k {
-            self.local
-                .resize((k + 1).next_power_of_two(), Self::UNKNOWN);
+            self.local.resize((k + 1).next_power_of_two(), (0, 0));
         }
-        self.local[k] = v;
+        self.local[k] = (self.stamp, v);
+    }
+}
+
+/// Visit marks for walks over scratch terms, by scratch-layer index: a
+/// term is visited in the walk with stamp `s` when its mark is `s`, so a new
+/// walk costs no clearing. Terms of the environment's arena are not marked
+/// (a walk may meet one twice).
+#[derive(Default)]
+struct Visited {
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+impl Visited {
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+    /// Marks `e` visited in walk `stamp`; false if it already was.
+    fn visit(&mut self, e: ExprId, stamp: u32) -> bool {
+        if !e.is_local() {
+            return true;
+        }
+        let k = FVarInfos::slot(e);
+        if self.marks.len() <= k {
+            self.marks.resize((k + 1).next_power_of_two(), 0);
+        }
+        std::mem::replace(&mut self.marks[k], stamp) != stamp
     }
 }
 
@@ -240,17 +283,113 @@ pub struct Elab<'e> {
     fvar_infos: FVarInfos,
     /// `fvar_info`'s work list, kept for its memory.
     fvar_stack: Vec<(ExprId, bool)>,
-    /// `inst`'s answers since the last assignment or rollback (which clear
-    /// it): unification instantiates the same terms over and over between
-    /// two assignments.
-    inst_cache: rustc_hash::FxHashMap<ExprId, ExprId>,
+    /// `find_mvar`'s work list and visit marks, kept for their memory.
+    walk_stack: Vec<ExprId>,
+    visited: Visited,
+    pub(crate) names: Names,
+    /// Counts the changes to what metavariables stand for (assignments and
+    /// rollbacks; path compression is none): a term instantiated at one
+    /// count is its own instantiation while the count stays.
+    pub(crate) epoch: u64,
+    /// `inst`'s answers, each kept while what can make it wrong does not
+    /// happen ([`inst`]).
+    inst_cache: inst::InstCache,
 }
 
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
 const NOT_MVAR: u32 = u32::MAX;
 
-fn lmvar_prefix() -> Name {
-    Name::str(&Name::anon(), "?u")
+/// An elaborator's tables, kept from one elaboration to the next for their
+/// memory ([`Elab::into_parts`], [`Elab::with_memory`]), and for the names
+/// it made and the identifiers it resolved, which stay right as long as the
+/// globals name the same constants the same way.
+#[derive(Default)]
+pub struct ElabMemory {
+    mvars: Vec<MVar>,
+    mvar_of: Vec<u32>,
+    lmvars: Vec<Option<Level>>,
+    scope: Vec<(String, ExprId)>,
+    trail: Vec<Undo>,
+    fvar_infos: FVarInfos,
+    fvar_stack: Vec<(ExprId, bool)>,
+    walk_stack: Vec<ExprId>,
+    visited: Visited,
+    inst_cache: inst::InstCache,
+    names: Names,
+}
+
+/// What identifiers resolve against: the environment (by address and
+/// size) and the namespaces and `open`s in force.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct GlobalsKey {
+    env: usize,
+    consts: usize,
+    namespaces: Vec<Name>,
+    opens: Vec<Name>,
+}
+
+impl GlobalsKey {
+    fn of(g: &Globals<'_>) -> GlobalsKey {
+        GlobalsKey {
+            env: g.env as *const Env as usize,
+            consts: g.env.len(),
+            namespaces: g.namespaces.clone(),
+            opens: g.opens.clone(),
+        }
+    }
+}
+
+/// Names and levels the elaborator makes over and over, made once:
+/// metavariables' display names, universe metavariables `?u.i`, and the
+/// constants identifiers resolve to.
+#[derive(Default)]
+pub(crate) struct Names {
+    /// `?m`, the name of holes and goals.
+    hole: Option<Name>,
+    /// `?x` by binder name `x`, for implicit arguments.
+    implicit: rustc_hash::FxHashMap<String, Name>,
+    /// `?u`, and the universe metavariable `?u.i` at `i`.
+    lmvar_prefix: Option<Name>,
+    lmvars: Vec<Level>,
+    /// What `Globals::resolve` answers for an identifier, with the number of
+    /// universe parameters of the constant (the globals do not change while
+    /// an elaborator lives).
+    pub(crate) resolved: rustc_hash::FxHashMap<String, Option<(Name, usize)>>,
+    /// No universe levels (a constant without universe parameters).
+    pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
+    /// The globals `resolved` answers for.
+    globals: Option<GlobalsKey>,
+}
+
+impl Names {
+    fn mvar_name(&mut self, kind: &MVarKind) -> Name {
+        match kind {
+            MVarKind::Implicit(n) => {
+                if let Some(x) = self.implicit.get(n.as_str()) {
+                    return x.clone();
+                }
+                let x = Name::str(&Name::anon(), &format!("?{n}"));
+                self.implicit.insert(n.clone(), x.clone());
+                x
+            }
+            _ => self
+                .hole
+                .get_or_insert_with(|| Name::str(&Name::anon(), "?m"))
+                .clone(),
+        }
+    }
+
+    /// `?u.i`.
+    fn lmvar(&mut self, i: usize) -> Level {
+        while self.lmvars.len() <= i {
+            let pre = self
+                .lmvar_prefix
+                .get_or_insert_with(|| Name::str(&Name::anon(), "?u"));
+            let l = Level::param(&Name::num(pre, self.lmvars.len() as u64));
+            self.lmvars.push(l);
+        }
+        self.lmvars[i].clone()
+    }
 }
 
 /// `i` when `n` is `?u.i`, a universe metavariable's name.
@@ -268,25 +407,79 @@ impl<'e> Elab<'e> {
     /// An elaborator working in `tc` (a checker of `g.env` with no locals),
     /// e.g. one kept from an earlier declaration for its memory.
     pub fn with_checker(g: Globals<'e>, tc: TypeChecker<'e>) -> Elab<'e> {
+        Elab::with_memory(g, tc, ElabMemory::default())
+    }
+
+    /// An elaborator working in `tc` with the tables of an earlier one
+    /// (emptied; what it learned of `g`'s names is kept when `g` names the
+    /// same constants the same way).
+    pub fn with_memory(g: Globals<'e>, tc: TypeChecker<'e>, mem: ElabMemory) -> Elab<'e> {
+        let ElabMemory {
+            mut mvars,
+            mut mvar_of,
+            mut lmvars,
+            mut scope,
+            mut trail,
+            mut fvar_infos,
+            fvar_stack,
+            walk_stack,
+            visited,
+            mut inst_cache,
+            mut names,
+        } = mem;
+        mvars.clear();
+        mvar_of.clear();
+        lmvars.clear();
+        scope.clear();
+        trail.clear();
+        fvar_infos.forget();
+        inst_cache.forget();
+        let here = GlobalsKey::of(&g);
+        if names.globals.as_ref() != Some(&here) {
+            names.resolved.clear();
+            names.globals = Some(here);
+        }
         Elab {
             tc,
             g,
-            mvars: Vec::new(),
-            mvar_of: Vec::new(),
-            lmvars: Vec::new(),
-            scope: Vec::new(),
+            mvars,
+            mvar_of,
+            lmvars,
+            scope,
             auto_levels: Vec::new(),
             syntactic: false,
-            trail: Vec::new(),
-            fvar_infos: FVarInfos::default(),
-            fvar_stack: Vec::new(),
-            inst_cache: rustc_hash::FxHashMap::default(),
+            trail,
+            fvar_infos,
+            fvar_stack,
+            walk_stack,
+            visited,
+            inst_cache,
+            names,
+            epoch: 0,
         }
+    }
+
+    /// Gives back the checker and the tables, to reuse.
+    pub fn into_parts(self) -> (TypeChecker<'e>, ElabMemory) {
+        let mem = ElabMemory {
+            mvars: self.mvars,
+            mvar_of: self.mvar_of,
+            lmvars: self.lmvars,
+            scope: self.scope,
+            trail: self.trail,
+            fvar_infos: self.fvar_infos,
+            fvar_stack: self.fvar_stack,
+            walk_stack: self.walk_stack,
+            visited: self.visited,
+            inst_cache: self.inst_cache,
+            names: self.names,
+        };
+        (self.tc, mem)
     }
 
     /// Gives back the checker, e.g. to reset and reuse it.
     pub fn into_checker(self) -> TypeChecker<'e> {
-        self.tc
+        self.into_parts().0
     }
 
     pub fn store(&mut self) -> &mut proofmill_kernel::LocalStore<'e> {
@@ -307,13 +500,8 @@ impl<'e> Elab<'e> {
     // ----- metavariables ---------------------------------------------------
 
     pub fn new_mvar(&mut self, ty: ExprId, pos: Pos, kind: MVarKind) -> ExprId {
-        let name = match &kind {
-            MVarKind::Implicit(n) => format!("?{n}"),
-            _ => "?m".to_string(),
-        };
-        let f = self
-            .tc
-            .mk_local(Name::str(&Name::anon(), &name), BinderInfo::Default, ty);
+        let name = self.names.mvar_name(&kind);
+        let f = self.tc.mk_local(name, BinderInfo::Default, ty);
         let ExprKind::FVar(id) = self.tc.store_ref().kind(f).clone() else {
             unreachable!("mk_local makes a free variable")
         };
@@ -339,9 +527,9 @@ impl<'e> Elab<'e> {
     }
 
     pub fn new_level_mvar(&mut self) -> Level {
-        let i = self.lmvars.len() as u64;
+        let i = self.lmvars.len();
         self.lmvars.push(None);
-        Level::param(&Name::num(&lmvar_prefix(), i))
+        self.names.lmvar(i)
     }
 
     pub(crate) fn level_mvar_index(l: &Level) -> Option<usize> {
@@ -389,7 +577,8 @@ impl<'e> Elab<'e> {
     /// metavariables made since.
     pub(crate) fn rollback(&mut self, s: Snapshot) {
         if self.trail.len() > s.trail || self.lmvars.len() > s.lmvars {
-            self.inst_cache.clear();
+            self.epoch += 1;
+            self.inst_cache.forget();
         }
         while self.trail.len() > s.trail {
             match self.trail.pop().expect("a trail entry") {
@@ -403,13 +592,13 @@ impl<'e> Elab<'e> {
 
     /// Sets metavariable `i`, remembering the old value for rollback.
     fn set_mvar(&mut self, i: usize, v: Assignment) {
-        self.inst_cache.clear();
         let old = self.mvars[i].val.replace(v);
         self.trail.push(Undo::Term(i, old));
     }
 
     pub(crate) fn assign(&mut self, m: ExprId, v: Assignment) {
         if let Some(i) = self.mvar_index(m) {
+            self.epoch += 1;
             self.set_mvar(i, v);
         }
     }
@@ -442,118 +631,10 @@ impl<'e> Elab<'e> {
         }
     }
 
-    /// Replaces every assigned metavariable (and universe metavariable) by its value.
-    pub fn inst(&mut self, e: ExprId) -> ExprId {
-        let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && !node.has_fvar {
-            return e;
-        }
-        if let Some(&r) = self.inst_cache.get(&e) {
-            return r;
-        }
-        let mut memo = std::mem::take(&mut self.inst_cache);
-        let r = self.inst_memo(e, &mut memo);
-        // An assignment made on the way (path compression) cleared the
-        // cache; `memo` is still right, as compression changes no meaning.
-        self.inst_cache = memo;
-        r
-    }
-
-    fn inst_memo(&mut self, e: ExprId, memo: &mut rustc_hash::FxHashMap<ExprId, ExprId>) -> ExprId {
-        let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && (!node.has_fvar || self.is_mvar_free(e)) {
-            return e;
-        }
-        if let Some(&r) = memo.get(&e) {
-            return r;
-        }
-        let r = match self.kind(e) {
-            ExprKind::FVar(f) => match self.mvar_of(f) {
-                Some(i) => match self.mvars[i].val.clone() {
-                    Some(Assignment::Term(v)) => {
-                        let r = self.inst_memo(v, memo);
-                        if r != v {
-                            self.set_mvar(i, Assignment::Term(r));
-                        }
-                        r
-                    }
-                    Some(Assignment::Delayed { xs, body, args }) => {
-                        let b = self.inst_memo(body, memo);
-                        if self.has_unassigned(b) {
-                            e
-                        } else {
-                            let lam = self.close_over(&xs, b, false);
-                            let args: Vec<ExprId> =
-                                args.iter().map(|&a| self.inst_memo(a, memo)).collect();
-                            let r = self.store().mk_apps(lam, &args);
-                            self.set_mvar(i, Assignment::Term(r));
-                            r
-                        }
-                    }
-                    None => e,
-                },
-                None => e,
-            },
-            ExprKind::Sort(l) => {
-                let l2 = self.inst_level(&l);
-                self.store().mk_sort(l2)
-            }
-            ExprKind::Const(n, ls) => {
-                let ls2: Vec<Level> = ls.iter().map(|l| self.inst_level(l)).collect();
-                self.store().mk_const(n, ls2.into())
-            }
-            ExprKind::App(..) => {
-                let (head, args) = self.tc.store_ref().app_args(e);
-                let head2 = self.inst_memo(head, memo);
-                let args2: Vec<ExprId> = args.iter().map(|&a| self.inst_memo(a, memo)).collect();
-                // `?f a` with `?f := fun x => b` becomes `b[a/x]`, as Lean's
-                // `instantiateMVars` does: a type like `congrArg f h`'s
-                // `f a₁ = f a₂` then reads `C[a₁] = C[a₂]`, not a redex.
-                if self.mvar_index(head).is_some()
-                    && matches!(self.tc.store_ref().kind(head2), ExprKind::Lam(..))
-                {
-                    let r = self.head_beta(head2, &args2);
-                    self.inst_memo(r, memo)
-                } else {
-                    self.store().mk_apps(head2, &args2)
-                }
-            }
-            ExprKind::Lam(n, bi, t, b) => {
-                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                self.store().mk_lam(n, bi, t2, b2)
-            }
-            ExprKind::Pi(n, bi, t, b) => {
-                let (t2, b2) = (self.inst_memo(t, memo), self.inst_memo(b, memo));
-                self.store().mk_pi(n, bi, t2, b2)
-            }
-            ExprKind::Let(n, t, v, b) => {
-                let t2 = self.inst_memo(t, memo);
-                let v2 = self.inst_memo(v, memo);
-                let b2 = self.inst_memo(b, memo);
-                self.store().mk_let(n, t2, v2, b2)
-            }
-            ExprKind::Proj(s, i, x) => {
-                let x2 = self.inst_memo(x, memo);
-                self.store().mk_proj(s, i, x2)
-            }
-            _ => e,
-        };
-        memo.insert(e, r);
-        r
-    }
-
-    /// `f args` with as many of `f`'s leading lambdas as there are
-    /// arguments instantiated.
-    fn head_beta(&mut self, mut f: ExprId, args: &[ExprId]) -> ExprId {
-        let mut used = 0;
-        while used < args.len() {
-            let ExprKind::Lam(_, _, _, body) = *self.tc.store_ref().kind(f) else {
-                break;
-            };
-            f = proofmill_kernel::instantiate1(self.store(), body, args[used]);
-            used += 1;
-        }
-        self.store().mk_apps(f, &args[used..])
+    /// Whether `e` is known to have no metavariable (its free variables are
+    /// summarized already and hold none).
+    pub(crate) fn fvar_infos_known_mvar_free(&self, e: ExprId) -> bool {
+        self.fvar_infos.get(e).is_some_and(|i| !i.has_mvar)
     }
 
     /// Whether `e` has no metavariable at all (assigned or not).
@@ -625,7 +706,48 @@ impl<'e> Elab<'e> {
     }
 
     pub fn has_unassigned(&mut self, e: ExprId) -> bool {
-        !self.is_mvar_free(e) && !self.unassigned_in(e).is_empty()
+        self.find_mvar(e, |el, i| el.mvars[i].val.is_none())
+    }
+
+    /// Whether metavariable `i` occurs in `e` (assigned ones are not looked into).
+    pub(crate) fn mvar_occurs(&mut self, i: usize, e: ExprId) -> bool {
+        self.find_mvar(e, |_, j| j == i)
+    }
+
+    /// Whether a metavariable `found` accepts occurs in `e`: a walk of the
+    /// subterms that hold one, each visited once, stopping at the first.
+    fn find_mvar(&mut self, e: ExprId, found: impl Fn(&Self, usize) -> bool) -> bool {
+        if self.is_mvar_free(e) {
+            return false;
+        }
+        let mut stack = std::mem::take(&mut self.walk_stack);
+        let stamp = self.visited.next_stamp();
+        stack.clear();
+        stack.push(e);
+        let mut hit = false;
+        while let Some(x) = stack.pop() {
+            if self.is_mvar_free(x) || !self.visited.visit(x, stamp) {
+                continue;
+            }
+            let (a, b, c) = match *self.tc.store_ref().kind(x) {
+                ExprKind::FVar(f) => {
+                    if self.mvar_of(f).is_some_and(|i| found(self, i)) {
+                        hit = true;
+                        break;
+                    }
+                    continue;
+                }
+                ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => {
+                    (a, Some(b), None)
+                }
+                ExprKind::Let(_, a, b, c) => (a, Some(b), Some(c)),
+                ExprKind::Proj(_, _, a) => (a, None, None),
+                _ => continue,
+            };
+            stack.extend([Some(a), b, c].into_iter().flatten());
+        }
+        self.walk_stack = stack;
+        hit
     }
 
     /// Free variables of `e` that are not metavariables.
@@ -691,7 +813,7 @@ impl<'e> Elab<'e> {
         }
     }
     pub fn assign_level_mvar(&mut self, i: usize, l: Level) {
-        self.inst_cache.clear();
+        self.epoch += 1;
         let old = self.lmvars[i].replace(l);
         self.trail.push(Undo::Level(i, old));
     }

@@ -20,17 +20,34 @@ pub fn binder_info(k: BinderKind) -> BinderInfo {
 impl<'e> Elab<'e> {
     /// Elaborates `t`, checking it against `expected` when given.
     pub fn elab(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
-        let e = self.elab_core(t, expected)?;
+        Ok(self.elab_typed(t, expected)?.0)
+    }
+
+    /// [`Elab::elab`], and the term's type when it is the very term the
+    /// kernel's `infer_only` gives (see [`Elab::app_core_typed`]).
+    pub(crate) fn elab_typed(
+        &mut self,
+        t: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
+        let (e, ty) = self.elab_core_typed(t, expected)?;
         if let Some(x) = expected {
-            self.ensure_type(e, x, t.pos)?;
+            let ty = match ty {
+                Some(ty) => ty,
+                None => self.infer(e, t.pos)?,
+            };
+            self.ensure_has_type(e, ty, x, t.pos)?;
         }
-        Ok(e)
+        Ok((e, ty))
     }
 
     /// Elaborates a type (something whose type is a sort).
     pub fn elab_type(&mut self, t: &Term) -> EResult<ExprId> {
-        let e = self.elab_core(t, None)?;
-        let ty = self.infer(e, t.pos)?;
+        let (e, ty) = self.elab_core_typed(t, None)?;
+        let ty = match ty {
+            Some(ty) => ty,
+            None => self.infer(e, t.pos)?,
+        };
         let ty = self.whnf(ty, t.pos)?;
         match self.kind(ty) {
             ExprKind::Sort(_) => Ok(e),
@@ -75,13 +92,43 @@ impl<'e> Elab<'e> {
         }
     }
 
-    fn elab_core(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+    /// [`Elab::elab_core`], and the term's type when it is the very term
+    /// the kernel's `infer_only` gives (see [`Elab::app_core_typed`]).
+    fn elab_core_typed(
+        &mut self,
+        t: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
         let pos = t.pos;
         match &t.kind {
             TermKind::Ident(name) => {
                 let (f, _) = self.resolve_head(name, pos)?;
-                self.app_core(f, false, Vec::new(), Vec::new(), expected, pos)
+                self.app_core_typed(f, false, Vec::new(), Vec::new(), expected, pos)
             }
+            TermKind::App(head, args) => {
+                let mut pos_args = Vec::new();
+                let mut named = Vec::new();
+                for a in args {
+                    match a {
+                        Arg::Pos(x) => pos_args.push(EArg::Syn(x)),
+                        Arg::Named(n, x) => named.push((n.clone(), x)),
+                    }
+                }
+                let (f, explicit) = match &head.kind {
+                    TermKind::Ident(n) => self.resolve_head(n, head.pos)?,
+                    TermKind::Explicit(n) => (self.resolve_head(n, head.pos)?.0, true),
+                    _ => (self.elab(head, None)?, false),
+                };
+                self.app_core_typed(f, explicit, pos_args, named, expected, pos)
+            }
+            _ => Ok((self.elab_core(t, expected)?, None)),
+        }
+    }
+
+    fn elab_core(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
+        let pos = t.pos;
+        match &t.kind {
+            TermKind::Ident(_) | TermKind::App(..) => Ok(self.elab_core_typed(t, expected)?.0),
             TermKind::Explicit(name) => Ok(self.resolve_head(name, pos)?.0),
             TermKind::Num(n) => {
                 let nat = Name::from_dotted("Nat");
@@ -108,22 +155,6 @@ impl<'e> Elab<'e> {
                     None => self.new_type_mvar(pos),
                 };
                 Ok(self.new_mvar(ty, pos, MVarKind::Hole))
-            }
-            TermKind::App(head, args) => {
-                let mut pos_args = Vec::new();
-                let mut named = Vec::new();
-                for a in args {
-                    match a {
-                        Arg::Pos(x) => pos_args.push(EArg::Syn(x)),
-                        Arg::Named(n, x) => named.push((n.clone(), x)),
-                    }
-                }
-                let (f, explicit) = match &head.kind {
-                    TermKind::Ident(n) => self.resolve_head(n, head.pos)?,
-                    TermKind::Explicit(n) => (self.resolve_head(n, head.pos)?.0, true),
-                    _ => (self.elab(head, None)?, false),
-                };
-                self.app_core(f, explicit, pos_args, named, expected, pos)
             }
             TermKind::Lam(binders, body) => self.elab_lam(binders, body, expected),
             TermKind::Pi(binders, body) => self.elab_pi(binders, body),
@@ -179,17 +210,25 @@ impl<'e> Elab<'e> {
         if let Some(x) = self.lookup_local(name) {
             return Ok((x, false));
         }
-        let parts: Vec<&str> = name.split('.').collect();
-        if let Some(x) = self.lookup_local(parts[0]) {
-            let mut v = x;
-            for f in &parts[1..] {
-                v = self.field_access(v, f, pos, None)?;
+        let dotted = name.contains('.');
+        if dotted {
+            let mut parts = name.split('.');
+            let first = parts.next().unwrap_or(name);
+            if let Some(x) = self.lookup_local(first) {
+                let mut v = x;
+                for f in parts {
+                    v = self.field_access(v, f, pos, None)?;
+                }
+                return Ok((v, false));
             }
-            return Ok((v, false));
         }
-        if let Some(c) = self.g.resolve(name) {
-            return Ok((self.mk_const_fresh(&c), false));
+        if let Some((c, n)) = self.resolve_global(name) {
+            return Ok((self.mk_const_levels(c, n), false));
         }
+        if !dotted {
+            return err(pos, format!("unknown identifier '{name}'"));
+        }
+        let parts: Vec<&str> = name.split('.').collect();
         for k in (1..parts.len()).rev() {
             let prefix = parts[..k].join(".");
             if let Some(c) = self.g.resolve(&prefix) {
@@ -217,8 +256,34 @@ impl<'e> Elab<'e> {
     /// `c.{?u…}`: a constant at fresh universe metavariables.
     pub fn mk_const_fresh(&mut self, c: &Name) -> ExprId {
         let n = self.g.env.get(c).map_or(0, |i| i.num_level_params());
-        let ls: Vec<Level> = (0..n).map(|_| self.new_level_mvar()).collect();
-        self.store().mk_const(c.clone(), Arc::from(ls))
+        self.mk_const_levels(c.clone(), n)
+    }
+
+    /// `c.{?u…}` for a constant with `n` universe parameters.
+    fn mk_const_levels(&mut self, c: Name, n: usize) -> ExprId {
+        let ls: Arc<[Level]> = if n == 0 {
+            self.names
+                .no_levels
+                .get_or_insert_with(|| Arc::from(Vec::new()))
+                .clone()
+        } else {
+            (0..n).map(|_| self.new_level_mvar()).collect()
+        };
+        self.store().mk_const(c, ls)
+    }
+
+    /// [`Globals::resolve`], remembered, with the constant's number of
+    /// universe parameters.
+    fn resolve_global(&mut self, name: &str) -> Option<(Name, usize)> {
+        if let Some(r) = self.names.resolved.get(name) {
+            return r.clone();
+        }
+        let r = self.g.resolve(name).map(|c| {
+            let n = self.g.env.get(&c).map_or(0, |i| i.num_level_params());
+            (c, n)
+        });
+        self.names.resolved.insert(name.to_string(), r.clone());
+        r
     }
 
     /// The structure `ty` is an instance of (after whnf), with its arguments.

@@ -29,14 +29,29 @@ impl Elab<'_> {
     }
 
     fn unify_core(&mut self, a: ExprId, b: ExprId, depth: u32) -> bool {
+        self.unify_at(a, b, depth, false)
+    }
+
+    /// [`Elab::unify_core`]; `normal` says `a` and `b` are already
+    /// instantiated (subterms of terms instantiated since the last
+    /// assignment), so instantiating them again would give them back.
+    fn unify_at(&mut self, a: ExprId, b: ExprId, depth: u32, normal: bool) -> bool {
         if depth > MAX_UNIFY_DEPTH {
             return false;
         }
-        let a = self.inst(a);
-        let b = self.inst(b);
         if a == b {
             return true;
         }
+        let (a, b) = if normal {
+            (a, b)
+        } else {
+            (self.inst(a), self.inst(b))
+        };
+        if a == b {
+            return true;
+        }
+        // Subterms of `a` and `b` stay instantiated until the next assignment.
+        let epoch = self.epoch;
         if self.is_unassigned_mvar(a) {
             return self.assign_checked(a, b, depth);
         }
@@ -67,7 +82,7 @@ impl Elab<'_> {
             }
             (ExprKind::Pi(_, _, t1, b1), ExprKind::Pi(_, _, t2, b2))
             | (ExprKind::Lam(_, _, t1, b1), ExprKind::Lam(_, _, t2, b2)) => {
-                if !self.unify_core(*t1, *t2, depth + 1) {
+                if !self.unify_at(*t1, *t2, depth + 1, self.epoch == epoch) {
                     return false;
                 }
                 let x = self.tc.mk_local(
@@ -77,7 +92,7 @@ impl Elab<'_> {
                 );
                 let b1 = instantiate1(self.store(), *b1, x);
                 let b2 = instantiate1(self.store(), *b2, x);
-                return self.unify_core(b1, b2, depth + 1);
+                return self.unify_at(b1, b2, depth + 1, self.epoch == epoch);
             }
             _ => {}
         }
@@ -101,11 +116,11 @@ impl Elab<'_> {
             let (fb, ys) = self.tc.store_ref().app_args(b);
             if xs.len() == ys.len() && !self.is_unassigned_mvar(fa) {
                 let snap = self.snapshot();
-                if self.unify_core(fa, fb, depth + 1)
+                if self.unify_at(fa, fb, depth + 1, self.epoch == epoch)
                     && xs
                         .iter()
                         .zip(ys.iter())
-                        .all(|(&x, &y)| self.unify_core(x, y, depth + 1))
+                        .all(|(&x, &y)| self.unify_at(x, y, depth + 1, self.epoch == epoch))
                 {
                     return true;
                 }
@@ -204,7 +219,7 @@ impl Elab<'_> {
             return false;
         };
         let info = self.fvar_info(v);
-        if info.has_mvar && self.unassigned_in(v).contains(&i) {
+        if info.has_mvar && self.mvar_occurs(i, v) {
             return false;
         }
         if info.newest_local.is_some_and(|f| f.0 > mid.0) {
@@ -265,6 +280,17 @@ impl Elab<'_> {
     /// Checks `e : expected`, unifying; a mismatch is reported at `pos`.
     pub fn ensure_type(&mut self, e: ExprId, expected: ExprId, pos: Pos) -> super::EResult<()> {
         let ty = self.infer(e, pos)?;
+        self.ensure_has_type(e, ty, expected, pos)
+    }
+
+    /// [`Elab::ensure_type`] with `e`'s type `ty` known.
+    pub(crate) fn ensure_has_type(
+        &mut self,
+        e: ExprId,
+        ty: ExprId,
+        expected: ExprId,
+        pos: Pos,
+    ) -> super::EResult<()> {
         if self.unify(ty, expected) {
             return Ok(());
         }

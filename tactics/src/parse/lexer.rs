@@ -39,54 +39,49 @@ pub const SYMBOLS: &[&str] = &[
     "<-", "∀", "∃", "λ", "@[", "@", "|", ".", ";", "·",
 ];
 
-/// Words that are never identifiers.
-pub const KEYWORDS: &[&str] = &[
-    "fun",
-    "forall",
-    "exists",
-    "by",
-    "calc",
-    "show",
-    "from",
-    "have",
-    "at",
-    "with",
-    "where",
-    "def",
-    "theorem",
-    "lemma",
-    "axiom",
-    "inductive",
-    "structure",
-    "end",
-    "section",
-    "namespace",
-    "variable",
-    "open",
-    "universe",
-    "import",
-    "prelude",
-    "infix",
-    "infixl",
-    "infixr",
-    "prefix",
-    "postfix",
-    "notation",
-    "Type",
-    "Sort",
-    "Prop",
-    "let",
-    "in",
-    "match",
-];
-
+/// Whether `s` is a word that is never an identifier (a `match`, which
+/// compiles to a comparison by length and bytes).
 pub fn is_keyword(s: &str) -> bool {
-    // Every keyword starts with a lowercase ASCII letter or `T`, `S`, `P`,
-    // and is at most 9 bytes long: most identifiers are refused at once.
-    match s.as_bytes().first() {
-        Some(b'a'..=b'z' | b'T' | b'S' | b'P') if s.len() <= 9 => KEYWORDS.contains(&s),
-        _ => false,
-    }
+    matches!(
+        s,
+        "fun"
+            | "forall"
+            | "exists"
+            | "by"
+            | "calc"
+            | "show"
+            | "from"
+            | "have"
+            | "at"
+            | "with"
+            | "where"
+            | "def"
+            | "theorem"
+            | "lemma"
+            | "axiom"
+            | "inductive"
+            | "structure"
+            | "end"
+            | "section"
+            | "namespace"
+            | "variable"
+            | "open"
+            | "universe"
+            | "import"
+            | "prelude"
+            | "infix"
+            | "infixl"
+            | "infixr"
+            | "prefix"
+            | "postfix"
+            | "notation"
+            | "Type"
+            | "Sort"
+            | "Prop"
+            | "let"
+            | "in"
+            | "match"
+    )
 }
 
 fn is_id_start(c: char) -> bool {
@@ -314,6 +309,55 @@ mod tests {
         assert_eq!(lex("\"a b\" c", 0, &t), Some((Tok::Str("a b"), 5)));
         assert_eq!(lex("\"a\nb\"", 0, &t), None);
         assert_eq!(lex("", 0, &t), Some((Tok::Eof, 0)));
+    }
+
+    #[test]
+    fn keywords_are_the_listed_words() {
+        const KEYWORDS: &[&str] = &[
+            "fun",
+            "forall",
+            "exists",
+            "by",
+            "calc",
+            "show",
+            "from",
+            "have",
+            "at",
+            "with",
+            "where",
+            "def",
+            "theorem",
+            "lemma",
+            "axiom",
+            "inductive",
+            "structure",
+            "end",
+            "section",
+            "namespace",
+            "variable",
+            "open",
+            "universe",
+            "import",
+            "prelude",
+            "infix",
+            "infixl",
+            "infixr",
+            "prefix",
+            "postfix",
+            "notation",
+            "Type",
+            "Sort",
+            "Prop",
+            "let",
+            "in",
+            "match",
+        ];
+        for k in KEYWORDS {
+            assert!(is_keyword(k), "{k}");
+        }
+        for w in ["a", "x", "funs", "Fun", "R.add", "", "matchx", "Typ", "_"] {
+            assert!(!is_keyword(w), "{w}");
+        }
     }
 
     #[test]

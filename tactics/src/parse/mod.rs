@@ -116,6 +116,7 @@ impl<'s> Parser<'s> {
 
     /// The next token (without consuming it): the token, its position and
     /// where it ends. A token cut off by the layout reads as `Eof`.
+    #[inline]
     pub(crate) fn peek(&self) -> PResult<(Tok<'s>, Pos, usize)> {
         let (tok, pos, end) = self.peek_raw()?;
         if tok != Tok::Eof && pos.col <= self.stop_col {
@@ -125,16 +126,22 @@ impl<'s> Parser<'s> {
     }
 
     /// The next token, ignoring the layout.
+    #[inline]
     pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        let slot = &self.peeked[self.off % PEEKED];
-        if let Some((off, tok, pos, end)) = slot.get() {
+        if let Some((off, tok, pos, end)) = self.peeked[self.off % PEEKED].get() {
             if off == self.off {
                 return Ok((tok, pos, end));
             }
         }
+        self.peek_new()
+    }
+
+    /// `peek_raw` at an offset not read ahead yet.
+    #[inline(never)]
+    fn peek_new(&self) -> PResult<(Tok<'s>, Pos, usize)> {
         let r = self.lex_next();
         if let Ok((tok, pos, end)) = r {
-            slot.set(Some((self.off, tok, pos, end)));
+            self.peeked[self.off % PEEKED].set(Some((self.off, tok, pos, end)));
         }
         r
     }
