@@ -62,6 +62,7 @@ pub fn read_back(
     let ours = tc.store_ref();
     let (same_statement, same_proof) = reader
         .read(statement, proof, |theirs, s, p| {
+            let theirs = theirs.store_ref();
             (
                 alpha_eq(theirs, s, ours, checked.statement),
                 alpha_eq(theirs, p, ours, checked.proof),

@@ -13,10 +13,11 @@
 //! of an earlier theorem are only locals to the next elaborator, and no term
 //! it builds mentions them.
 
-use crate::elab::{Elab, ElabError, ElabMemory, Globals};
-use crate::syntax::Pos;
+use crate::elab::{Elab, ElabError, ElabMemory, Globals, MVarKind};
+use crate::syntax::{Pos, Tactic, Term};
+use crate::tactic::Goal;
 use crate::theory::{check_solved, Theory, TheoryError};
-use proofmill_kernel::{ExprId, LocalStore, TypeChecker};
+use proofmill_kernel::{ExprId, LocalStore, Name, TypeChecker};
 
 /// How many theorems a reader's checker serves before it is reset (its
 /// memory stays bounded).
@@ -41,34 +42,101 @@ impl<'t> TheoremReader<'t> {
     /// Parses `statement` and `proof` with the theory's notation and
     /// elaborates them as `theorem _ : statement := proof` at the theory's
     /// top level would be, without adding anything to the environment. `f`
-    /// gets the elaborated statement and proof in the elaborator's store.
-    /// Errors name `<statement>` or `<proof>` and the line:col in that text.
+    /// gets the elaborator's checker (a kernel type checker, whose store
+    /// holds the elaborated terms) with the statement and the proof; it may
+    /// check them with the kernel there. Errors name `<statement>` or
+    /// `<proof>` and the line:col in that text.
     pub fn read<R>(
         &mut self,
         statement: &str,
         proof: &str,
-        f: impl FnOnce(&LocalStore<'_>, ExprId, ExprId) -> R,
+        f: impl FnOnce(&mut TypeChecker<'t>, ExprId, ExprId) -> R,
     ) -> Result<R, TheoryError> {
-        let in_text = |file: &str| {
-            let file = file.to_string();
-            move |pos: Pos, msg: String| TheoryError {
-                file: file.clone(),
-                pos,
-                msg,
-            }
-        };
-        let (in_statement, in_proof) = (in_text("<statement>"), in_text("<proof>"));
         let notations = self.theory.notations();
         let st = crate::parse::parse_term(statement, notations)
-            .map_err(|e| in_statement(e.pos, e.msg))?;
-        let pf = crate::parse::parse_term(proof, notations).map_err(|e| in_proof(e.pos, e.msg))?;
+            .map_err(|e| in_text("<statement>", e.pos, e.msg))?;
+        let pf = crate::parse::parse_term(proof, notations)
+            .map_err(|e| in_text("<proof>", e.pos, e.msg))?;
+        self.with_elab(|el| {
+            let statement_error = |e: ElabError| in_text("<statement>", e.pos, e.msg);
+            let proof_error = |e: ElabError| in_text("<proof>", e.pos, e.msg);
+            let ty = el.elab_type(&st).map_err(statement_error)?;
+            check_solved(el, ty, st.pos).map_err(statement_error)?;
+            let ty = el.inst(ty);
+            let value = el.elab(&pf, Some(ty)).map_err(proof_error)?;
+            let value = el.inst(value);
+            check_solved(el, value, pf.pos).map_err(proof_error)?;
+            Ok(f(&mut el.tc, ty, value))
+        })
+    }
+
+    /// Replays a tactic script as a trace: elaborates `statement`, then runs
+    /// `tactics` (a record's `intro` and steps, each parsed with
+    /// [`crate::parse::parse_tactic`]) on its goal one at a time.
+    /// `after(k, goals)` is shown the goals left after the first `k`
+    /// tactics (`k = 0`: the statement's own goal) and may refuse them.
+    /// When every tactic has run and no goal is left, `done` gets the
+    /// checker, the statement and the proof the tactics built (it may check
+    /// them with the kernel).
+    pub fn replay<R, E>(
+        &mut self,
+        statement: &str,
+        tactics: &[Tactic],
+        after: impl FnMut(usize, &mut Goals<'_, 't>) -> Result<(), E>,
+        done: impl FnOnce(&mut TypeChecker<'t>, ExprId, ExprId) -> R,
+    ) -> Result<R, ReplayError<E>> {
+        let st = crate::parse::parse_term(statement, self.theory.notations())
+            .map_err(|e| ReplayError::Statement(in_text("<statement>", e.pos, e.msg)))?;
+        self.with_elab(|el| {
+            let ty = elab_statement(el, &st)?;
+            let proof = run_trace(el, ty, st.pos, tactics, after)?;
+            Ok(done(&mut el.tc, ty, proof))
+        })
+    }
+
+    /// [`TheoremReader::read`] and [`TheoremReader::replay`] of one
+    /// theorem, its statement elaborated once: `check` gets the proof
+    /// term, then (if the proof term elaborated) the proof the tactics
+    /// built, and its verdict on the first is returned with the replay's.
+    pub fn read_and_replay<R, E>(
+        &mut self,
+        statement: &str,
+        proof: &str,
+        tactics: &[Tactic],
+        after: impl FnMut(usize, &mut Goals<'_, 't>) -> Result<(), E>,
+        mut check: impl FnMut(&mut TypeChecker<'t>, ExprId, ExprId) -> R,
+    ) -> Result<(R, Result<R, ReplayError<E>>), TheoryError> {
+        let notations = self.theory.notations();
+        let st = crate::parse::parse_term(statement, notations)
+            .map_err(|e| in_text("<statement>", e.pos, e.msg))?;
+        let pf = crate::parse::parse_term(proof, notations)
+            .map_err(|e| in_text("<proof>", e.pos, e.msg))?;
+        self.with_elab(|el| {
+            let ty = elab_statement(el, &st).map_err(|e: ReplayError<E>| match e {
+                ReplayError::Statement(e) => e,
+                _ => unreachable!("only the statement is elaborated"),
+            })?;
+            let proof_error = |e: ElabError| in_text("<proof>", e.pos, e.msg);
+            let value = el.elab(&pf, Some(ty)).map_err(proof_error)?;
+            let value = el.inst(value);
+            check_solved(el, value, pf.pos).map_err(proof_error)?;
+            let term = check(&mut el.tc, ty, value);
+            let trace = run_trace(el, ty, st.pos, tactics, after).map(|p| check(&mut el.tc, ty, p));
+            Ok((term, trace))
+        })
+    }
+
+    /// Runs `body` with an elaborator over the theory, made from the
+    /// checker and tables the previous theorem left (the checker reset
+    /// every [`RESET_EVERY`] theorems).
+    fn with_elab<R>(&mut self, body: impl FnOnce(&mut Elab<'t>) -> R) -> R {
         let g = Globals {
             env: self.theory.env(),
             namespaces: Vec::new(),
             opens: Vec::new(),
             universes: Vec::new(),
             structures: self.theory.structures(),
-            notations,
+            notations: self.theory.notations(),
         };
         let (tc, mem, served) = match self.spare.take() {
             Some((mut tc, mem, served)) if served >= RESET_EVERY => {
@@ -79,19 +147,120 @@ impl<'t> TheoremReader<'t> {
             None => (self.theory.env().checker(&[]), ElabMemory::default(), 0),
         };
         let mut el = Elab::with_memory(g, tc, mem);
-        let result = (|| {
-            let statement_error = |e: ElabError| in_statement(e.pos, e.msg);
-            let proof_error = |e: ElabError| in_proof(e.pos, e.msg);
-            let ty = el.elab_type(&st).map_err(statement_error)?;
-            check_solved(&mut el, ty, st.pos).map_err(statement_error)?;
-            let ty = el.inst(ty);
-            let value = el.elab(&pf, Some(ty)).map_err(proof_error)?;
-            let value = el.inst(value);
-            check_solved(&mut el, value, pf.pos).map_err(proof_error)?;
-            Ok(f(el.tc.store_ref(), ty, value))
-        })();
+        let result = body(&mut el);
         let (tc, mem) = el.into_parts();
         self.spare = Some((tc, mem, served + 1));
         result
+    }
+}
+
+/// Elaborates a theorem's statement (no metavariable may be left).
+fn elab_statement<E>(el: &mut Elab<'_>, st: &Term) -> Result<ExprId, ReplayError<E>> {
+    let ty = el
+        .elab_type(st)
+        .and_then(|ty| check_solved(el, ty, st.pos).map(|()| ty))
+        .map_err(|e| ReplayError::Statement(in_text("<statement>", e.pos, e.msg)))?;
+    Ok(el.inst(ty))
+}
+
+/// Runs `tactics` one at a time on a new goal `ty`, showing `after` the
+/// goals left after each; the proof they built.
+fn run_trace<'t, E>(
+    el: &mut Elab<'t>,
+    ty: ExprId,
+    pos: Pos,
+    tactics: &[Tactic],
+    mut after: impl FnMut(usize, &mut Goals<'_, 't>) -> Result<(), E>,
+) -> Result<ExprId, ReplayError<E>> {
+    let goal = el.new_mvar(ty, pos, MVarKind::Goal);
+    let mut goals = vec![Goal {
+        mvar: goal,
+        ctx: Vec::new(),
+    }];
+    for step in 0..=tactics.len() {
+        if step > 0 {
+            el.run_block(std::slice::from_ref(&tactics[step - 1]), &mut goals)
+                .map_err(|e| ReplayError::Tactic {
+                    step: step - 1,
+                    error: in_text("<tactic>", e.pos, e.msg),
+                })?;
+        }
+        let mut view = Goals {
+            el: &mut *el,
+            goals: &goals,
+        };
+        after(step, &mut view).map_err(|why| ReplayError::Refused { step, why })?;
+    }
+    if !goals.is_empty() {
+        return Err(ReplayError::Unsolved(el.show_goals(&goals)));
+    }
+    let proof = el.inst(goal);
+    if el.has_unassigned(proof) {
+        return Err(ReplayError::Unsolved(
+            "tactics left parts of the proof undetermined".to_string(),
+        ));
+    }
+    Ok(proof)
+}
+
+/// The goals a replayed tactic left, as `TheoremReader::replay` shows them.
+pub struct Goals<'a, 'e> {
+    el: &'a mut Elab<'e>,
+    goals: &'a [Goal],
+}
+
+impl<'e> Goals<'_, 'e> {
+    pub fn len(&self) -> usize {
+        self.goals.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.goals.is_empty()
+    }
+
+    /// Goal `i`'s target, its metavariables instantiated.
+    pub fn target(&mut self, i: usize) -> ExprId {
+        let t = self.el.goal_type(&self.goals[i]);
+        self.el.inst(t)
+    }
+
+    /// The store the targets live in.
+    pub fn store(&self) -> &LocalStore<'e> {
+        self.el.tc.store_ref()
+    }
+
+    /// The name of a goal's local (`None` if `x` is not a local).
+    pub fn local_name(&self, x: ExprId) -> Option<&Name> {
+        self.el.tc.local_decl(x).map(|d| &d.name)
+    }
+
+    /// The goals as Lean prints them (`no goals` when none is left).
+    pub fn show(&mut self) -> String {
+        if self.goals.is_empty() {
+            "no goals".to_string()
+        } else {
+            self.el.show_goals(self.goals)
+        }
+    }
+}
+
+/// Why a replayed trace failed.
+#[derive(Debug)]
+pub enum ReplayError<E> {
+    /// The statement does not parse or elaborate.
+    Statement(TheoryError),
+    /// Tactic `step` does not parse, or fails on its goal.
+    Tactic { step: usize, error: TheoryError },
+    /// `after` refused the goals left after the first `step` tactics.
+    Refused { step: usize, why: E },
+    /// Goals are left after the last tactic.
+    Unsolved(String),
+}
+
+fn in_text(file: &str, pos: Pos, msg: String) -> TheoryError {
+    TheoryError {
+        file: file.to_string(),
+        pos,
+        msg,
     }
 }

@@ -251,7 +251,7 @@ impl Theory {
         proof: &str,
         f: impl FnOnce(&proofmill_kernel::LocalStore<'_>, ExprId, ExprId) -> R,
     ) -> Result<R, TheoryError> {
-        TheoremReader::new(self).read(statement, proof, f)
+        TheoremReader::new(self).read(statement, proof, |tc, s, p| f(tc.store_ref(), s, p))
     }
 
     /// Reads `path`, refusing oversized files and invalid UTF-8 with a position.

@@ -307,6 +307,17 @@ pub fn parse_term(src: &str, notations: &NotationTable) -> PResult<Term> {
     }
 }
 
+/// Parses a single tactic (a corpus record's trace step, which `verify`
+/// replays one at a time).
+pub fn parse_tactic(src: &str, notations: &NotationTable) -> PResult<crate::syntax::Tactic> {
+    let mut p = Parser::new(src, notations.clone());
+    let t = p.tactic()?;
+    match p.peek()? {
+        (Tok::Eof, _, _) => Ok(t),
+        _ => p.error_here("end of input"),
+    }
+}
+
 /// Parses every command of a file with a fixed notation table (for tests).
 pub fn parse_commands(src: &str, notations: &NotationTable) -> PResult<Vec<Command>> {
     let mut p = Parser::new(src, notations.clone());

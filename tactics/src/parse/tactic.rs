@@ -29,7 +29,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn tactic(&mut self) -> PResult<Tactic> {
+    pub(crate) fn tactic(&mut self) -> PResult<Tactic> {
         let (tok, pos, _) = self.peek_raw()?;
         let word = match tok {
             Tok::Ident(w) => w,
