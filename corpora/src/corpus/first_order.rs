@@ -8,7 +8,7 @@
 //! expression (a rule's statement); anything else is refused.
 
 use super::canon::{Node, View};
-use proofmill_kernel::{ExprId, ExprKind, ExprStore};
+use proofmill_kernel::{ExprId, ExprKind, ExprStore, Name};
 use proofmill_tactics::syntax::{Arg, Term as Syn, TermKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,20 +68,69 @@ impl FoTerm {
     /// A kernel expression under `nvars` binders (bound variable `i` is
     /// variable `nvars - 1 - i`).
     pub fn from_expr(store: &impl ExprStore, e: ExprId, nvars: u32) -> Result<FoTerm, String> {
+        FoTerm::from_expr_with(store, e, &|x| match store.kind(x) {
+            ExprKind::BVar(i) if *i < nvars => Some(nvars - 1 - i),
+            _ => None,
+        })
+    }
+
+    /// A kernel expression whose variables are the leaves `var` numbers
+    /// (bound variables of a rule, or the locals of a goal).
+    pub fn from_expr_with(
+        store: &impl ExprStore,
+        e: ExprId,
+        var: &impl Fn(ExprId) -> Option<u32>,
+    ) -> Result<FoTerm, String> {
         let (head, args) = store.app_args(e);
-        match store.kind(head).clone() {
-            ExprKind::BVar(i) if args.is_empty() && i < nvars => Ok(FoTerm::Var(nvars - 1 - i)),
-            ExprKind::NatLit(n) if args.is_empty() => u32::try_from(&*n)
+        if args.is_empty() {
+            if let Some(v) = var(head) {
+                return Ok(FoTerm::Var(v));
+            }
+        }
+        match store.kind(head) {
+            ExprKind::NatLit(n) if args.is_empty() => u32::try_from(&**n)
                 .map(FoTerm::Lit)
                 .map_err(|_| "a literal too large".to_string()),
             ExprKind::Const(n, _) => {
+                let n = n.to_string();
                 let xs = args
                     .iter()
-                    .map(|&a| FoTerm::from_expr(store, a, nvars))
+                    .map(|&a| FoTerm::from_expr_with(store, a, var))
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(FoTerm::App(n.to_string(), xs))
+                Ok(FoTerm::App(n, xs))
             }
             _ => Err("not a first-order term".into()),
+        }
+    }
+
+    /// Whether the kernel expression `e` is this term, its variables the
+    /// leaves `var` numbers (as [`FoTerm::from_expr_with`] would read it,
+    /// without building the term).
+    pub fn is_expr(
+        &self,
+        store: &impl ExprStore,
+        e: ExprId,
+        var: &impl Fn(ExprId) -> Option<u32>,
+    ) -> bool {
+        let (head, args) = store.app_args(e);
+        match self {
+            FoTerm::Var(v) => args.is_empty() && var(head) == Some(*v),
+            FoTerm::Lit(n) => {
+                args.is_empty()
+                    && matches!(store.kind(head), ExprKind::NatLit(m) if **m == (*n).into())
+            }
+            FoTerm::App(f, xs) => {
+                let ExprKind::Const(name, _) = store.kind(head) else {
+                    return false;
+                };
+                (!args.is_empty() || var(head).is_none())
+                    && xs.len() == args.len()
+                    && name_is(name, f)
+                    && xs
+                        .iter()
+                        .zip(args.iter())
+                        .all(|(x, &a)| x.is_expr(store, a, var))
+            }
         }
     }
 
@@ -134,6 +183,21 @@ impl FoTerm {
                 xs.iter().map(|x| x.instantiate(s)).collect::<Option<_>>()?,
             ),
         })
+    }
+}
+
+/// Whether `n` prints as the dotted name `s`.
+fn name_is(n: &Name, s: &str) -> bool {
+    let Some(last) = n.last_str() else {
+        return false;
+    };
+    let pre = n.prefix();
+    if pre.is_anon() {
+        return s == last;
+    }
+    match s.strip_suffix(last).and_then(|p| p.strip_suffix('.')) {
+        Some(p) => name_is(&pre, p),
+        None => false,
     }
 }
 
