@@ -408,7 +408,7 @@ fn every_byte_change_of_a_bin_shard_is_refused_or_harmless() {
     };
     let d = dir.clone();
     let (refused, same, checked) = proofmill_kernel::with_kernel_stack(move || {
-        let mut v = Verifier::open(&d).unwrap();
+        let v = Verifier::open(&d).unwrap();
         let want = v.manifest().shards[0].records as usize;
         let body_len = bytes.len() - 32;
         let (mut refused, mut same, mut checked) = (0u64, 0u64, Vec::new());
@@ -460,4 +460,43 @@ fn every_byte_change_of_a_bin_shard_is_refused_or_harmless() {
         assert!(!rep.bad.is_empty());
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `verify` checks records on many threads, then across records in order:
+/// the verdict, every error line in order, is the same for any
+/// `--threads`, on a corpus with bad records spread over it.
+#[test]
+fn the_verdict_does_not_depend_on_the_thread_count() {
+    let d = tmp("threads");
+    generate(&d, &["--count", "300", "--steps", "3..6", "--seed", "8"]);
+    let shard = d.join("shard-00000.jsonl");
+    let text = std::fs::read_to_string(&shard).unwrap();
+    let mut rs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    rs[3]["proof_term"] = rs[4]["proof_term"].clone();
+    rs[50]["steps"][0]["rule"] = "no_such_rule".into();
+    rs[120]["statement"] = rs[121]["statement"].clone();
+    rs[200]["id"] = rs[199]["id"].clone();
+    let last = rs.len() - 1;
+    rs[last]["difficulty"]["size"] = 1.into();
+    let lines: Vec<String> = rs.iter().map(|r| r.to_string() + "\n").collect();
+    std::fs::write(&shard, lines.concat()).unwrap();
+    rehash(&d);
+    let verdict = |threads: &str| {
+        let out = run(&["verify"], &d, &["--threads", threads]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let one = verdict("1");
+    assert_eq!(one.0, Some(1), "{}", one.1);
+    let errors = one.1.lines().filter(|l| l.starts_with("error: ")).count();
+    assert_eq!(errors, 5, "{}", one.1);
+    for threads in ["2", "3", "0"] {
+        assert_eq!(verdict(threads), one, "--threads {threads}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
 }

@@ -188,7 +188,7 @@ proptest! {
         let d = dir.clone();
         let written = written.clone();
         with_kernel_stack(move || {
-            let mut v = Verifier::open(&d).unwrap();
+            let v = Verifier::open(&d).unwrap();
             for recs in [decode_jsonl(&mj, "m"), decode_bin(&mb, "m")].into_iter().flatten() {
                 if recs.len() == written.len() && meaning(&recs) != meaning(&written) {
                     assert!(

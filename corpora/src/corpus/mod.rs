@@ -23,6 +23,6 @@ pub use shard::{
     BIN_MAGIC, BIN_VERSION, MAX_SHARD_BYTES,
 };
 pub use verify::{
-    read_manifest, theory_hash, theory_label, theory_source, verify_dir, CorpusError, Verifier,
-    VerifyError, VerifyReport, MAX_MANIFEST_BYTES,
+    read_manifest, theory_hash, theory_label, theory_source, verify_dir, verify_dir_on,
+    CorpusError, Verifier, VerifyError, VerifyReport, MAX_MANIFEST_BYTES,
 };

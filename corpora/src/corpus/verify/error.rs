@@ -25,6 +25,8 @@ pub enum CorpusError {
         found: String,
         expected: String,
     },
+    #[error("cannot start the checking threads: {0}")]
+    Threads(String),
 }
 
 /// A file or a record that failed a check (`verify` exits 1 and prints each).

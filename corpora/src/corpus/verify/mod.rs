@@ -19,8 +19,11 @@ pub use error::{CorpusError, VerifyError};
 use super::manifest::{is_plain_file_name, Manifest, FORMAT_VERSION};
 use super::record::Record;
 use super::shard::{decode_bin, decode_jsonl, read_limited, sha256_hex, MAX_SHARD_BYTES};
+use proofmill_tactics::reader::TheoremReader;
 use proofmill_tactics::theory::{shipped_source, Theory};
+use rayon::prelude::*;
 use record::{Expect, Rules};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -99,16 +102,27 @@ pub struct Verifier {
     theory: Theory,
     rules: Rules,
     expect: Expect,
-    /// Checking declarations made so far (their names must be unique).
-    declarations: usize,
 }
 
 /// What the records checked so far claimed, for the checks across records.
+/// It holds two small entries per record (the id's index, and the
+/// canonical hash with the index of the record that first stated it), so a
+/// corpus of 10M records needs a few hundred MB here and nothing else
+/// grows with the corpus.
 #[derive(Default)]
 struct Seen {
-    ids: HashMap<String, ()>,
-    hashes: HashMap<String, String>,
+    indices: FxHashSet<u64>,
+    hashes: FxHashMap<u64, u64>,
     last: Option<(u64, u64, String)>,
+}
+
+/// One record's own checks, made on any thread: its fields, then (when
+/// they pass) its proofs.
+struct Checked {
+    /// The id's index, when the id is well formed.
+    index: Option<u64>,
+    fields: Result<record::Identity, VerifyError>,
+    proofs: Result<(), VerifyError>,
 }
 
 impl Verifier {
@@ -147,7 +161,6 @@ impl Verifier {
             manifest: m,
             theory,
             expect,
-            declarations: 0,
         })
     }
 
@@ -157,29 +170,50 @@ impl Verifier {
 
     /// Checks `records` as a whole corpus: each record, then ids, order and
     /// statements across them.
-    pub fn check_records(&mut self, records: &[Record]) -> Vec<VerifyError> {
+    pub fn check_records(&self, records: &[Record]) -> Vec<VerifyError> {
         let mut seen = Seen::default();
-        let mut bad = Vec::new();
-        for r in records {
-            if let Err(e) = self.check(r, &mut seen) {
-                bad.push(e);
-            }
-        }
-        bad
+        let mut reader = TheoremReader::new(&self.theory);
+        records
+            .iter()
+            .filter_map(|r| {
+                let c = self.check_one(&mut reader, r);
+                self.check_across(r, c, &mut seen).err()
+            })
+            .collect()
     }
 
-    fn check(&mut self, r: &Record, seen: &mut Seen) -> Result<(), VerifyError> {
-        if seen.ids.insert(r.id.clone(), ()).is_some() {
-            return Err(VerifyError::DuplicateId { id: r.id.clone() });
+    /// The checks of one record that need no other record.
+    fn check_one(&self, reader: &mut TheoremReader<'_>, r: &Record) -> Checked {
+        let index = record::identity(&self.expect, r).ok().map(|(i, _)| i);
+        let fields = record::check_fields(&self.theory, &self.rules, &self.expect, r);
+        let proofs = match &fields {
+            Ok(who) => record::check_proofs(reader, &self.theory, r, &who.trace),
+            Err(_) => Ok(()),
+        };
+        Checked {
+            index,
+            fields,
+            proofs,
         }
-        let who = record::check_fields(&self.theory, &self.rules, &self.expect, r)?;
-        if let Some(first) = seen.hashes.get(&who.canonical_hash) {
+    }
+
+    /// The checks across records, in corpus order: ids unique and
+    /// increasing, no statement twice; then the record's own verdict.
+    fn check_across(&self, r: &Record, c: Checked, seen: &mut Seen) -> Result<(), VerifyError> {
+        if let Some(i) = c.index {
+            if !seen.indices.insert(i) {
+                return Err(VerifyError::DuplicateId { id: r.id.clone() });
+            }
+        }
+        let who = c.fields?;
+        let key = u64::from_str_radix(&who.canonical_hash, 16).unwrap_or(u64::MAX);
+        if let Some(first) = seen.hashes.get(&key) {
             return Err(VerifyError::DuplicateStatement {
                 id: r.id.clone(),
-                first: first.clone(),
+                first: format!("{}{first:06}", self.expect.id_prefix),
             });
         }
-        seen.hashes.insert(who.canonical_hash.clone(), r.id.clone());
+        seen.hashes.insert(key, who.index);
         if let Some((index, attempt, prev)) = &seen.last {
             if who.index <= *index || who.attempt <= *attempt {
                 return Err(VerifyError::OutOfOrder {
@@ -189,9 +223,35 @@ impl Verifier {
             }
         }
         seen.last = Some((who.index, who.attempt, r.id.clone()));
-        let k = self.declarations;
-        self.declarations += 1;
-        record::check_proofs(&mut self.theory, k, r)
+        c.proofs
+    }
+
+    /// Checks one shard's records on every thread of the current rayon
+    /// pool (each with its own reader), then across records in order.
+    fn check_shard(
+        &self,
+        records: &[Record],
+        seen: &mut Seen,
+        report: &mut VerifyReport,
+        progress: &mut impl FnMut(u64),
+    ) {
+        // Chunks keep the memory of checked-but-not-yet-ordered records small.
+        for chunk in records.chunks(4096) {
+            let checked: Vec<Checked> = chunk
+                .par_iter()
+                .map_init(
+                    || TheoremReader::new(&self.theory),
+                    |reader, r| self.check_one(reader, r),
+                )
+                .collect();
+            for (r, c) in chunk.iter().zip(checked) {
+                report.records += 1;
+                if let Err(e) = self.check_across(r, c, seen) {
+                    report.bad.push(e);
+                }
+                progress(report.records);
+            }
+        }
     }
 }
 
@@ -208,9 +268,37 @@ fn unlisted(dir: &Path, m: &Manifest) -> Result<Vec<String>, std::io::Error> {
     Ok(out)
 }
 
-/// Verifies the corpus in `dir`. `Err` only when the corpus cannot be read at all.
-pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyReport, CorpusError> {
-    let mut v = Verifier::open(dir)?;
+/// Verifies the corpus in `dir` on every core. `Err` only when the corpus
+/// cannot be read at all.
+pub fn verify_dir(
+    dir: &Path,
+    progress: impl FnMut(u64) + Send,
+) -> Result<VerifyReport, CorpusError> {
+    verify_dir_on(dir, 0, progress)
+}
+
+/// Verifies the corpus in `dir` with `threads` threads (0: one per core).
+/// The report does not depend on the thread count. Memory is bounded by
+/// the largest shard, but for a few words per record (`Seen`).
+pub fn verify_dir_on(
+    dir: &Path,
+    threads: usize,
+    progress: impl FnMut(u64) + Send,
+) -> Result<VerifyReport, CorpusError> {
+    let v = Verifier::open(dir)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
+        .build()
+        .map_err(|e| CorpusError::Threads(e.to_string()))?;
+    pool.install(|| verify_with(dir, &v, progress))
+}
+
+fn verify_with(
+    dir: &Path,
+    v: &Verifier,
+    mut progress: impl FnMut(u64),
+) -> Result<VerifyReport, CorpusError> {
     let mut report = VerifyReport::default();
     if !v.manifest.complete {
         report.bad.push(VerifyError::Incomplete);
@@ -300,13 +388,7 @@ pub fn verify_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<VerifyRep
             }
             continue;
         }
-        for r in &records {
-            report.records += 1;
-            if let Err(e) = v.check(r, &mut seen) {
-                report.bad.push(e);
-            }
-            progress(report.records);
-        }
+        v.check_shard(&records, &mut seen, &mut report, &mut progress);
         if more {
             first.insert(stem, (file, records));
         }

@@ -22,16 +22,20 @@
 //!   from the statement (`canon`), `problem` from the statement's sides.
 //!
 //! Then the kernel checks the proof term against the statement, and the
-//! tactic engine replays the whole script and every step on its own.
+//! tactic engine replays the script one tactic at a time: after each, the
+//! goals it prints must be the step's `state_after` (and the next step's
+//! `state_before`), and the kernel checks the proof the script builds.
 
 use super::error::VerifyError;
 use crate::corpus::canon;
 use crate::corpus::first_order::{FoTerm, Plain};
 use crate::corpus::record::Record;
-use proofmill_kernel::{BinderInfo, ExprKind, ExprStore};
+use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name, TypeChecker};
+use proofmill_tactics::parse::parse_tactic;
 use proofmill_tactics::parse::parse_term;
 use proofmill_tactics::print::print_term;
-use proofmill_tactics::syntax::{Arg, TacticKind, Term as Syn, TermKind};
+use proofmill_tactics::reader::{Goals, ReplayError, TheoremReader};
+use proofmill_tactics::syntax::{Arg, Tactic, TacticKind, Term as Syn, TermKind};
 use proofmill_tactics::theory::Theory;
 use std::collections::HashMap;
 
@@ -149,13 +153,25 @@ pub(super) struct Identity {
     pub index: u64,
     pub attempt: u64,
     pub canonical_hash: String,
+    /// What the tactic engine's replay is compared with.
+    pub trace: Trace,
+}
+
+/// A record's trace as the first-order replay read it: the goal each
+/// tactic must leave, and the tactics, parsed.
+pub(super) struct Trace {
+    /// The statement's equation: the goal `intro` leaves.
+    pub first: (FoTerm, FoTerm),
+    /// The goal each step but the last leaves (the last leaves none).
+    pub after: Vec<(FoTerm, FoTerm)>,
+    pub steps: Vec<Tactic>,
 }
 
 fn is_decimal(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
 }
 
-fn identity(x: &Expect, r: &Record) -> Result<(u64, u64), VerifyError> {
+pub(super) fn identity(x: &Expect, r: &Record) -> Result<(u64, u64), VerifyError> {
     let id = || r.id.clone();
     if r.theory != x.theory {
         return Err(VerifyError::TheoryMismatch {
@@ -282,7 +298,7 @@ struct Rewrite {
     args: Vec<Syn>,
 }
 
-fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<Rewrite, String> {
+fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), String> {
     let t = parse_term(&format!("by {tactic}"), theory.notations()).map_err(|e| e.msg)?;
     let TermKind::By(tacs) = t.kind else {
         return Err(String::new());
@@ -312,12 +328,15 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<Rewrite, String> {
             Arg::Named(..) => Err(": a named argument".to_string()),
         })
         .collect::<Result<_, _>>()?;
-    Ok(Rewrite {
-        reversed: rw.reverse,
-        rule: rule.clone(),
-        explicit,
-        args,
-    })
+    Ok((
+        Rewrite {
+            reversed: rw.reverse,
+            rule: rule.clone(),
+            explicit,
+            args,
+        },
+        tac.clone(),
+    ))
 }
 
 impl FoTerm {
@@ -340,6 +359,9 @@ struct Replayed {
     terms: Vec<FoTerm>,
     rules: Vec<String>,
     costs: Vec<&'static str>,
+    /// The goals after each step but the last, and the steps' tactics.
+    after: Vec<(FoTerm, FoTerm)>,
+    tactics: Vec<Tactic>,
 }
 
 /// Every check of one record that needs no elaboration; its identity.
@@ -475,6 +497,11 @@ pub(super) fn check_fields(
         index,
         attempt,
         canonical_hash: hash,
+        trace: Trace {
+            first: (l0, rn),
+            after: replayed.after,
+            steps: replayed.tactics,
+        },
     })
 }
 
@@ -493,6 +520,8 @@ fn replay(
         terms: Vec::new(),
         rules: Vec::new(),
         costs: Vec::new(),
+        after: Vec::new(),
+        tactics: Vec::new(),
     };
     let mut expected = format!("{lines}⊢ {body}");
     let mut goal = first;
@@ -509,7 +538,8 @@ fn replay(
             tactic: s.tactic.clone(),
             detail,
         };
-        let rw = parse_rewrite(theory, &s.tactic).map_err(not_rule)?;
+        let (rw, tactic) = parse_rewrite(theory, &s.tactic).map_err(not_rule)?;
+        out.tactics.push(tactic);
         let Some(rule) = rules.by_name.get(&rw.rule) else {
             return Err(not_rule(format!(
                 ": {} is not a @[rule] of the theory",
@@ -626,6 +656,7 @@ fn replay(
                     msg: "state_after is not the goal with every occurrence of the instance rewritten".into(),
                 });
             }
+            out.after.push((a.clone(), b.clone()));
             goal = (a, b);
         }
         out.terms.push(t);
@@ -637,69 +668,140 @@ fn replay(
 }
 
 /// The kernel and the tactic engine: the proof term proves the statement,
-/// the script proves it, and every step on its own turns `state_before`
-/// into `state_after`. `k` makes the checking declarations' names unique.
-pub(super) fn check_proofs(theory: &mut Theory, k: usize, r: &Record) -> Result<(), VerifyError> {
+/// and the script, replayed one tactic at a time, leaves exactly the goal
+/// each step records (the engine's goal read as a first-order term and
+/// compared with the recorded one, which `check_fields` showed is the
+/// printed form of that term) and builds a proof of the statement. Both
+/// proofs are checked by the kernel. Nothing is added to the theory's
+/// environment, so memory does not grow with the corpus.
+pub(super) fn check_proofs(
+    reader: &mut TheoremReader<'_>,
+    theory: &Theory,
+    r: &Record,
+    trace: &Trace,
+) -> Result<(), VerifyError> {
     let id = || r.id.clone();
-    let (lines, binders) = hyps(r);
-    let names: Vec<&str> = r.vars.iter().map(|v| v.name.as_str()).collect();
-    let prefix = if names.is_empty() {
-        String::new()
-    } else {
-        format!("∀ {binders}, ")
+    let name = Name::from_dotted("proofmill_verify");
+    let kernel_check = |tc: &mut TypeChecker<'_>, ty, proof| -> Result<(), String> {
+        tc.check_type(ty).map_err(|e| e.to_string())?;
+        tc.check_value(&name, proof, ty).map_err(|e| e.to_string())
     };
-    let file = format!("<record {}>", r.id);
-    let src = format!(
-        "theorem proofmill_verify_term_{k} : {} :=\n  {}\n",
-        r.statement, r.proof_term
-    );
-    theory
-        .add_source(&file, &src, None)
+    // The tactics in order: `intro` (when there are variables), then the steps.
+    let intro = usize::from(!r.intro.is_empty());
+    let mut tactics = Vec::with_capacity(trace.steps.len() + intro);
+    if intro == 1 {
+        let t =
+            parse_tactic(&r.intro, theory.notations()).map_err(|e| VerifyError::TraceRejected {
+                id: id(),
+                msg: format!("intro: {}", e.msg),
+            })?;
+        tactics.push(t);
+    }
+    tactics.extend(trace.steps.iter().cloned());
+    // The goal left after the first `k` tactics: none before `intro`, then
+    // the statement's, then each step's `state_after` (none after the last).
+    let expected = |k: usize| -> Option<Option<&(FoTerm, FoTerm)>> {
+        match k.checked_sub(intro)? {
+            0 => Some(Some(&trace.first)),
+            j => Some(trace.after.get(j - 1)),
+        }
+    };
+    let names: Vec<Name> = r
+        .vars
+        .iter()
+        .map(|v| Name::str(&Name::anon(), &v.name))
+        .collect();
+    let (term, replayed) = reader
+        .read_and_replay(
+            &r.statement,
+            &r.proof_term,
+            &tactics,
+            |k, goals| {
+                let Some(want) = expected(k) else {
+                    return Ok(());
+                };
+                let same = match want {
+                    None => goals.is_empty(),
+                    Some(want) => goals.len() == 1 && goal_is(goals, &names, want),
+                };
+                if same {
+                    Ok(())
+                } else {
+                    Err(goals.show())
+                }
+            },
+            kernel_check,
+        )
         .map_err(|e| VerifyError::ProofRejected {
             id: id(),
-            msg: e.msg,
+            msg: e.to_string(),
         })?;
-    let mut script = format!(
-        "theorem proofmill_verify_trace_{k} : {} := by\n  {}\n",
-        r.statement, r.intro
-    );
-    for s in &r.steps {
-        script.push_str(&format!("  {}\n", s.tactic));
-    }
-    theory
-        .add_source(&file, &script, None)
-        .map_err(|e| VerifyError::TraceRejected {
+    term.map_err(|msg| VerifyError::ProofRejected { id: id(), msg })?;
+    let diverges = |step: usize, msg: String| VerifyError::StepDiverges {
+        id: id(),
+        step,
+        tactic: r.steps[step].tactic.clone(),
+        msg,
+    };
+    match replayed {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(msg)) => Err(VerifyError::TraceRejected {
             id: id(),
-            msg: e.msg,
-        })?;
-    for (i, s) in r.steps.iter().enumerate() {
-        let not_goal = |which| VerifyError::NotAGoal {
-            id: id(),
-            step: i,
-            which,
-        };
-        let before = goal_body(&s.state_before, &lines).ok_or_else(|| not_goal("state_before"))?;
-        let src = if i + 1 == r.steps.len() {
-            format!(
-                "theorem proofmill_verify_step_{k}_{i} : {prefix}{before} := by\n  {}\n  {}\n",
-                r.intro, s.tactic
-            )
-        } else {
-            let after = goal_body(&s.state_after, &lines).ok_or_else(|| not_goal("state_after"))?;
-            format!(
-                "theorem proofmill_verify_step_{k}_{i} : {prefix}({after}) → ({before}) := by\n  intro {} proofmill_h\n  {}\n  exact proofmill_h\n",
-                names.join(" "),
-                s.tactic
-            )
-        };
-        theory
-            .add_source(&file, &src, None)
-            .map_err(|e| VerifyError::StepDiverges {
+            msg: format!("the kernel rejects the proof the script builds: {msg}"),
+        }),
+        Err(ReplayError::Tactic { step, error }) => match step.checked_sub(intro) {
+            Some(step) => Err(diverges(step, error.to_string())),
+            None => Err(VerifyError::TraceRejected {
                 id: id(),
-                step: i,
-                tactic: s.tactic.clone(),
-                msg: e.msg,
-            })?;
+                msg: error.to_string(),
+            }),
+        },
+        Err(ReplayError::Refused { step: k, why }) => {
+            let msg = format!("the tactic engine leaves\n{why}\nnot the goal the record gives");
+            match k.checked_sub(intro + 1) {
+                Some(step) => Err(diverges(step, msg)),
+                None => Err(VerifyError::TraceRejected {
+                    id: id(),
+                    msg: format!("intro: {msg}"),
+                }),
+            }
+        }
+        Err(ReplayError::Statement(e)) => Err(VerifyError::TraceRejected {
+            id: id(),
+            msg: e.to_string(),
+        }),
+        Err(ReplayError::Unsolved(goals)) => Err(VerifyError::TraceRejected {
+            id: id(),
+            msg: format!("unsolved goals\n{goals}"),
+        }),
     }
-    Ok(())
+}
+
+/// Whether the one goal's target is `l = r` (or `l ↔ r`) for `want`'s
+/// first-order sides over the record's variables (the goal's locals, by
+/// name).
+fn goal_is(goals: &mut Goals<'_, '_>, names: &[Name], want: &(FoTerm, FoTerm)) -> bool {
+    let target = goals.target(0);
+    let store = goals.store();
+    let (head, args) = store.app_args(target);
+    let ExprKind::Const(rel, _) = store.kind(head) else {
+        return false;
+    };
+    let atom = if rel.prefix().is_anon() {
+        rel.last_str()
+    } else {
+        None
+    };
+    let (l, r) = match (atom, &args[..]) {
+        (Some("Eq"), [_, l, r]) | (Some("Iff"), [l, r]) => (*l, *r),
+        _ => return false,
+    };
+    let var_of = |x: ExprId| -> Option<u32> {
+        if !matches!(store.kind(x), ExprKind::FVar(_)) {
+            return None;
+        }
+        let n = goals.local_name(x)?;
+        names.iter().position(|v| v == n).map(|k| k as u32)
+    };
+    want.0.is_expr(store, l, &var_of) && want.1.is_expr(store, r, &var_of)
 }
