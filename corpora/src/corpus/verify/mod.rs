@@ -26,6 +26,7 @@ use record::{Expect, Rules};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// Largest manifest read (it holds the theory sources).
 pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
@@ -286,12 +287,30 @@ pub fn verify_dir_on(
     progress: impl FnMut(u64) + Send,
 ) -> Result<VerifyReport, CorpusError> {
     let v = Verifier::open(dir)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
-        .build()
-        .map_err(|e| CorpusError::Threads(e.to_string()))?;
-    pool.install(|| verify_with(dir, &v, progress))
+    pool(threads)?.install(|| verify_with(dir, &v, progress))
+}
+
+/// The worker threads for `threads` (0: one per core), with the kernel's
+/// stack. Built once per thread count and kept for the life of the
+/// process, so a program that verifies many corpora (the fuzz target, a
+/// service) does not start and abandon threads on every call.
+fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, CorpusError> {
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Ok(p.clone());
+    }
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
+            .build()
+            .map_err(|e| CorpusError::Threads(e.to_string()))?,
+    );
+    pools.push((threads, p.clone()));
+    Ok(p)
 }
 
 fn verify_with(
