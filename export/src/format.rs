@@ -69,11 +69,11 @@ impl Format {
     /// This format's exporter, writing into `cx.out` (which exists).
     pub fn exporter(self, cx: &ExportContext) -> Result<Box<dyn Exporter>, ExportError> {
         match self {
+            Format::Tptp => Ok(Box::new(crate::tptp::TptpExporter::new(cx)?)),
+            Format::Smt2 => Ok(Box::new(crate::smt2::Smt2Exporter::new(cx)?)),
             Format::LeanNdjson
             | Format::Lean
             | Format::Coq
-            | Format::Tptp
-            | Format::Smt2
             | Format::LeanDojo
             | Format::Parquet => {
                 let _ = cx;

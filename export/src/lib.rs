@@ -15,12 +15,17 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod files;
 mod format;
+pub mod names;
 mod provenance;
+pub mod signature;
+mod smt2;
 mod source;
 mod split;
 #[cfg(test)]
 mod testutil;
+mod tptp;
 
 pub use error::ExportError;
 pub use format::{ExportContext, Exporter, Format};
