@@ -71,11 +71,8 @@ impl Format {
         match self {
             Format::Tptp => Ok(Box::new(crate::tptp::TptpExporter::new(cx)?)),
             Format::Smt2 => Ok(Box::new(crate::smt2::Smt2Exporter::new(cx)?)),
-            Format::LeanNdjson
-            | Format::Lean
-            | Format::Coq
-            | Format::LeanDojo
-            | Format::Parquet => {
+            Format::Coq => Ok(Box::new(crate::coq::CoqExporter::new(cx)?)),
+            Format::LeanNdjson | Format::Lean | Format::LeanDojo | Format::Parquet => {
                 let _ = cx;
                 Err(ExportError::Unsupported {
                     format: self.name(),

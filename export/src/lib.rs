@@ -14,6 +14,7 @@
 //! stay out of it.
 #![forbid(unsafe_code)]
 
+mod coq;
 mod error;
 mod files;
 mod format;

@@ -112,7 +112,6 @@ fn reserved(target: Target) -> &'static [&'static str] {
             "True",
             "False",
             "ex",
-            "Nat",
             "intros",
             "rewrite",
             "reflexivity",
