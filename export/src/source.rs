@@ -256,6 +256,7 @@ mod tests {
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
