@@ -207,11 +207,7 @@ impl LeanTree {
             let path = self.root.join(&rel);
             let file = File::create(&path).map_err(|e| io(path.clone(), e))?;
             let mut out = BufWriter::new(file);
-            let head = format!(
-                "{}import \"../{}\"\n",
-                self.header,
-                self.theory_file()
-            );
+            let head = format!("{}import \"../{}\"\n", self.header, self.theory_file());
             out.write_all(head.as_bytes())
                 .map_err(|e| io(path.clone(), e))?;
             self.files += 1;
@@ -296,11 +292,10 @@ pub(crate) fn tactics(r: &Record) -> impl Iterator<Item = &str> {
 /// share their `theory/seed/` prefix, so names are too; a name the theory
 /// itself declares is refused.
 pub(crate) fn theorem_name(r: &Record, theory: &Theory) -> Result<String, ExportError> {
-    let mut s: String = r
-        .id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let mut s: String =
+        r.id.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
         s.insert(0, 't');
     }

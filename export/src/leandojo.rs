@@ -140,7 +140,10 @@ impl LeanDojo {
         let theory_file = self.tree.theory_file();
         let mut traced = Vec::with_capacity(r.steps.len() + 1);
         if !r.intro.is_empty() {
-            let first = r.steps.first().map_or("no goals", |s| s.state_before.as_str());
+            let first = r
+                .steps
+                .first()
+                .map_or("no goals", |s| s.state_before.as_str());
             traced.push(TracedTactic {
                 tactic: &r.intro,
                 annotated_tactic: (r.intro.clone(), Vec::new()),
@@ -153,20 +156,24 @@ impl LeanDojo {
             let Some(&i) = self.rule_index.get(&s.rule) else {
                 return Err(ExportError::Unsupported {
                     format: "leandojo",
-                    why: format!("record {}: rule '{}' is not a rule of the theory", r.id, s.rule),
+                    why: format!(
+                        "record {}: rule '{}' is not a rule of the theory",
+                        r.id, s.rule
+                    ),
                 });
             };
             if !used.contains(&i) {
                 used.push(i);
             }
             let rule = &self.tree.rules[i];
-            let annotated = annotate(&s.tactic, &s.rule).ok_or_else(|| ExportError::Unsupported {
-                format: "leandojo",
-                why: format!(
-                    "record {}: the tactic '{}' does not name its rule '{}'",
-                    r.id, s.tactic, s.rule
-                ),
-            })?;
+            let annotated =
+                annotate(&s.tactic, &s.rule).ok_or_else(|| ExportError::Unsupported {
+                    format: "leandojo",
+                    why: format!(
+                        "record {}: the tactic '{}' does not name its rule '{}'",
+                        r.id, s.tactic, s.rule
+                    ),
+                })?;
             traced.push(TracedTactic {
                 tactic: &s.tactic,
                 annotated_tactic: (
@@ -374,11 +381,7 @@ fn annotate(tactic: &str, rule: &str) -> Option<String> {
         let before_ok = at == 0 || !ident(bytes[at - 1]);
         let after_ok = end == bytes.len() || !ident(bytes[end]);
         if before_ok && after_ok {
-            return Some(format!(
-                "{}<a>{rule}</a>{}",
-                &tactic[..at],
-                &tactic[end..]
-            ));
+            return Some(format!("{}<a>{rule}</a>{}", &tactic[..at], &tactic[end..]));
         }
         from = end;
     }
