@@ -9,6 +9,7 @@ macro_rules! outln {
 
 mod check;
 mod error;
+mod export;
 mod generate;
 mod lean_check;
 mod out;
@@ -33,6 +34,7 @@ enum Command {
     Generate(generate::GenerateArgs),
     Verify(verify::VerifyArgs),
     Stats(stats::StatsArgs),
+    Export(export::ExportArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -44,5 +46,6 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

@@ -1,0 +1,82 @@
+//! proofmill's exporters: a verified corpus written for the tools its users
+//! work in — Lean and Coq, first-order provers (TPTP), SMT solvers
+//! (SMT-LIB), LeanDojo-style loaders and Hugging Face datasets (Parquet).
+//!
+//! One file per format, each implementing [`Exporter`]; `export` opens the
+//! corpus once ([`CorpusSource`]: every shard checked against the manifest's
+//! sha256 before any of its records is used), streams its records once, and
+//! feeds each to every exporter with its split ([`SplitRatio`], by canonical
+//! hash). Every exported file names the proofmill version, the theory hash
+//! and the corpus's manifest sha256 ([`Provenance`]).
+//!
+//! DESIGN put exporters in `corpora`; they are a crate of their own so the
+//! corpus crate stays what `verify` needs, and the exporters' dependencies
+//! stay out of it.
+#![forbid(unsafe_code)]
+
+mod error;
+mod format;
+mod provenance;
+mod source;
+mod split;
+#[cfg(test)]
+mod testutil;
+
+pub use error::ExportError;
+pub use format::{ExportContext, Exporter, Format};
+pub use provenance::Provenance;
+pub use source::CorpusSource;
+pub use split::{Split, SplitRatio};
+
+use std::path::Path;
+
+/// What an export wrote.
+#[derive(Clone, Debug, Default)]
+pub struct ExportReport {
+    pub records: u64,
+    /// Records per split (train, validation, test).
+    pub splits: [u64; 3],
+    /// Each format's one-line summary, in the order asked.
+    pub summaries: Vec<String>,
+}
+
+/// Exports the corpus in `dir` to every format of `formats`, each into
+/// `out/<format-name>/` (created; it should not hold files). The corpus is
+/// read once; `progress(n)` is called with the records done so far.
+pub fn export(
+    dir: &Path,
+    formats: &[Format],
+    out: &Path,
+    split: &SplitRatio,
+    mut progress: impl FnMut(u64),
+) -> Result<ExportReport, ExportError> {
+    let source = CorpusSource::open(dir)?;
+    let provenance = Provenance::of(&source, split);
+    let mut exporters = Vec::with_capacity(formats.len());
+    for &f in formats {
+        let sub = out.join(f.name());
+        std::fs::create_dir_all(&sub).map_err(ExportError::io(&sub))?;
+        let cx = ExportContext {
+            source: &source,
+            provenance: &provenance,
+            split,
+            out: &sub,
+        };
+        exporters.push(f.exporter(&cx)?);
+    }
+    let mut report = ExportReport::default();
+    for r in source.records() {
+        let r = r?;
+        let s = split.of(&r.canonical_hash);
+        for e in exporters.iter_mut() {
+            e.record(&r, s)?;
+        }
+        report.records += 1;
+        report.splits[s as usize] += 1;
+        progress(report.records);
+    }
+    for e in exporters {
+        report.summaries.push(e.finish()?);
+    }
+    Ok(report)
+}
