@@ -69,13 +69,10 @@ impl Format {
     /// This format's exporter, writing into `cx.out` (which exists).
     pub fn exporter(self, cx: &ExportContext) -> Result<Box<dyn Exporter>, ExportError> {
         match self {
-            Format::LeanNdjson
-            | Format::Lean
-            | Format::Coq
-            | Format::Tptp
-            | Format::Smt2
-            | Format::LeanDojo
-            | Format::Parquet => {
+            Format::LeanNdjson => crate::lean_ndjson::exporter(cx),
+            Format::Lean => crate::lean::exporter(cx),
+            Format::LeanDojo => crate::leandojo::exporter(cx),
+            Format::Coq | Format::Tptp | Format::Smt2 | Format::Parquet => {
                 let _ = cx;
                 Err(ExportError::Unsupported {
                     format: self.name(),

@@ -53,8 +53,12 @@ pub(crate) fn load_theory(cx: &ExportContext) -> Result<Theory, ExportError> {
         .iter()
         .map(|s| (s.origin.clone(), s.text.clone()))
         .collect();
-    proofmill_kernel::with_kernel_stack(|| Theory::load_recorded(&files))
-        .map_err(|e| ExportError::Theory(e.to_string()))
+    proofmill_kernel::with_kernel_stack(|| Theory::load_recorded(&files)).map_err(|e| {
+        ExportError::Theory {
+            theory: cx.source.theory_name().to_string(),
+            msg: e.to_string(),
+        }
+    })
 }
 
 struct LeanExporter {
@@ -155,7 +159,7 @@ impl LeanTree {
                 return Err(ExportError::Unsupported {
                     format: "lean",
                     why: format!(
-                        "the theory imports '{}', which is not a path below the theory's directory",
+                        "a theory that imports '{}', which is not a path below its directory",
                         s.origin
                     ),
                 });
@@ -302,7 +306,10 @@ pub(crate) fn theorem_name(r: &Record, theory: &Theory) -> Result<String, Export
     if theory.env().get(&Name::from_dotted(&s)).is_some() {
         return Err(ExportError::Unsupported {
             format: "lean",
-            why: format!("record {}: the theory already declares '{s}'", r.id),
+            why: format!(
+                "record {} as '{s}', a name the theory itself declares",
+                r.id
+            ),
         });
     }
     Ok(s)
@@ -359,7 +366,7 @@ fn find_rules(theory: &Theory, text: &str, offset: u64) -> Result<Vec<RuleSource
         let Some((_, kind, i)) = found.iter().find(|(n, _, _)| *n == name) else {
             return Err(ExportError::Unsupported {
                 format: "lean",
-                why: format!("rule '{name}' is not declared in the theory's own file"),
+                why: format!("rule '{name}', which is not declared in the theory's own file"),
             });
         };
         let mut last = *i;

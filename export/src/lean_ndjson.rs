@@ -68,7 +68,10 @@ impl Exporter for LeanNdjson {
         let env = self.theory.env();
         let path = &self.path;
         let writer = &mut self.writer;
-        let rejected = |msg: String| ExportError::Corpus(format!("record {}: {msg}", record.id));
+        let rejected = |msg: String| ExportError::Record {
+            id: record.id.clone(),
+            msg,
+        };
         TheoremReader::new(&self.theory)
             .read(&record.statement, &record.proof_term, |tc, ty, value| {
                 tc.check_type(ty)

@@ -16,6 +16,9 @@
 
 mod error;
 mod format;
+mod lean;
+mod lean_ndjson;
+mod leandojo;
 mod provenance;
 mod source;
 mod split;
