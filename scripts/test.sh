@@ -4,8 +4,8 @@
 # performance cases are fast. Works on a fresh Debian machine and
 # non-interactively (CI=true, no standard input).
 #
-# Needs only Rust (cargo, with rustfmt and clippy), from the machine's
-# rustup toolchain; there is nothing else to install.
+# Needs Rust (cargo, with rustfmt and clippy), from the machine's rustup
+# toolchain; what the tests need besides (Python packages) it installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,39 @@ for component in rustfmt clippy; do
     fi
 done
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+# Python for the export tests (tests/export_ml.rs reads the LeanDojo and
+# Parquet exports with pytest, pyarrow and Hugging Face datasets): the system
+# python3 when it has them, else a venv under target/py (PEP 668 forbids pip
+# into Debian's own Python), made once and reused. python3 and its venv
+# module come from apt when missing.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else echo "error: need root (or sudo) to run: $*" >&2; exit 1
+    fi
+}
+PY_PACKAGES="pytest pyarrow datasets"
+has_py_packages() { "$1" -c "import pytest, pyarrow, datasets" >/dev/null 2>&1; }
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "installing python3"
+    as_root apt-get update && as_root apt-get install -y python3 python3-venv </dev/null
+fi
+if has_py_packages python3; then
+    PROOFMILL_PYTHON=$(command -v python3)
+else
+    PROOFMILL_PYTHON="$PWD/target/py/bin/python"
+    if ! has_py_packages "$PROOFMILL_PYTHON"; then
+        echo "installing $PY_PACKAGES into target/py"
+        if ! python3 -m venv target/py >/dev/null 2>&1; then
+            as_root apt-get update && as_root apt-get install -y python3-venv </dev/null
+            rm -rf target/py
+            python3 -m venv target/py
+        fi
+        "$PROOFMILL_PYTHON" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES </dev/null
+    fi
+fi
+export PROOFMILL_PYTHON
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

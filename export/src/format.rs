@@ -72,7 +72,8 @@ impl Format {
             Format::LeanNdjson => crate::lean_ndjson::exporter(cx),
             Format::Lean => crate::lean::exporter(cx),
             Format::LeanDojo => crate::leandojo::exporter(cx),
-            Format::Coq | Format::Tptp | Format::Smt2 | Format::Parquet => {
+            Format::Parquet => crate::parquet::exporter(cx),
+            Format::Coq | Format::Tptp | Format::Smt2 => {
                 let _ = cx;
                 Err(ExportError::Unsupported {
                     format: self.name(),

@@ -19,6 +19,7 @@ mod format;
 mod lean;
 mod lean_ndjson;
 mod leandojo;
+mod parquet;
 mod provenance;
 mod source;
 mod split;
