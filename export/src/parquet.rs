@@ -62,7 +62,16 @@ pub(crate) fn exporter(cx: &ExportContext) -> Result<Box<dyn Exporter>, ExportEr
         ))
         .build();
     let m = cx.source.manifest();
+    let label: String = cx
+        .source
+        .theory_name()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let sha = cx.source.manifest_sha256();
+    let config_name = format!("{label}-{}", sha.get(..12).unwrap_or(sha));
     Ok(Box::new(ParquetExporter {
+        config_name,
         out: cx.out.to_path_buf(),
         schema: Arc::new(schema()),
         props,
@@ -88,6 +97,8 @@ struct ParquetExporter {
     /// Records by `difficulty.steps`.
     steps_histogram: BTreeMap<u32, u64>,
     card: CardFacts,
+    /// `ring-0b6b8491b5ee`: the theory and the manifest's sha256.
+    config_name: String,
 }
 
 /// What the dataset card says beyond the counts.
@@ -166,7 +177,14 @@ impl ParquetExporter {
     /// The dataset card: YAML (configs, features, splits), then the corpus.
     fn card(&self, files: &[Vec<String>; 3]) -> String {
         let c = &self.card;
-        let mut s = String::from("---\nconfigs:\n- config_name: default\n  data_files:\n");
+        // A config named after the corpus: `datasets` caches a local
+        // dataset by its directory's name and its config, not its path, so
+        // two exports under `*/parquet` with the same config name would
+        // load as whichever was cached first.
+        let mut s = format!(
+            "---\nconfigs:\n- config_name: {}\n  default: true\n  data_files:\n",
+            self.config_name
+        );
         for (k, split) in SPLITS.iter().enumerate() {
             if !files[k].is_empty() {
                 s.push_str(&format!(
@@ -176,18 +194,9 @@ impl ParquetExporter {
                 ));
             }
         }
-        s.push_str("dataset_info:\n  features:\n");
+        s.push_str("dataset_info:\n");
+        s.push_str(&format!("  config_name: {}\n", self.config_name));
         s.push_str(FEATURES_YAML);
-        s.push_str("  splits:\n");
-        for (k, split) in SPLITS.iter().enumerate() {
-            if !files[k].is_empty() {
-                s.push_str(&format!(
-                    "  - name: {}\n    num_examples: {}\n",
-                    split.name(),
-                    self.splits[k].rows
-                ));
-            }
-        }
         s.push_str("tags:\n- theorem-proving\n- lean4\n- proofmill\n---\n\n");
         let total: u64 = self.splits.iter().map(|x| x.rows).sum();
         s.push_str(&format!(
@@ -313,7 +322,8 @@ fn parquet_error(path: &Path, e: impl std::fmt::Display) -> ExportError {
 }
 
 /// The features as the card's YAML gives them (`dataset_info.features`).
-const FEATURES_YAML: &str = "  - name: id
+const FEATURES_YAML: &str = "  features:
+  - name: id
     dtype: string
   - name: theory
     dtype: string

@@ -76,8 +76,9 @@ def test_parquet_loads_with_datasets_field_for_field(corpus, export):
     card = (export / "parquet" / "README.md").read_text()
     assert card.startswith("---\nconfigs:\n")
     assert manifest["theory_hash"] in card
+    assert f"config_name: {manifest['theory']}-" in card
     for split, rows in ds.items():
-        assert f"- name: {split}\n    num_examples: {len(rows)}\n" in card
+        assert f"\n| {split} | {len(rows)} | " in card
 
 
 @pytest.mark.parametrize("corpus,export", CASES, ids=[str(c) for c, _ in CASES])
