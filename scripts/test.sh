@@ -5,7 +5,9 @@
 # non-interactively (CI=true, no standard input).
 #
 # Needs Rust (cargo, with rustfmt and clippy), from the machine's rustup
-# toolchain; what the tests need besides (Python packages) it installs.
+# toolchain, and the tools the export tests run: coqc, eprover, z3, cvc5
+# (apt) and Python's pytest, pyarrow and datasets (pip), installed below
+# when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,23 @@ for component in rustfmt clippy; do
     fi
 done
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+# export tools: the real programs that read what `proofmill export` writes
+# (tests/export_*.rs run them). Installed once; skipped when present.
+missing=""
+for pair in coqc:coq eprover:eprover z3:z3 cvc5:cvc5; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair##*:}"
+done
+if [ -n "$missing" ]; then
+    echo "installing the export tools:$missing"
+    if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+        echo "error: need root or sudo to install$missing (apt-get install -y$missing)" >&2
+        exit 1
+    fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing </dev/null
+fi
 
 # Python for the export tests (tests/export_ml.rs reads the LeanDojo and
 # Parquet exports with pytest, pyarrow and Hugging Face datasets): the system

@@ -14,17 +14,23 @@
 //! stay out of it.
 #![forbid(unsafe_code)]
 
+mod coq;
 mod error;
+mod files;
 mod format;
 mod lean;
 mod lean_ndjson;
 mod leandojo;
+pub mod names;
 mod parquet;
 mod provenance;
+pub mod signature;
+mod smt2;
 mod source;
 mod split;
 #[cfg(test)]
 mod testutil;
+mod tptp;
 
 pub use error::ExportError;
 pub use format::{ExportContext, Exporter, Format};

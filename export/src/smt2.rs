@@ -1,0 +1,230 @@
+//! `--to smt2`: one SMT-LIB 2.6 problem per theorem, for SMT solvers (z3,
+//! cvc5). Every sort of the theory is an uninterpreted sort
+//! (`declare-sort`; `Prop` and `Nat` too, so propositions are terms and
+//! `↔` is `=`, as in the TPTP export), every symbol an uninterpreted
+//! function (`declare-fun`; `Nat` literals are constants `n0`, `n1`, …),
+//! every first-order rule a universally quantified assertion, and the
+//! record's statement is asserted negated: the problem is `unsat` exactly
+//! when the statement follows from the rules, which the kernel checked, so
+//! each file says `(set-info :status unsat)`. Logic `UF` (quantifiers and
+//! uninterpreted functions). Files go to `smt2/<split>/<NNNNN>/<id>.smt2`.
+
+use crate::error::ExportError;
+use crate::files::{id_stem, write_file, SplitDirs};
+use crate::format::{ExportContext, Exporter};
+use crate::names::{lit_key, Names, Target};
+use crate::signature::{Relation, Signature, SortId};
+use crate::split::Split;
+use proofmill_corpora::corpus::{FoTerm, Record};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+pub struct Smt2Exporter {
+    sig: Signature,
+    names: Names,
+    /// Sorts, functions and rule assertions (the same in every problem).
+    preamble: String,
+    /// Literals the rules use (declared in every problem).
+    rule_lits: BTreeSet<u32>,
+    nat: Option<SortId>,
+    /// The sorts' symbols, by [`SortId`].
+    sorts: Vec<String>,
+    provenance: Vec<String>,
+    theory: String,
+    dirs: SplitDirs,
+    out: std::path::PathBuf,
+    buf: String,
+}
+
+/// A bound variable: `?x0` (`?` is in no readable symbol, so variables
+/// never capture a function's name).
+fn var(k: u32) -> String {
+    format!("?x{k}")
+}
+
+fn lits(t: &FoTerm, out: &mut BTreeSet<u32>) {
+    match t {
+        FoTerm::Lit(n) => {
+            out.insert(*n);
+        }
+        FoTerm::App(_, xs) => xs.iter().for_each(|x| lits(x, out)),
+        FoTerm::Var(_) => {}
+    }
+}
+
+fn term(out: &mut String, t: &FoTerm, names: &mut Names) {
+    match t {
+        FoTerm::Var(v) => out.push_str(&var(*v)),
+        FoTerm::Lit(n) => out.push_str(names.name(&lit_key(*n))),
+        FoTerm::App(f, xs) if xs.is_empty() => out.push_str(names.name(f)),
+        FoTerm::App(f, xs) => {
+            out.push('(');
+            out.push_str(names.name(f));
+            for x in xs {
+                out.push(' ');
+                term(out, x, names);
+            }
+            out.push(')');
+        }
+    }
+}
+
+/// `(forall ((?x0 R) (?x1 R)) body)`, or `body` without variables.
+fn quantified(vars: &[SortId], sorts: &[String], body: &str) -> String {
+    if vars.is_empty() {
+        return body.to_string();
+    }
+    let bs: Vec<String> = vars
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| format!("({} {})", var(k as u32), sorts[s]))
+        .collect();
+    format!("(forall ({}) {body})", bs.join(" "))
+}
+
+/// `|text|` for `set-info` (without `|` and `\`, which a quoted symbol cannot hold).
+fn quoted(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .map(|c| if c == '|' || c == '\\' { '/' } else { c })
+        .collect();
+    format!("|{t}|")
+}
+
+impl Smt2Exporter {
+    pub fn new(cx: &ExportContext) -> Result<Smt2Exporter, ExportError> {
+        let sig = Signature::of(cx.source.theory())?;
+        let mut names = Names::new(Target::Smt2);
+        let sorts: Vec<String> = sig
+            .sorts
+            .iter()
+            .map(|s| names.name(&s.name).to_string())
+            .collect();
+        let mut p = String::new();
+        for s in &sorts {
+            let _ = writeln!(p, "(declare-sort {s} 0)");
+        }
+        for f in &sig.functions {
+            let args: Vec<&str> = f.args.iter().map(|&a| sorts[a].as_str()).collect();
+            let _ = writeln!(
+                p,
+                "(declare-fun {} ({}) {})",
+                names.name(&f.name),
+                args.join(" "),
+                sorts[f.result]
+            );
+        }
+        let mut rule_lits = BTreeSet::new();
+        let mut rules = String::new();
+        for r in &sig.rules {
+            lits(&r.lhs, &mut rule_lits);
+            lits(&r.rhs, &mut rule_lits);
+            let how = if r.proven {
+                "a theorem of the theory (proven there), assumed here"
+            } else {
+                "an axiom of the theory"
+            };
+            let mut body = String::from("(= ");
+            term(&mut body, &r.lhs, &mut names);
+            body.push(' ');
+            term(&mut body, &r.rhs, &mut names);
+            body.push(')');
+            let vars: Vec<SortId> = r.vars.iter().map(|v| v.1).collect();
+            let _ = writeln!(rules, "; {}: {how}", r.name);
+            let _ = writeln!(rules, "(assert {})", quantified(&vars, &sorts, &body));
+        }
+        for (n, why) in &sig.skipped {
+            let _ = writeln!(rules, "; rule {n} omitted ({why}; no record uses it)");
+        }
+        let nat = sig.nat();
+        // The rules' literals are declared with the functions, before the rules.
+        for &n in &rule_lits {
+            let s = nat.map(|s| sorts[s].clone()).unwrap_or_default();
+            let _ = writeln!(p, "(declare-fun {} () {s})", names.name(&lit_key(n)));
+        }
+        p.push_str(&rules);
+        Ok(Smt2Exporter {
+            sig,
+            names,
+            preamble: p,
+            rule_lits,
+            nat,
+            sorts,
+            provenance: cx.provenance.lines(),
+            theory: cx.source.theory_name().to_string(),
+            dirs: SplitDirs::new(cx.out),
+            out: cx.out.to_path_buf(),
+            buf: String::new(),
+        })
+    }
+}
+
+impl Exporter for Smt2Exporter {
+    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
+        let st = self.sig.statement(r)?;
+        let stem = id_stem(&r.id);
+        let sorts = &self.sorts;
+        let d = &r.difficulty;
+        let b = &mut self.buf;
+        b.clear();
+        for l in &self.provenance {
+            let _ = writeln!(b, "; {l}");
+        }
+        let _ = writeln!(b, "; {}: {}", r.id, r.statement);
+        let _ = writeln!(b, "(set-info :smt-lib-version 2.6)");
+        let _ = writeln!(
+            b,
+            "(set-info :source {})",
+            quoted(&format!(
+                "proofmill theory {}, record {}, split {}: a theorem whose rewriting proof the kernel checked.\n{}",
+                self.theory,
+                r.id,
+                split.name(),
+                self.provenance.join("\n")
+            ))
+        );
+        let _ = writeln!(b, "(set-info :category \"crafted\")");
+        let _ = writeln!(
+            b,
+            "(set-info :difficulty {})",
+            quoted(&format!(
+                "steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
+                d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
+            ))
+        );
+        let _ = writeln!(b, "(set-info :status unsat)");
+        let _ = writeln!(b, "(set-logic UF)");
+        b.push_str(&self.preamble);
+        let mut extra = BTreeSet::new();
+        lits(&st.lhs, &mut extra);
+        lits(&st.rhs, &mut extra);
+        for n in extra.difference(&self.rule_lits) {
+            let s = self.nat.map(|s| sorts[s].as_str()).unwrap_or_default();
+            let _ = writeln!(b, "(declare-fun {} () {s})", self.names.name(&lit_key(*n)));
+        }
+        let mut body = String::from("(= ");
+        term(&mut body, &st.lhs, &mut self.names);
+        body.push(' ');
+        term(&mut body, &st.rhs, &mut self.names);
+        body.push(')');
+        let vars: Vec<SortId> = st.vars.iter().map(|v| v.1).collect();
+        let what = match st.relation {
+            Relation::Eq => "the statement, negated",
+            Relation::Iff => "the statement (an equivalence: `=` between propositions), negated",
+        };
+        let _ = writeln!(b, "; {what}");
+        let _ = writeln!(b, "(assert (not {}))", quantified(&vars, sorts, &body));
+        b.push_str("(check-sat)\n(exit)\n");
+        let dir = self.dirs.next_dir(split)?;
+        write_file(&dir.join(format!("{stem}.smt2")), self.buf.as_bytes())
+    }
+
+    fn finish(self: Box<Self>) -> Result<String, ExportError> {
+        let [t, v, s] = self.dirs.counts();
+        Ok(format!(
+            "smt2: {} problems in {} ({t} train, {v} validation, {s} test)",
+            self.dirs.total(),
+            self.out.display()
+        ))
+    }
+}

@@ -1,0 +1,183 @@
+//! `--to tptp`: one TPTP FOF problem per theorem, for first-order provers
+//! (E, Vampire, …). The theory's first-order rules are axioms, universally
+//! closed; the record's statement is the conjecture. Terms are untyped:
+//! every symbol is a functor (`R.add` → `r_add`), `Nat` literals are
+//! constants (`2` → `n2`), and a propositional theory's propositions are
+//! terms too (`And`, `Or`, `Not`, implication are functors; `↔` between
+//! them is `=`), so each problem is pure equational reasoning, the way the
+//! record's trace proves it.
+//!
+//! The header follows the TPTP library's: the problem's id, the theory,
+//! `% Status   : Theorem` (the kernel checked a proof), the difficulty
+//! fields, the split and the provenance lines. Files go to
+//! `tptp/<split>/<NNNNN>/<id>.p`.
+
+use crate::error::ExportError;
+use crate::files::{id_stem, write_file, SplitDirs};
+use crate::format::{ExportContext, Exporter};
+use crate::names::{Names, Target};
+use crate::signature::{Relation, Signature};
+use crate::split::Split;
+use proofmill_corpora::corpus::{FoTerm, Record};
+use std::fmt::Write as _;
+
+pub struct TptpExporter {
+    sig: Signature,
+    names: Names,
+    /// The axioms (the same in every problem), printed once.
+    axioms: String,
+    /// The provenance and theory header lines, printed once.
+    header: String,
+    dirs: SplitDirs,
+    out: std::path::PathBuf,
+    buf: String,
+}
+
+/// `X0`, `X1`, …: TPTP variables (upper case, never a functor).
+fn var(k: u32) -> String {
+    format!("X{k}")
+}
+
+impl TptpExporter {
+    pub fn new(cx: &ExportContext) -> Result<TptpExporter, ExportError> {
+        let sig = Signature::of(cx.source.theory()).map_err(|e| match e {
+            ExportError::Theory { msg, .. } => ExportError::Theory {
+                theory: cx.source.theory_name().into(),
+                msg,
+            },
+            e => e,
+        })?;
+        let mut names = Names::new(Target::Tptp);
+        names.reserve("goal");
+        for f in &sig.functions {
+            names.name(&f.name);
+        }
+        for r in &sig.rules {
+            names.name(&r.name);
+        }
+        let mut axioms = String::new();
+        for r in &sig.rules {
+            let how = if r.proven {
+                "a theorem of the theory (proven there), used as an axiom"
+            } else {
+                "an axiom of the theory"
+            };
+            let _ = writeln!(axioms, "% {}: {how}", r.name);
+            let mut body = String::new();
+            let vars: Vec<u32> = (0..r.vars.len() as u32).collect();
+            term(&mut body, &r.lhs, &mut names);
+            body.push_str(" = ");
+            term(&mut body, &r.rhs, &mut names);
+            let name = names.name(&r.name).to_string();
+            let _ = writeln!(axioms, "fof({name}, axiom,\n    {}).", closed(&vars, &body));
+        }
+        let mut header = String::new();
+        let _ = writeln!(
+            header,
+            "% Domain   : proofmill theory {}",
+            cx.source.theory_name()
+        );
+        for l in cx.provenance.lines() {
+            let _ = writeln!(header, "% Source   : {l}");
+        }
+        if !sig.skipped.is_empty() {
+            for (n, why) in &sig.skipped {
+                let _ = writeln!(header, "% Omitted  : rule {n} ({why}; no record uses it)");
+            }
+        }
+        Ok(TptpExporter {
+            sig,
+            names,
+            axioms,
+            header,
+            dirs: SplitDirs::new(cx.out),
+            out: cx.out.to_path_buf(),
+            buf: String::new(),
+        })
+    }
+}
+
+/// `![X0,X1] : (body)`, or `body` without variables.
+fn closed(vars: &[u32], body: &str) -> String {
+    if vars.is_empty() {
+        return format!("( {body} )");
+    }
+    let vs: Vec<String> = vars.iter().map(|&v| var(v)).collect();
+    format!("! [{}] : ( {body} )", vs.join(","))
+}
+
+fn term(out: &mut String, t: &FoTerm, names: &mut Names) {
+    match t {
+        FoTerm::Var(v) => out.push_str(&var(*v)),
+        FoTerm::Lit(n) => {
+            let s = crate::names::lit_key(*n);
+            out.push_str(names.name(&s));
+        }
+        FoTerm::App(f, xs) => {
+            out.push_str(names.name(f));
+            if !xs.is_empty() {
+                out.push('(');
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    term(out, x, names);
+                }
+                out.push(')');
+            }
+        }
+    }
+}
+
+impl Exporter for TptpExporter {
+    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
+        let st = self.sig.statement(r)?;
+        let stem = id_stem(&r.id);
+        let d = &r.difficulty;
+        let b = &mut self.buf;
+        b.clear();
+        let _ = writeln!(b, "%{}", "-".repeat(74));
+        let _ = writeln!(b, "% File     : {stem}.p");
+        let _ = writeln!(b, "% Problem  : {}", r.id);
+        let _ = writeln!(b, "% English  : {}", r.statement);
+        b.push_str(&self.header);
+        let _ = writeln!(b, "% Status   : Theorem");
+        let _ = writeln!(
+            b,
+            "% Difficulty: steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
+            d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
+        );
+        let _ = writeln!(b, "% Split    : {}", split.name());
+        let _ = writeln!(
+            b,
+            "% Proof    : {} rewriting steps (proofmill trace)",
+            r.steps.len()
+        );
+        let _ = writeln!(b, "%{}", "-".repeat(74));
+        b.push_str(&self.axioms);
+        let mut body = String::new();
+        term(&mut body, &st.lhs, &mut self.names);
+        body.push_str(" = ");
+        term(&mut body, &st.rhs, &mut self.names);
+        if st.relation == Relation::Iff {
+            let _ = writeln!(
+                b,
+                "% the statement is an equivalence: propositions are terms, `<=>` is `=`"
+            );
+        }
+        let vars: Vec<u32> = (0..st.vars.len() as u32).collect();
+        let _ = writeln!(b, "fof(goal, conjecture,\n    {}).", closed(&vars, &body));
+        let _ = writeln!(b, "%{}", "-".repeat(74));
+        let dir = self.dirs.next_dir(split)?;
+        write_file(&dir.join(format!("{stem}.p")), self.buf.as_bytes())
+    }
+
+    fn finish(self: Box<Self>) -> Result<String, ExportError> {
+        let [t, v, s] = self.dirs.counts();
+        Ok(format!(
+            "tptp: {} problems in {} ({t} train, {v} validation, {s} test)",
+            self.dirs.total(),
+            self.out.display()
+        ))
+    }
+}
