@@ -292,7 +292,9 @@ impl Exporter for LeanDojo {
                 .any(|i| held.contains(&i));
             let split = if !uses_held {
                 Split::Train
-            } else if u64::from_str_radix(hash.get(..16).unwrap_or(hash), 16).unwrap_or(0) % 2 == 0
+            } else if mix(u64::from_str_radix(hash.get(..16).unwrap_or(hash), 16).unwrap_or(0))
+                >> 63
+                == 0
             {
                 Split::Validation
             } else {
@@ -369,6 +371,15 @@ impl Exporter for LeanDojo {
     }
 }
 
+/// SplitMix64's finalizer: the canonical hash's bits mixed, so that one
+/// bit of it halves the held-out theorems evenly (FNV-1a's low bit follows
+/// its input's parity: on a 1M `ring` corpus it split them 34,366 / 7,699).
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// The tactic with its rule marked as LeanDojo marks premises:
 /// `rw [← <a>neg_add_cancel</a> (-c)]`, `rw [@<a>and_comm</a> p q]`.
 fn annotate(tactic: &str, rule: &str) -> Option<String> {
@@ -438,6 +449,12 @@ impl SplitArrays {
 #[cfg(test)]
 mod tests {
     use super::annotate;
+
+    #[test]
+    fn the_mixed_bit_halves_consecutive_hashes() {
+        let high = (0..10_000u64).filter(|&h| super::mix(h) >> 63 == 1).count();
+        assert!((4_700..5_300).contains(&high), "{high}");
+    }
 
     #[test]
     fn rules_are_marked_where_the_tactic_names_them() {
