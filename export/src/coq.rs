@@ -335,14 +335,6 @@ impl Exporter for CoqExporter {
     fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
         let st = self.sig.statement(r)?;
         let steps = self.sig.steps(r)?;
-        let vars = self.binder_names(st.vars.iter().map(|v| v.0.as_str()));
-        let mut lemma = id_stem(&r.id);
-        if !lemma.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            lemma.insert(0, 't');
-        }
-        while self.names.is_taken(&lemma) || vars.contains(&lemma) {
-            lemma.push('\'');
-        }
         let mut used = BTreeSet::new();
         lits(&st.lhs, &mut used);
         lits(&st.rhs, &mut used);
@@ -351,6 +343,15 @@ impl Exporter for CoqExporter {
         }
         for &n in &used {
             self.names.name(&lit_key(n));
+        }
+        // After the literals are named, so no variable takes a literal's name.
+        let vars = self.binder_names(st.vars.iter().map(|v| v.0.as_str()));
+        let mut lemma = id_stem(&r.id);
+        if !lemma.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            lemma.insert(0, 't');
+        }
+        while self.names.is_taken(&lemma) || vars.contains(&lemma) {
+            lemma.push('\'');
         }
         let nat = self
             .sig
