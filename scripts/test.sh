@@ -5,8 +5,9 @@
 # non-interactively (CI=true, no standard input).
 #
 # Needs Rust (cargo, with rustfmt and clippy), from the machine's rustup
-# toolchain, and the tools the export tests run (installed below with apt
-# when missing: coqc, eprover, z3, cvc5).
+# toolchain, and the tools the export tests run: coqc, eprover, z3, cvc5
+# (apt) and Python's pytest, pyarrow and datasets (pip), installed below
+# when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,39 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing </dev/null
 fi
+
+# Python for the export tests (tests/export_ml.rs reads the LeanDojo and
+# Parquet exports with pytest, pyarrow and Hugging Face datasets): the system
+# python3 when it has them, else a venv under target/py (PEP 668 forbids pip
+# into Debian's own Python), made once and reused. python3 and its venv
+# module come from apt when missing.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else echo "error: need root (or sudo) to run: $*" >&2; exit 1
+    fi
+}
+PY_PACKAGES="pytest pyarrow datasets"
+has_py_packages() { "$1" -c "import pytest, pyarrow, datasets" >/dev/null 2>&1; }
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "installing python3"
+    as_root apt-get update && as_root apt-get install -y python3 python3-venv </dev/null
+fi
+if has_py_packages python3; then
+    PROOFMILL_PYTHON=$(command -v python3)
+else
+    PROOFMILL_PYTHON="$PWD/target/py/bin/python"
+    if ! has_py_packages "$PROOFMILL_PYTHON"; then
+        echo "installing $PY_PACKAGES into target/py"
+        if ! python3 -m venv target/py >/dev/null 2>&1; then
+            as_root apt-get update && as_root apt-get install -y python3-venv </dev/null
+            rm -rf target/py
+            python3 -m venv target/py
+        fi
+        "$PROOFMILL_PYTHON" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES </dev/null
+    fi
+fi
+export PROOFMILL_PYTHON
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

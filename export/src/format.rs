@@ -72,13 +72,10 @@ impl Format {
             Format::Tptp => Ok(Box::new(crate::tptp::TptpExporter::new(cx)?)),
             Format::Smt2 => Ok(Box::new(crate::smt2::Smt2Exporter::new(cx)?)),
             Format::Coq => Ok(Box::new(crate::coq::CoqExporter::new(cx)?)),
-            Format::LeanNdjson | Format::Lean | Format::LeanDojo | Format::Parquet => {
-                let _ = cx;
-                Err(ExportError::Unsupported {
-                    format: self.name(),
-                    why: "any corpus yet: this exporter is not built in this proofmill".into(),
-                })
-            }
+            Format::LeanNdjson => crate::lean_ndjson::exporter(cx),
+            Format::Lean => crate::lean::exporter(cx),
+            Format::LeanDojo => crate::leandojo::exporter(cx),
+            Format::Parquet => crate::parquet::exporter(cx),
         }
     }
 }

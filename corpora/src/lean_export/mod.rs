@@ -29,7 +29,9 @@
 //! - `compare`: the input's claims against the kernel's constants;
 //! - `import`: the driver, options and report;
 //! - `error`: what can go wrong, and the arena verdict it means;
-//! - `write`: the way back, a checked environment → NDJSON ([`write_env`]).
+//! - `write`: the way back, a checked environment → NDJSON ([`write_env`]),
+//!   or an environment and then theorems checked over it, one at a time
+//!   ([`StreamWriter`]).
 
 mod compare;
 mod declarations;
@@ -48,4 +50,4 @@ pub use error::{ImportError, IndexKind, Malformed, Verdict, WriteError};
 pub use import::{
     check_export, AxiomPolicy, GeneratedCheck, ImportLimits, ImportOptions, ImportReport, Importer,
 };
-pub use write::{write_env, WriteSummary, FORMAT_VERSION};
+pub use write::{write_env, StreamWriter, WriteSummary, FORMAT_VERSION};

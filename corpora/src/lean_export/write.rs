@@ -111,6 +111,111 @@ pub fn write_env(env: &Env, out: impl Write) -> Result<WriteSummary, WriteError>
     Ok(w.summary)
 }
 
+/// Writes an environment, then theorems checked outside it, one at a time,
+/// as one lean4export NDJSON 3.1.0 file.
+///
+/// Why: a corpus of a million theorems is checked against its theory's
+/// environment without adding to it (a checker's scratch layer holds each
+/// theorem's terms, then is dropped), so its memory stays flat; adding every
+/// theorem to an environment only to call [`write_env`] would make it grow
+/// with the corpus. [`StreamWriter::new`] writes the environment as
+/// [`write_env`] does; [`StreamWriter::theorem`] then writes one `thm`
+/// record whose terms live in a checker's store over that environment's
+/// arena. What a theorem first needed (its scratch terms, names and levels)
+/// is forgotten after it, to be written again if a later theorem needs it,
+/// so the writer's tables stay the size of the environment's.
+pub struct StreamWriter<W: Write> {
+    out: BufWriter<W>,
+    names: HashMap<Name, u64>,
+    levels: HashMap<Level, u64>,
+    exprs: Vec<u64>,
+    summary: WriteSummary,
+}
+
+impl<W: Write> StreamWriter<W> {
+    /// Writes the `meta` line and every declaration of `env`. `provenance`
+    /// (lines saying where the theorems come from) goes into the `meta`
+    /// record's `exporter` object, which readers of the format ignore.
+    pub fn new(env: &Env, out: W, provenance: &[String]) -> Result<StreamWriter<W>, WriteError> {
+        let plan = plan(env)?;
+        let mut w = Writer::new(env, BufWriter::with_capacity(1 << 16, out));
+        w.meta_with(provenance)?;
+        for group in plan.groups {
+            match group {
+                Group::Plain(c) => w.plain(c)?,
+                Group::Inductive(i) => w.inductive(&plan.blocks[i])?,
+            }
+            w.summary.declarations += 1;
+        }
+        w.summary.constants = env.len();
+        Ok(StreamWriter {
+            out: w.out,
+            names: w.names,
+            levels: w.levels,
+            exprs: w.exprs,
+            summary: w.summary,
+        })
+    }
+
+    /// Writes `theorem name : ty := value` (no universe parameters), whose
+    /// terms are in `store`: `env`'s arena (the environment given to
+    /// [`StreamWriter::new`]) or a checker's store over it. The caller has
+    /// checked it; `name` must not be declared already.
+    pub fn theorem<S: ExprStore + ?Sized>(
+        &mut self,
+        env: &Env,
+        store: &S,
+        name: &Name,
+        ty: ExprId,
+        value: ExprId,
+    ) -> Result<(), WriteError> {
+        let mut exprs = std::mem::take(&mut self.exprs);
+        exprs.resize(env.arena().len().max(exprs.len()), NONE);
+        let mut w = Writer {
+            env,
+            out: &mut self.out,
+            names: std::mem::take(&mut self.names),
+            levels: std::mem::take(&mut self.levels),
+            exprs,
+            local: HashMap::new(),
+            scratch: Some((Vec::new(), Vec::new())),
+            summary: std::mem::take(&mut self.summary),
+        };
+        let result = (|| -> Result<(), WriteError> {
+            let n = w.name(name)?;
+            let ty = w.expr_in(store, name, ty)?;
+            let v = w.expr_in(store, name, value)?;
+            writeln!(
+                w.out,
+                r#"{{"thm":{{"all":[{n}],"levelParams":[],"name":{n},"type":{ty},"value":{v}}}}}"#
+            )?;
+            w.summary.lines += 1;
+            w.summary.declarations += 1;
+            w.summary.constants += 1;
+            Ok(())
+        })();
+        if let Some((names, levels)) = w.scratch.take() {
+            for n in &names {
+                w.names.remove(n);
+            }
+            for l in &levels {
+                w.levels.remove(l);
+            }
+        }
+        self.names = w.names;
+        self.levels = w.levels;
+        self.exprs = w.exprs;
+        self.summary = w.summary;
+        result
+    }
+
+    /// Flushes the output; what was written.
+    pub fn finish(mut self) -> Result<WriteSummary, WriteError> {
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+}
+
 /// One declaration record to write.
 enum Group<'e> {
     /// An axiom, definition, theorem, opaque or quotient constant.
@@ -188,6 +293,13 @@ struct Writer<'e, W: Write> {
     levels: HashMap<Level, u64>,
     /// Expression index by arena position (`NONE` until written).
     exprs: Vec<u64>,
+    /// Expression index of a checker's scratch nodes (a theorem written by
+    /// [`StreamWriter::theorem`]; emptied after each).
+    local: HashMap<u32, u64>,
+    /// While a theorem is written: the names and levels first written for
+    /// it, forgotten after it so that memory does not grow with the
+    /// theorems (`None` while the environment is written).
+    scratch: Option<(Vec<Name>, Vec<Level>)>,
     summary: WriteSummary,
 }
 
@@ -199,6 +311,8 @@ impl<'e, W: Write> Writer<'e, W> {
             names: HashMap::new(),
             levels: HashMap::new(),
             exprs: vec![NONE; env.arena().len()],
+            local: HashMap::new(),
+            scratch: None,
             summary: WriteSummary::default(),
         }
     }
@@ -213,10 +327,21 @@ impl<'e, W: Write> Writer<'e, W> {
     }
 
     fn meta(&mut self) -> io::Result<()> {
+        self.meta_with(&[])
+    }
+
+    /// The `meta` line, with `provenance` in `exporter` when there is any.
+    fn meta_with(&mut self, provenance: &[String]) -> io::Result<()> {
+        let version = env!("CARGO_PKG_VERSION");
+        write!(self.out, r#"{{"meta":{{"exporter":{{"name":"proofmill","#)?;
+        if !provenance.is_empty() {
+            self.out.write_all(br#""provenance":"#)?;
+            serde_json::to_writer(&mut self.out, provenance).map_err(io::Error::from)?;
+            self.out.write_all(b",")?;
+        }
         write!(
             self.out,
-            r#"{{"meta":{{"exporter":{{"name":"proofmill","version":"{}"}},"format":{{"version":"{FORMAT_VERSION}"}}}}}}"#,
-            env!("CARGO_PKG_VERSION")
+            r#""version":"{version}"}},"format":{{"version":"{FORMAT_VERSION}"}}}}}}"#
         )?;
         self.end_line()
     }
@@ -253,6 +378,9 @@ impl<'e, W: Write> Writer<'e, W> {
             }
             self.end_line()?;
             self.summary.names = i;
+            if let Some((names, _)) = &mut self.scratch {
+                names.push(m.clone());
+            }
             self.names.insert(m, i);
             pre = i;
         }
@@ -317,12 +445,18 @@ impl<'e, W: Write> Writer<'e, W> {
             }
             self.end_line()?;
             self.summary.levels = i;
+            if let Some((_, levels)) = &mut self.scratch {
+                levels.push(l.clone());
+            }
             self.levels.insert(l, i);
         }
         Ok(self.known_level(root).unwrap_or(0))
     }
 
     fn known_expr(&self, e: ExprId) -> Option<u64> {
+        if e.is_local() {
+            return self.local.get(&e.raw()).copied();
+        }
         match self.exprs.get(e.raw() as usize) {
             Some(&i) if i != NONE => Some(i),
             _ => None,
@@ -335,6 +469,18 @@ impl<'e, W: Write> Writer<'e, W> {
     /// node, the names and levels it mentions; then its children, left to
     /// right; then the node. A shared subterm is written once.
     fn expr(&mut self, decl: &Name, root: ExprId) -> Result<u64, WriteError> {
+        let arena = self.env.arena();
+        self.expr_in(arena, decl, root)
+    }
+
+    /// [`Writer::expr`] for a term of `store`: the environment's arena, or
+    /// a checker's store whose scratch nodes lie over it.
+    fn expr_in<S: ExprStore + ?Sized>(
+        &mut self,
+        store: &S,
+        decl: &Name,
+        root: ExprId,
+    ) -> Result<u64, WriteError> {
         if let Some(i) = self.known_expr(root) {
             return Ok(i);
         }
@@ -344,13 +490,13 @@ impl<'e, W: Write> Writer<'e, W> {
             if self.known_expr(e).is_some() {
                 continue;
             }
-            if !arena.contains(e) {
+            if !e.is_local() && !arena.contains(e) {
                 return Err(WriteError::NotExportable {
                     decl: decl.clone(),
                     reason: "a term is not in the environment's arena",
                 });
             }
-            let kind = arena.kind(e);
+            let kind = store.kind(e);
             if entered {
                 self.write_expr(e, kind)?;
                 continue;
@@ -460,7 +606,11 @@ impl<'e, W: Write> Writer<'e, W> {
         }
         self.end_line()?;
         self.summary.exprs += 1;
-        self.exprs[e.raw() as usize] = i;
+        if e.is_local() {
+            self.local.insert(e.raw(), i);
+        } else {
+            self.exprs[e.raw() as usize] = i;
+        }
         Ok(())
     }
 
@@ -1053,5 +1203,57 @@ mod tests {
         let err = write_env(&env, Failing { limit: 10 }).expect_err("the sink fails");
         assert!(matches!(err, WriteError::Io(_)), "{err:?}");
         assert!(err.to_string().contains("disk full"), "{err}");
+    }
+
+    /// Theorems written one at a time over an environment, their terms in
+    /// a scratch layer: the file is accepted, each theorem with its own
+    /// names and terms; the writer's tables do not grow with the theorems;
+    /// a wrong proof written this way is rejected by the reader.
+    #[test]
+    fn streamed_theorems_are_checked_and_forgotten() {
+        use proofmill_kernel::{ExprStore, LocalStore};
+        let export = r#"{"meta":{"format":{"version":"3.1.0"}}}
+{"in":1,"str":{"pre":0,"str":"p"}}
+{"in":2,"str":{"pre":0,"str":"q"}}
+{"ie":0,"sort":0}
+{"axiom":{"name":1,"levelParams":[],"type":0,"isUnsafe":false}}
+{"axiom":{"name":2,"levelParams":[],"type":0,"isUnsafe":false}}
+"#;
+        let env = import(export.as_bytes());
+        let write = |proof_of: &[&str], provenance: &[String]| {
+            let mut out = Vec::new();
+            let mut w = StreamWriter::new(&env, &mut out, provenance).expect("writes");
+            let mut sizes = Vec::new();
+            for (k, prop) in proof_of.iter().enumerate() {
+                let mut store = LocalStore::new(env.arena());
+                let p = store.mk_const(Name::from_dotted("p"), Vec::new().into());
+                let hyp = store.mk_const(Name::from_dotted(prop), Vec::new().into());
+                // `∀ (h : p), p`, proved by `fun (h : p) => h` (or by `q`'s
+                // hypothesis when asked for a wrong proof).
+                let h = Name::from_dotted(&format!("h{k}"));
+                let b0 = store.mk_bvar(0);
+                let ty = store.mk_pi(h.clone(), BinderInfo::Default, p, p);
+                let value = store.mk_lam(h, BinderInfo::Default, hyp, b0);
+                let name = Name::from_dotted(&format!("thm{k}"));
+                w.theorem(&env, &store, &name, ty, value).expect("writes");
+                sizes.push((w.names.len(), w.levels.len()));
+            }
+            let summary = w.finish().expect("flushes");
+            (String::from_utf8(out).expect("UTF-8"), summary, sizes)
+        };
+        let prov = vec!["theory t sha256 00".to_string()];
+        let (text, summary, sizes) = write(&["p", "p", "p"], &prov);
+        assert_eq!(summary.constants, 5);
+        assert!(sizes.windows(2).all(|s| s[0] == s[1]), "{sizes:?}");
+        assert!(text.starts_with(
+            r#"{"meta":{"exporter":{"name":"proofmill","provenance":["theory t sha256 00"],"#
+        ));
+        let (back, report) = check_export(text.as_bytes(), ImportOptions::default())
+            .unwrap_or_else(|e| panic!("rejected: {e}\n{text}"));
+        assert_eq!(back.len(), 5, "{report:?}");
+        assert!(back.get(&Name::from_dotted("thm2")).is_some());
+        // `fun (h : q) => h` does not prove `p → p`.
+        let (bad, _, _) = write(&["p", "q"], &[]);
+        assert!(check_export(bad.as_bytes(), ImportOptions::default()).is_err());
     }
 }
