@@ -74,6 +74,20 @@ pub struct Step {
     pub from: Term,
     pub to: Term,
     pub position: Vec<usize>,
+    /// `Some(k)`: only the k-th occurrence of `from` (pre-order, from 1) is
+    /// rewritten, the one at `position` (`nth_rewrite k [...]`); `None`: every
+    /// occurrence (`rw [...]`).
+    pub occ: Option<usize>,
+}
+
+impl Step {
+    /// `t` rewritten by this step: every occurrence, or the one at `position`.
+    pub fn rewrite(&self, t: &Term) -> Term {
+        match self.occ {
+            None => t.replace_all(&self.from, &self.to),
+            Some(_) => t.replace_at(&self.position, &self.to),
+        }
+    }
 }
 
 /// A chain t₀ → … → tₙ.
@@ -82,8 +96,8 @@ pub struct Chain {
     pub sort: SortId,
     pub terms: Vec<Term>,
     pub steps: Vec<Step>,
-    /// For antiderivative problems: (f, F) with the theorem `f = deriv F`.
-    pub problem: Option<(Term, Term)>,
+    /// The problem the chain states, when it was made answer first.
+    pub problem: Option<crate::calculus::Problem>,
 }
 
 /// Why a walk produced nothing.
@@ -365,6 +379,7 @@ impl<'a> Walker<'a> {
                 from,
                 to,
                 position,
+                occ: None,
             },
             next,
         )
@@ -532,6 +547,7 @@ impl<'a> Walker<'a> {
                     from,
                     to,
                     position: Vec::new(),
+                    occ: None,
                 }
             })
             .collect();
@@ -546,7 +562,12 @@ impl<'a> Walker<'a> {
             sort: self.sort,
             terms,
             steps,
-            problem: Some((f, big_f)),
+            problem: Some(crate::calculus::Problem {
+                kind: crate::calculus::ProblemKind::Antiderivative,
+                subject: f,
+                answer: big_f,
+                equation: None,
+            }),
         };
         // Positions in the forward reading; a reversed step must undo exactly.
         for i in 0..chain.steps.len() {
@@ -600,10 +621,21 @@ fn check_rw(terms: &[Term], steps: &[Step]) -> Result<(), WalkFailure> {
     let mut rhs = tn.clone();
     for (i, s) in steps.iter().enumerate() {
         let l = &terms[i];
-        if !l.contains(&s.from) && !rhs.contains(&s.from) {
-            return Err(WalkFailure::TraceConflict);
+        if let Some(k) = s.occ {
+            // `nth_rewrite k`: the k-th instance, which must be the one at
+            // `position` in the left side; the right side is left alone.
+            let occs = l.occurrences(&s.from);
+            if occs.get(k.wrapping_sub(1)) != Some(&s.position)
+                || l.replace_at(&s.position, &s.to) != terms[i + 1]
+            {
+                return Err(WalkFailure::TraceConflict);
+            }
+        } else {
+            if !l.contains(&s.from) && !rhs.contains(&s.from) {
+                return Err(WalkFailure::TraceConflict);
+            }
+            rhs = rhs.replace_all(&s.from, &s.to);
         }
-        rhs = rhs.replace_all(&s.from, &s.to);
         let after = &terms[i + 1];
         // `rw` closes the goal by `rfl` as soon as both sides agree.
         if i + 1 < steps.len() && *after == rhs {

@@ -205,12 +205,7 @@ impl Elab<'_> {
     /// counted in pre-order from 1, as Mathlib's `nth_rewrite`) replaced by
     /// `#0` (one level up), or `None` when there is none. The first match
     /// fixes `p`'s metavariables.
-    pub(crate) fn kabstract(
-        &mut self,
-        e: ExprId,
-        p: ExprId,
-        occ: Option<usize>,
-    ) -> Option<ExprId> {
+    pub(crate) fn kabstract(&mut self, e: ExprId, p: ExprId, occ: Option<usize>) -> Option<ExprId> {
         let p = self.inst(p);
         let (ph, pargs) = self.tc.store_ref().app_args(p);
         let head = self.kind(ph);

@@ -292,6 +292,8 @@ fn goal_body<'s>(state: &'s str, lines: &str) -> Option<&'s str> {
 /// One `rw [← rule args]`, parsed.
 struct Rewrite {
     reversed: bool,
+    /// `nth_rewrite k`: only the k-th instance.
+    occ: Option<usize>,
     rule: String,
     /// Written `@rule`.
     explicit: bool,
@@ -306,7 +308,12 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
     let [tac] = &tacs[..] else {
         return Err(String::new());
     };
-    let TacticKind::Rw { rules, at: None } = &tac.kind else {
+    let TacticKind::Rw {
+        rules,
+        at: None,
+        occ,
+    } = &tac.kind
+    else {
         return Err(String::new());
     };
     let [rw] = &rules[..] else {
@@ -331,6 +338,7 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
     Ok((
         Rewrite {
             reversed: rw.reverse,
+            occ: *occ,
             rule: rule.clone(),
             explicit,
             args,
@@ -573,7 +581,11 @@ fn replay(
             )));
         }
         let mut printed = format!(
-            "rw [{}{}{}",
+            "{} [{}{}{}",
+            match rw.occ {
+                Some(k) => format!("nth_rewrite {k}"),
+                None => "rw".into(),
+            },
             if rw.reversed { "← " } else { "" },
             if rule.implicit { "@" } else { "" },
             rw.rule
@@ -622,7 +634,14 @@ fn replay(
         let dir = if rw.reversed { "rev" } else { "fwd" };
         label("direction", s.direction.clone(), dir.into())?;
         label("cost", s.cost.clone(), cost.into())?;
-        let Some(position) = t.find(&from) else {
+        // `nth_rewrite k` rewrites the k-th instance, which the trace
+        // places in the left side; `rw` every instance, the first giving the
+        // position.
+        let found = match rw.occ {
+            Some(k) => t.find_nth(&from, k),
+            None => t.find(&from),
+        };
+        let Some(position) = found else {
             return Err(VerifyError::StepDiverges {
                 id: id(),
                 step: i,
@@ -635,7 +654,10 @@ fn replay(
             format!("{:?}", s.position),
             format!("{position:?}"),
         )?;
-        let (t2, rhs2) = (t.replace_all(&from, &to), rhs.replace_all(&from, &to));
+        let (t2, rhs2) = match rw.occ {
+            Some(_) => (t.replace_at(&position, &to), rhs.clone()),
+            None => (t.replace_all(&from, &to), rhs.replace_all(&from, &to)),
+        };
         let last = i + 1 == r.steps.len();
         if last {
             if s.state_after != "no goals" || t2 != rhs2 {
