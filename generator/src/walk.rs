@@ -127,6 +127,8 @@ pub struct Walker<'a> {
     var_source: Vec<usize>,
     /// The mean of `coverage`: a direction used at most this often is favoured.
     mean_coverage: u64,
+    /// The sum of `coverage`: the corpus's steps so far.
+    total_coverage: u64,
 }
 
 impl<'a> Walker<'a> {
@@ -157,6 +159,7 @@ impl<'a> Walker<'a> {
             by_head,
             var_source,
             mean_coverage: coverage.iter().sum::<u64>() / coverage.len().max(1) as u64,
+            total_coverage: coverage.iter().sum::<u64>(),
         }
     }
 
@@ -317,7 +320,7 @@ impl<'a> Walker<'a> {
         let mut weights: Vec<u64> = cands
             .iter()
             .map(|(d, _)| {
-                let mut w = 4;
+                let mut w: u64 = 4;
                 if prev.is_some_and(|p| self.space.succ[p][*d]) {
                     w *= 2;
                 }
@@ -326,6 +329,16 @@ impl<'a> Walker<'a> {
                 }
                 if self.coverage[*d] <= mean {
                     w *= 2;
+                }
+                // Balanced rule use: a rule family (both directions) that
+                // already takes a large share of the corpus's steps is drawn
+                // less often (weights from the chunk's coverage snapshot, so
+                // the output does not depend on the thread count).
+                let fam = self.coverage[*d] + self.coverage[*d ^ 1];
+                if fam * 5 > self.total_coverage {
+                    w = w.div_ceil(8);
+                } else if fam * 8 > self.total_coverage {
+                    w = w.div_ceil(2);
                 }
                 w
             })

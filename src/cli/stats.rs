@@ -31,8 +31,10 @@ pub fn run(a: StatsArgs) -> ExitCode {
     };
     let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
     let mut rules: BTreeMap<String, u64> = BTreeMap::new();
+    let mut families: BTreeMap<String, u64> = BTreeMap::new();
     let mut n = 0u64;
     let mut problems = 0u64;
+    let mut q = Quality::default();
     // One format is enough: the shards of the other hold the same records.
     let jsonl = m.shards.iter().any(|s| s.file.ends_with(".jsonl"));
     for s in m
@@ -52,6 +54,9 @@ pub fn run(a: StatsArgs) -> ExitCode {
         for r in recs {
             n += 1;
             problems += u64::from(r.problem.is_some());
+            if let Some(p) = &r.problem {
+                q.add(p);
+            }
             let d = &r.difficulty;
             for (h, v) in hs
                 .iter_mut()
@@ -60,6 +65,7 @@ pub fn run(a: StatsArgs) -> ExitCode {
                 *h.entry(v).or_default() += 1;
             }
             for st in &r.steps {
+                *families.entry(st.rule.clone()).or_default() += 1;
                 *rules
                     .entry(format!("{} ({})", st.rule, st.direction))
                     .or_default() += 1;
@@ -67,7 +73,7 @@ pub fn run(a: StatsArgs) -> ExitCode {
         }
     }
     outln!(
-        "corpus {}: theory {} (seed {}), {n} records, {problems} antiderivative problems",
+        "corpus {}: theory {} (seed {}), {n} records, {problems} problems",
         a.dir.display(),
         m.theory,
         m.seed
@@ -99,5 +105,126 @@ pub fn run(a: StatsArgs) -> ExitCode {
     for (r, k) in &rules {
         outln!("  {r:<40} {k}");
     }
+    let total: u64 = families.values().sum();
+    let mut by_share: Vec<(&String, &u64)> = families.iter().collect();
+    by_share.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    outln!("rule share of steps (both directions; {total} steps):");
+    for (r, k) in by_share {
+        outln!(
+            "  {r:<24} {:>5.1}%",
+            100.0 * *k as f64 / total.max(1) as f64
+        );
+    }
+    if problems > 0 {
+        q.print(problems);
+    }
     ExitCode::SUCCESS
+}
+
+/// Data quality of a corpus's problems (issue 17): kinds, distinct and
+/// repeated answers, constant answers, unsimplified questions and sizes.
+#[derive(Default)]
+struct Quality {
+    kinds: BTreeMap<String, u64>,
+    answers: std::collections::HashMap<String, u64>,
+    constant: u64,
+    unsimplified: u64,
+    answer_size: BTreeMap<u32, u64>,
+    question_size: BTreeMap<u32, u64>,
+}
+
+/// Nodes of a printed calculus term: identifiers, numerals and operators
+/// (`F.const 2` is two nodes, as in the generator's terms).
+fn nodes(t: &str) -> u32 {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in t.chars() {
+        let word = c.is_alphanumeric() || c == '.' || c == '_';
+        if word && !in_word {
+            n += 1;
+        }
+        in_word = word;
+        if matches!(c, '+' | '*' | '-' | '∘' | '⁻') {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Forms a simplified question has no place for: `∘ id`, `id ∘`, `* const
+/// 1`, `const 1 *`, `+ const 0`, `const 0 +`, `const 0 *`, `* const 0`,
+/// `∘ const n`, `- -`.
+fn unsimplified(t: &str) -> bool {
+    let comp_id = t.match_indices("∘ F.id").any(|(i, m)| {
+        let rest = &t[i + m.len()..];
+        !rest.starts_with('⁻') && !rest.starts_with(|c: char| c.is_alphanumeric())
+    });
+    comp_id
+        || [
+            "F.id ∘",
+            "* F.const 1",
+            "F.const 1 *",
+            "+ F.const 0",
+            "F.const 0 +",
+            "F.const 0 *",
+            "* F.const 0",
+            "∘ F.const",
+            "∘ (F.const",
+            "- -",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
+}
+
+impl Quality {
+    fn add(&mut self, p: &proofmill_corpora::corpus::Problem) {
+        *self.kinds.entry(p.kind.clone()).or_default() += 1;
+        *self.answers.entry(p.answer.clone()).or_default() += 1;
+        // A constant answer names no function of x.
+        if !["F.id", "F.sin", "F.cos", "F.exp", "F.log"]
+            .iter()
+            .any(|f| p.answer.contains(f))
+        {
+            self.constant += 1;
+        }
+        let subject = p
+            .question
+            .strip_prefix("find an antiderivative of ")
+            .or_else(|| p.question.strip_prefix("find the derivative of "))
+            .or_else(|| p.question.strip_prefix("find y such that "))
+            .unwrap_or(&p.question);
+        self.unsimplified += u64::from(unsimplified(subject));
+        *self.answer_size.entry(nodes(&p.answer)).or_default() += 1;
+        *self.question_size.entry(nodes(subject)).or_default() += 1;
+    }
+
+    fn print(&self, n: u64) {
+        let pct = |k: u64| 100.0 * k as f64 / n.max(1) as f64;
+        outln!("problems by kind:");
+        for (k, v) in &self.kinds {
+            outln!("  {k:<16} {v}");
+        }
+        let mut counts: Vec<u64> = self.answers.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let top10: u64 = counts.iter().take(10).sum();
+        let mean = self
+            .answer_size
+            .iter()
+            .map(|(s, k)| u64::from(*s) * k)
+            .sum::<u64>() as f64
+            / n as f64;
+        outln!(
+            "distinct answers: {} ({:.1}%); top 10 answers: {:.1}% of problems; constant answers: {:.1}%",
+            self.answers.len(),
+            pct(self.answers.len() as u64),
+            pct(top10),
+            pct(self.constant)
+        );
+        outln!(
+            "unsimplified questions: {:.2}%; mean answer size: {mean:.1} nodes",
+            pct(self.unsimplified)
+        );
+        histogram("answer size", &self.answer_size);
+        histogram("question size", &self.question_size);
+    }
 }
