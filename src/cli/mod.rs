@@ -30,7 +30,7 @@ struct Cli {
 enum Command {
     Check(check::CheckArgs),
     LeanCheck(lean_check::LeanCheckArgs),
-    Generate(generate::GenerateArgs),
+    Generate(Box<generate::GenerateArgs>),
     Verify(verify::VerifyArgs),
     Stats(stats::StatsArgs),
 }
@@ -41,7 +41,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::LeanCheck(args) => lean_check::run(args),
-        Command::Generate(args) => generate::run(args),
+        Command::Generate(args) => generate::run(*args),
         Command::Verify(args) => verify::run(args),
         Command::Stats(args) => stats::run(args),
     }
