@@ -139,7 +139,7 @@ fn nodes(t: &str) -> u32 {
     let mut n = 0;
     let mut in_word = false;
     for c in t.chars() {
-        let word = c.is_alphanumeric() || c == '.' || c == '_';
+        let word = (c.is_alphanumeric() || c == '.' || c == '_') && c != '¹';
         if word && !in_word {
             n += 1;
         }
@@ -159,7 +159,13 @@ fn unsimplified(t: &str) -> bool {
         let rest = &t[i + m.len()..];
         !rest.starts_with('⁻') && !rest.starts_with(|c: char| c.is_alphanumeric())
     });
+    // `f ∘ (F.const 2)`, not `f ∘ (F.const 2 * g)`.
+    let comp_const = t.match_indices("∘ (F.const ").any(|(i, m)| {
+        let rest = t[i + m.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.starts_with(')')
+    });
     comp_id
+        || comp_const
         || [
             "F.id ∘",
             "* F.const 1",
@@ -169,7 +175,6 @@ fn unsimplified(t: &str) -> bool {
             "F.const 0 *",
             "* F.const 0",
             "∘ F.const",
-            "∘ (F.const",
             "- -",
         ]
         .iter()
@@ -226,5 +231,40 @@ impl Quality {
         );
         histogram("answer size", &self.answer_size);
         histogram("question size", &self.question_size);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{nodes, unsimplified};
+
+    #[test]
+    fn unsimplified_forms_are_found_and_only_they() {
+        for t in [
+            "F.sin ∘ F.id",
+            "F.id ∘ F.sin",
+            "F.sin * F.const 1",
+            "F.const 0 * F.cos",
+            "F.sin + F.const 0",
+            "F.sin ∘ F.const 2",
+            "F.sin ∘ (F.const 2)",
+            "- -F.sin",
+        ] {
+            assert!(unsimplified(t), "{t}");
+        }
+        for t in [
+            "F.sin ∘ F.id⁻¹",
+            "F.cos ∘ (F.const 4 * F.id) * F.const 4",
+            "F.const 1 + F.cos",
+            "F.identity ∘ F.sin",
+        ] {
+            assert!(!unsimplified(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn nodes_count_symbols_numerals_and_operators() {
+        assert_eq!(nodes("F.const 2 * F.id"), 4);
+        assert_eq!(nodes("-(F.sin ∘ F.id⁻¹)"), 5);
     }
 }
