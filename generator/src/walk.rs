@@ -129,6 +129,38 @@ pub struct Walker<'a> {
     mean_coverage: u64,
     /// The sum of `coverage`: the corpus's steps so far.
     total_coverage: u64,
+    /// For each direction that only reorders the operands of one operator
+    /// (commutativity, associativity), that operator.
+    reorders: Vec<Option<u32>>,
+}
+
+/// The operator a rule only reorders the operands of (`a + b = b + a`,
+/// `a + b + c = a + (b + c)`): both sides hold the same variables and
+/// applications of that one symbol only.
+fn reorder_op(lhs: &Term, rhs: &Term) -> Option<u32> {
+    fn parts(t: &Term, syms: &mut Vec<u32>, vars: &mut Vec<u32>) -> bool {
+        match t {
+            Term::Var(v) => {
+                vars.push(*v);
+                true
+            }
+            Term::Lit(_) => false,
+            Term::App(f, xs) => {
+                syms.push(*f);
+                xs.iter().all(|x| parts(x, syms, vars))
+            }
+        }
+    }
+    let (mut s1, mut v1, mut s2, mut v2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    if !parts(lhs, &mut s1, &mut v1) || !parts(rhs, &mut s2, &mut v2) || lhs == rhs {
+        return None;
+    }
+    s1.sort_unstable();
+    v1.sort_unstable();
+    s2.sort_unstable();
+    v2.sort_unstable();
+    let op = *s1.first()?;
+    (s1 == s2 && v1 == v2 && s1.iter().all(|&f| f == op)).then_some(op)
 }
 
 impl<'a> Walker<'a> {
@@ -160,6 +192,11 @@ impl<'a> Walker<'a> {
             var_source,
             mean_coverage: coverage.iter().sum::<u64>() / coverage.len().max(1) as u64,
             total_coverage: coverage.iter().sum::<u64>(),
+            reorders: rs
+                .dirs
+                .iter()
+                .map(|d| reorder_op(&d.source, &d.target))
+                .collect(),
         }
     }
 
@@ -417,9 +454,17 @@ impl<'a> Walker<'a> {
             let t = terms.last().expect("t0");
             let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
             // Undoing the previous step (its inverse direction) would only
-            // make a loop that is erased again: not a candidate.
+            // make a loop that is erased again: not a candidate. Nor is a
+            // second reordering of the operands of the operator the previous
+            // step reordered: a reordering is written once, not as a chain
+            // of `add_comm` and `add_assoc` steps.
             let undo = used.last().map(|&p| p ^ 1);
-            let allowed = |d: usize| Some(d) != undo && allowed(d);
+            let reordered = used.last().and_then(|&p| self.reorders[p]);
+            let allowed = |d: usize| {
+                Some(d) != undo
+                    && (reordered.is_none() || self.reorders[d] != reordered)
+                    && allowed(d)
+            };
             // A step that closes a loop is not taken (erasing the loop instead
             // would throw away the progress made since).
             let keep = |next: &Term| next.fits(l.max_size, l.max_depth) && !terms.contains(next);

@@ -12,6 +12,7 @@ mod error;
 mod generate;
 mod lean_check;
 mod out;
+mod plot;
 mod stats;
 mod verify;
 

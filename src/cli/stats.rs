@@ -11,6 +11,11 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct StatsArgs {
     dir: PathBuf,
+    /// Also write the figures as SVG charts into this directory: rule
+    /// shares, answer and question sizes, problem quality, the rule space
+    /// with the edges the corpus covered.
+    #[arg(long)]
+    plot: Option<PathBuf>,
 }
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
@@ -32,6 +37,7 @@ pub fn run(a: StatsArgs) -> ExitCode {
     let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
     let mut rules: BTreeMap<String, u64> = BTreeMap::new();
     let mut families: BTreeMap<String, u64> = BTreeMap::new();
+    let mut covered: std::collections::HashSet<(String, String)> = Default::default();
     let mut n = 0u64;
     let mut problems = 0u64;
     let mut q = Quality::default();
@@ -63,6 +69,16 @@ pub fn run(a: StatsArgs) -> ExitCode {
                 .zip([d.steps, d.distinct_rules, d.hard_steps, d.size])
             {
                 *h.entry(v).or_default() += 1;
+            }
+            for w in r.steps.windows(2) {
+                let label = |s: &proofmill_corpora::corpus::Step| {
+                    if s.direction == "rev" {
+                        format!("{}←", s.rule)
+                    } else {
+                        s.rule.clone()
+                    }
+                };
+                covered.insert((label(&w[0]), label(&w[1])));
             }
             for st in &r.steps {
                 *families.entry(st.rule.clone()).or_default() += 1;
@@ -118,7 +134,79 @@ pub fn run(a: StatsArgs) -> ExitCode {
     if problems > 0 {
         q.print(problems);
     }
+    if let Some(out) = &a.plot {
+        let shares: Vec<(String, f64)> = {
+            let mut v: Vec<(String, f64)> = families
+                .iter()
+                .map(|(r, k)| (r.clone(), 100.0 * *k as f64 / total.max(1) as f64))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        };
+        match write_plots(out, &m, &shares, &q, problems, &covered) {
+            Ok(files) => outln!("plots: {} ({})", out.display(), files.join(", ")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// The charts of `stats --plot`; the files written.
+fn write_plots(
+    out: &std::path::Path,
+    m: &Manifest,
+    shares: &[(String, f64)],
+    q: &Quality,
+    problems: u64,
+    covered: &std::collections::HashSet<(String, String)>,
+) -> Result<Vec<String>, String> {
+    use super::plot;
+    plot::prepare(out).map_err(|e| e.to_string())?;
+    let mut files = vec!["rule_share.svg".to_string()];
+    plot::bars(
+        &out.join("rule_share.svg"),
+        "share of steps by rule (both directions)",
+        "% of steps",
+        shares,
+    )
+    .map_err(|e| e.to_string())?;
+    if problems > 0 {
+        plot::histogram(
+            &out.join("answer_size.svg"),
+            "answer size (nodes)",
+            &q.answer_size,
+        )
+        .map_err(|e| e.to_string())?;
+        plot::histogram(
+            &out.join("question_size.svg"),
+            "question size (nodes)",
+            &q.question_size,
+        )
+        .map_err(|e| e.to_string())?;
+        plot::bars(
+            &out.join("quality.svg"),
+            "problem quality",
+            "% of problems",
+            &q.ratios(problems),
+        )
+        .map_err(|e| e.to_string())?;
+        files.extend(["answer_size.svg", "question_size.svg", "quality.svg"].map(String::from));
+    }
+    let sources: Vec<(String, String)> = m
+        .theory_sources
+        .iter()
+        .map(|s| (s.origin.clone(), s.text.clone()))
+        .collect();
+    let theory = proofmill_kernel::with_kernel_stack(|| {
+        proofmill_tactics::theory::Theory::load_recorded(&sources)
+    })
+    .map_err(|e| format!("the corpus's theory: {e}"))?;
+    plot::rule_space(&out.join("rule_space.svg"), &theory, covered).map_err(|e| e.to_string())?;
+    files.push("rule_space.svg".into());
+    Ok(files)
 }
 
 /// Data quality of a corpus's problems (issue 17): kinds, distinct and
@@ -201,6 +289,20 @@ impl Quality {
         self.unsimplified += u64::from(unsimplified(subject));
         *self.answer_size.entry(nodes(&p.answer)).or_default() += 1;
         *self.question_size.entry(nodes(subject)).or_default() += 1;
+    }
+
+    /// Distinct answers, top-10 share, constant answers and unsimplified
+    /// questions, in percent of `n` problems.
+    fn ratios(&self, n: u64) -> Vec<(String, f64)> {
+        let pct = |k: u64| 100.0 * k as f64 / n.max(1) as f64;
+        let mut counts: Vec<u64> = self.answers.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        vec![
+            ("distinct answers".into(), pct(self.answers.len() as u64)),
+            ("top 10 answers".into(), pct(counts.iter().take(10).sum())),
+            ("constant answers".into(), pct(self.constant)),
+            ("unsimplified questions".into(), pct(self.unsimplified)),
+        ]
     }
 
     fn print(&self, n: u64) {
