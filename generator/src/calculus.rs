@@ -339,7 +339,7 @@ impl Walker<'_> {
         let mut steps = Vec::new();
         for _ in 0..256 {
             let t = terms.last().expect("start");
-            let differentiating = contains(t, c.deriv);
+            let differentiating = t.contains_sym(c.deriv);
             let order = if differentiating { &diff } else { &c.simp };
             let Some((d, pos, sigma)) = self.first_redex(t, order) else {
                 if differentiating {
@@ -506,13 +506,6 @@ impl Calculus {
                 self.app(self.mul, vec![self.konst(rng.range(2, 3) as u32), e])
             }
         }
-    }
-}
-
-fn contains(t: &Term, f: u32) -> bool {
-    match t {
-        Term::App(g, xs) => *g == f || xs.iter().any(|x| contains(x, f)),
-        _ => false,
     }
 }
 

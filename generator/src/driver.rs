@@ -540,11 +540,12 @@ impl Generator {
             .with_node_limit(1_000)
             .run(&target, &c, rng);
         let mut chain = found.chain.ok_or(WalkFailure::NotFound)?;
-        // A chain from a term without `deriv` to `deriv F` states an
-        // antiderivative problem, as one made answer first does.
-        if let (Some(d), Some(Term::App(g, xs))) = (self.deriv, chain.terms.last()) {
+        // A chain to `deriv F` states an antiderivative problem (find an
+        // antiderivative of the left side), as one made answer first does,
+        // unless the left side holds `deriv F` itself.
+        if let (Some(d), Some(tn @ Term::App(g, xs))) = (self.deriv, chain.terms.last()) {
             let f = &chain.terms[0];
-            if *g == d && xs.len() == 1 && !f.contains_sym(d) {
+            if *g == d && xs.len() == 1 && !f.contains(tn) {
                 chain.problem = Some(Problem {
                     kind: ProblemKind::Antiderivative,
                     subject: f.clone(),

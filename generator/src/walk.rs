@@ -551,7 +551,7 @@ impl<'a> Walker<'a> {
         let mut terms = vec![start];
         let mut steps: Vec<Step> = Vec::new();
         let inverse_hard = |d: usize| self.rs.dirs[d ^ 1].cost == Cost::Hard;
-        let has_deriv = |t: &Term| contains_sym(t, deriv);
+        let has_deriv = |t: &Term| t.contains_sym(deriv);
         let mut tries = 0;
         while tries < 64 {
             tries += 1;
@@ -637,13 +637,6 @@ impl<'a> Walker<'a> {
             chain.steps[i].position = a.find(&s.from).ok_or(WalkFailure::TraceConflict)?;
         }
         finish(&self.rs.sig, chain)
-    }
-}
-
-fn contains_sym(t: &Term, f: u32) -> bool {
-    match t {
-        Term::App(g, xs) => *g == f || xs.iter().any(|x| contains_sym(x, f)),
-        _ => false,
     }
 }
 
