@@ -567,3 +567,72 @@ pub(crate) fn orient(
         problem: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::{Generator, Options};
+    use crate::walk::Walker;
+
+    fn gen() -> Generator {
+        Generator::load("calculus").unwrap()
+    }
+
+    #[test]
+    fn affine_and_constant_answers_are_recognised() {
+        let g = gen();
+        let c = g.calculus.as_ref().expect("calculus symbols");
+        let id = c.leaf(c.id);
+        let sin = c.leaf(c.elementary[0]);
+        let two_id = c.app(c.mul, vec![c.konst(2), id.clone()]);
+        assert!(c.is_affine(&two_id));
+        assert!(c.is_affine(&c.app(c.add, vec![two_id.clone(), c.konst(3)])));
+        assert!(!c.is_affine(&c.app(c.mul, vec![id.clone(), id.clone()])));
+        assert!(c.is_constant(&c.app(c.comp, vec![sin.clone(), c.konst(2)])));
+        assert!(!c.is_constant(&c.app(c.comp, vec![sin.clone(), id.clone()])));
+        assert!(c.unsimplified(&c.app(c.comp, vec![sin.clone(), id.clone()])));
+        assert!(c.unsimplified(&c.app(c.mul, vec![c.konst(0), sin.clone()])));
+        assert!(!c.unsimplified(&c.app(c.mul, vec![c.konst(2), sin])));
+    }
+
+    #[test]
+    fn answers_have_something_to_integrate() {
+        let g = gen();
+        let c = g.calculus.as_ref().unwrap();
+        let mut rng = Rng::new(7);
+        for _ in 0..500 {
+            let Some(a) = c.answer(&mut rng, (4, 10)) else {
+                continue;
+            };
+            assert!(!c.is_affine(&a) && !c.has_constant_summand(&a) && !c.redundant(&a));
+            assert!(a.size() >= 4);
+        }
+    }
+
+    #[test]
+    fn every_kind_makes_a_chain_that_rewrites_as_its_trace_says() {
+        let g = gen();
+        let c = g.calculus.as_ref().unwrap();
+        let opts = Options::new("calculus", "unused".into());
+        let limits = opts.limits();
+        let coverage = vec![0u64; g.rs.dirs.len()];
+        let w: Walker<'_> = g.walker(&limits, &coverage);
+        for kind in ProblemKind::ALL {
+            let mut made = 0;
+            for seed in 0..200 {
+                let mut rng = Rng::new(seed);
+                let Ok(ch) = w.problem(&mut rng, c, kind, 0, (4, 10)) else {
+                    continue;
+                };
+                made += 1;
+                for (i, s) in ch.steps.iter().enumerate() {
+                    assert_eq!(s.rewrite(&ch.terms[i]), ch.terms[i + 1], "{kind:?}");
+                }
+                let p = ch.problem.as_ref().unwrap();
+                assert_eq!(p.kind, kind);
+                assert!(!c.unsimplified(&p.subject) || kind != ProblemKind::Antiderivative);
+            }
+            assert!(made >= 50, "{kind:?}: {made} of 200");
+        }
+    }
+}
