@@ -69,3 +69,39 @@ fn coqc_compiles_a_thousand_lemmas_of_every_theory() {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
+
+/// Answers-first calculus problems simplify one instance at a time
+/// (`nth_rewrite k`, where other copies of the instance are about); in Coq
+/// each such step is `rewrite (…) at k`, and coqc must agree that it
+/// rewrites the same copy: every lemma compiles.
+#[test]
+fn coqc_follows_nth_rewrite_steps() {
+    require("coqc", "coq");
+    let dir = tmp("coq-nth");
+    let out = tmp("coq-nth-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
+    let g = bin()
+        .args(["generate", "--theory", "calculus", "--hard-steps", "1"])
+        .args(["--count", "300", "--seed", "11", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("run proofmill generate");
+    assert!(g.status.success(), "{}", text(&g));
+    let o = export(&dir, "coq", &out, &["--split", "100,0,0"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let vs = files(&out.join("coq"), ".v");
+    let all: String = vs
+        .iter()
+        .map(|v| std::fs::read_to_string(v).unwrap())
+        .collect();
+    assert!(
+        all.matches(") at ").count() >= 50,
+        "the corpus has nth_rewrite steps"
+    );
+    for (v, (ok, msg)) in vs.iter().zip(par_map(&vs, |v| coqc(v))) {
+        assert!(ok, "coqc {}: {msg}", v.display());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
+}

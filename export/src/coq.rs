@@ -19,6 +19,10 @@
 //! rewritten instance is fixed, and Coq's `rewrite`, like Lean's `rw`,
 //! rewrites every occurrence of it: so each step leaves the goal the trace
 //! records, whatever the step's position (which therefore needs no `at`).
+//! A trace's `nth_rewrite k` step (one copy of the instance, the k-th in
+//! pre-order through the goal) is `rewrite (…) at k`: Coq numbers the
+//! copies of a closed pattern left to right through the goal, the same
+//! order (`Setoid` is imported for it and for the ↔ rules).
 //!
 //! Lemmas are batched, 1,000 a file (`coq/<split>/<label>_<NNNNN>.v`), so a
 //! corpus compiles in a few `coqc` runs.
@@ -119,9 +123,9 @@ impl CoqExporter {
              Prop and the connectives are Coq's own. *)",
             cx.source.theory_name()
         );
-        if sig.rules.iter().any(|r| r.relation == Relation::Iff) {
-            let _ = writeln!(p, "Require Import Setoid. (* rewriting with the ↔ rules *)");
-        }
+        // Setoid: rewriting with the ↔ rules, and `rewrite … at k` for the
+        // trace's `nth_rewrite k` steps.
+        let _ = writeln!(p, "Require Import Setoid.");
         for (s, coq) in sig.sorts.iter().zip(&sorts) {
             if s.kind != SortKind::Prop {
                 let _ = writeln!(p, "Parameter {coq} : Type.");
@@ -413,7 +417,13 @@ impl Exporter for CoqExporter {
                 b.push(' ');
                 self.term(&mut b, a, &vars);
             }
-            b.push_str(").\n");
+            b.push(')');
+            // `nth_rewrite k`: Coq numbers the instances of a closed
+            // pattern left to right through the goal, as the trace does.
+            if let Some(k) = s.occ {
+                let _ = write!(b, " at {k}");
+            }
+            b.push_str(".\n");
         }
         b.push_str("  reflexivity.\nQed.\n");
         let batch = self.batch(split)?;

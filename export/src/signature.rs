@@ -97,6 +97,9 @@ pub struct RwStep {
     pub args: Vec<FoTerm>,
     /// Where the rewritten instance is, in the statement's left side.
     pub position: Vec<u32>,
+    /// `nth_rewrite k`: only the k-th instance in the goal (pre-order from
+    /// 1, both sides), not every one.
+    pub occ: Option<usize>,
 }
 
 /// A theory's first-order signature and rules.
@@ -467,7 +470,12 @@ impl Signature {
         let [tac] = &tacs[..] else {
             return Err("not one tactic".into());
         };
-        let TacticKind::Rw { rules, at: None } = &tac.kind else {
+        let TacticKind::Rw {
+            rules,
+            at: None,
+            occ,
+        } = &tac.kind
+        else {
             return Err("not a rewrite of the goal".into());
         };
         let [rw] = &rules[..] else {
@@ -504,6 +512,7 @@ impl Signature {
             reversed: rw.reverse,
             args,
             position,
+            occ: *occ,
         })
     }
 

@@ -17,6 +17,7 @@
 //! checks and writes only the accepted theorems whose canonical hash falls in
 //! shard K (`canon::shard_of`). The shards are disjoint and their union is the unsharded run.
 
+use crate::calculus::{Calculus, Problem, ProblemKind};
 use crate::canon;
 use crate::print::TermPrinter;
 use crate::rng::Rng;
@@ -77,6 +78,10 @@ pub struct Options {
     pub overwrite: bool,
     /// Give up after this many attempts per requested theorem.
     pub max_attempts_per_theorem: u64,
+    /// Calculus: the size of a problem's answer, in nodes (`--answer-size A..B`).
+    pub answer_size: (usize, usize),
+    /// Calculus: the problem kinds and their weights (`--problems KIND=W,…`).
+    pub problems: Vec<(ProblemKind, u32)>,
 }
 
 impl Options {
@@ -100,6 +105,8 @@ impl Options {
             resume: false,
             overwrite: false,
             max_attempts_per_theorem: 200,
+            answer_size: (4, 10),
+            problems: vec![(ProblemKind::Antiderivative, 1)],
         }
     }
     /// Options that cannot apply, and limits exceeded, as a usage error.
@@ -134,6 +141,24 @@ impl Options {
                 self.hard_steps
             ));
         }
+        let (a, b) = self.answer_size;
+        if a < 1 || a > b || b > self.max_size {
+            return Err(format!(
+                "--answer-size {a}..{b}: expected A..B with 1 ≤ A ≤ B ≤ --max-size ({})",
+                self.max_size
+            ));
+        }
+        if self.problems.is_empty() || self.problems.iter().all(|(_, w)| *w == 0) {
+            return Err("--problems: no kind has a positive weight".into());
+        }
+        if self.hard_steps > 0
+            && !self
+                .problems
+                .iter()
+                .any(|(k, w)| *k == ProblemKind::Antiderivative && *w > 0)
+        {
+            return Err("--hard-steps needs antiderivative problems in --problems (the other kinds have no hard steps)".into());
+        }
         if !self.jsonl && !self.bin {
             return Err("no output format (--format jsonl, bin or jsonl,bin)".into());
         }
@@ -167,6 +192,18 @@ impl Options {
         m.insert("shard".into(), format!("{}/{}", self.shard.0, self.shard.1));
         m.insert("hard_steps".into(), self.hard_steps.to_string());
         m.insert("curriculum".into(), self.curriculum.to_string());
+        m.insert(
+            "answer_size".into(),
+            format!("{}..{}", self.answer_size.0, self.answer_size.1),
+        );
+        m.insert(
+            "problems".into(),
+            self.problems
+                .iter()
+                .map(|(k, w)| format!("{}={w}", k.as_str()))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         if let Some(r) = &self.require_rule {
             m.insert("require_rule".into(), r.clone());
         }
@@ -201,6 +238,8 @@ pub struct Generator {
     pub sort: SortId,
     /// The derivative, when the theory has hard rules `… = deriv …`.
     pub deriv: Option<u32>,
+    /// A theory of real functions (`calculus`): problems are made answer first.
+    pub calculus: Option<Calculus>,
 }
 
 impl Generator {
@@ -231,6 +270,7 @@ impl Generator {
             ));
         }
         let space = RuleSpace::build(&rs);
+        let calculus = Calculus::new(&rs);
         let pool = VarPool::new(&rs, 3);
         // The sort most rules are about.
         let mut by_sort = vec![0usize; rs.sig.sorts.len()];
@@ -256,6 +296,7 @@ impl Generator {
             pool,
             sort,
             deriv,
+            calculus,
         })
     }
 }
@@ -412,6 +453,19 @@ enum Outcome {
     Dup,
 }
 
+/// The dedup key of a problem's question (kind and subject): two problems
+/// asking the same have answers equal up to an additive constant (or the
+/// same answer), so only the first is kept.
+fn question_key(sig: &crate::term::Signature, chain: &Chain) -> Option<u64> {
+    let p = chain.problem.as_ref()?;
+    let subject = match &p.equation {
+        Some((l, _)) => l,
+        None => &p.subject,
+    };
+    let tag = 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(p.kind as u64 + 1);
+    Some(canon::hash(sig, subject, &p.subject) ^ tag)
+}
+
 /// `--curriculum`: one bucket per step count in `lo..=hi`.
 fn bucket(steps: usize, lo: usize, hi: usize) -> usize {
     steps.clamp(lo, hi) - lo
@@ -442,8 +496,17 @@ impl Generator {
         if opts.require_rule.is_some() || opts.min_size > 0 {
             return self.search_one(walker, opts, &mut rng);
         }
-        match self.deriv {
-            Some(d) if opts.hard_steps > 0 || rng.chance(1, 2) => {
+        match (&self.calculus, self.deriv) {
+            (Some(c), _) if opts.hard_steps > 0 || rng.chance(1, 2) => {
+                let kind = if opts.hard_steps > 0 {
+                    ProblemKind::Antiderivative
+                } else {
+                    let w: Vec<u64> = opts.problems.iter().map(|(_, w)| u64::from(*w)).collect();
+                    opts.problems[rng.weighted(&w)].0
+                };
+                walker.problem(&mut rng, c, kind, opts.hard_steps, opts.answer_size)
+            }
+            (None, Some(d)) if opts.hard_steps > 0 || rng.chance(1, 2) => {
                 walker.antiderivative(&mut rng, d, opts.hard_steps)
             }
             _ => walker.forward(&mut rng),
@@ -476,7 +539,22 @@ impl Generator {
             .with_max_depth(opts.steps.1)
             .with_node_limit(1_000)
             .run(&target, &c, rng);
-        found.chain.ok_or(WalkFailure::NotFound)
+        let mut chain = found.chain.ok_or(WalkFailure::NotFound)?;
+        // A chain to `deriv F` states an antiderivative problem (find an
+        // antiderivative of the left side), as one made answer first does,
+        // unless the left side holds `deriv F` itself.
+        if let (Some(d), Some(tn @ Term::App(g, xs))) = (self.deriv, chain.terms.last()) {
+            let f = &chain.terms[0];
+            if *g == d && xs.len() == 1 && !f.contains(tn) {
+                chain.problem = Some(Problem {
+                    kind: ProblemKind::Antiderivative,
+                    subject: f.clone(),
+                    answer: xs[0].clone(),
+                    equation: None,
+                });
+            }
+        }
+        Ok(chain)
     }
 
     /// A target from which the constraints can be reached (about `size`
@@ -564,7 +642,9 @@ impl Generator {
                     return Outcome::Fail(WalkFailure::Trivial);
                 }
                 let hash = canon::hash(&self.rs.sig, l, r);
-                if seen.contains_key(&hash) {
+                if seen.contains_key(&hash)
+                    || question_key(&self.rs.sig, &chain).is_some_and(|q| seen.contains_key(&q))
+                {
                     return Outcome::Dup;
                 }
                 Outcome::Cand(Candidate {
@@ -695,10 +775,19 @@ impl Generator {
                             report.excluded += 1;
                             continue;
                         }
-                        if seen.insert(c.hash, c.attempt).is_some() {
+                        if seen.contains_key(&c.hash) {
                             report.duplicates += 1;
                             continue;
                         }
+                        // Answers are unique up to an additive constant: one
+                        // record per question.
+                        if let Some(q) = question_key(&self.rs.sig, &c.chain) {
+                            if seen.insert(q, c.attempt).is_some() {
+                                report.duplicates += 1;
+                                continue;
+                            }
+                        }
+                        seen.insert(c.hash, c.attempt);
                         if opts.curriculum {
                             let b = bucket(c.chain.steps.len(), opts.steps.0, opts.steps.1);
                             if per_bucket[b] >= quota(b) {

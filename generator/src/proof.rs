@@ -200,7 +200,14 @@ pub fn assemble(
         let step = if *ti == s.from {
             h
         } else {
-            let body = b.motive_body(ti, &s.from);
+            let body = match s.occ {
+                None => b.motive_body(ti, &s.from),
+                // Only the instance at `position`: mark it and abstract the mark.
+                Some(_) => {
+                    let mark = Term::Var(u32::MAX);
+                    b.motive_body(&ti.replace_at(&s.position, &mark), &mark)
+                }
+            };
             let motive =
                 b.tc.store()
                     .mk_lam(Name::from_dotted("x"), BinderInfo::Default, alpha, body);
@@ -321,7 +328,17 @@ pub fn print_proof(
             out.push_str(" : ");
             out.push_str(sort);
             out.push_str(") => ");
-            printer.write_with_hole(ti, &s.from, hole, names, &mut out);
+            match s.occ {
+                None => printer.write_with_hole(ti, &s.from, hole, names, &mut out),
+                Some(_) => {
+                    // Only the instance at `position`: a fresh variable marks it.
+                    let mut names2 = names.to_vec();
+                    names2.push(hole.to_string());
+                    let mark = Term::Var(names.len() as u32);
+                    let marked = ti.replace_at(&s.position, &mark);
+                    printer.write_with_hole(&marked, &mark, hole, &names2, &mut out);
+                }
+            }
             out.push_str(") (");
             close += 1;
         }

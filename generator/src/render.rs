@@ -7,6 +7,7 @@ use crate::print::TermPrinter;
 use crate::proof::{assemble, groups, kernel_check, print_proof, theorem_vars};
 use crate::readback::read_back;
 use crate::rules::Cost;
+use crate::term::Term;
 use crate::walk::Chain;
 use proofmill_corpora::corpus::{self, Difficulty, Problem, Record, Step, Var};
 use proofmill_tactics::reader::TheoremReader;
@@ -132,7 +133,9 @@ impl Generator {
         goals.push(goal(&|g| g.push_str(eq)));
         let mut rhs = tn.clone();
         for (i, s) in chain.steps.iter().enumerate().take(chain.steps.len() - 1) {
-            rhs = rhs.replace_all(&s.from, &s.to);
+            if s.occ.is_none() {
+                rhs = rhs.replace_all(&s.from, &s.to);
+            }
             goals.push(goal(&|g| {
                 printer.write_rel(rel, &chain.terms[i + 1], &rhs, names, g)
             }));
@@ -146,7 +149,14 @@ impl Generator {
             let rule = &self.rs.rules[dir.rule];
             let after = goals.next().unwrap_or_else(|| "no goals".to_string());
             let mut tac = String::with_capacity(8 + rule.head.len() + eq_len_hint);
-            tac.push_str(if dir.reversed { "rw [← " } else { "rw [" });
+            if let Some(k) = s.occ {
+                tac.push_str("nth_rewrite ");
+                tac.push_str(&k.to_string());
+                tac.push(' ');
+            } else {
+                tac.push_str("rw ");
+            }
+            tac.push_str(if dir.reversed { "[← " } else { "[" });
             tac.push_str(&rule.head);
             for x in &s.sigma {
                 tac.push(' ');
@@ -212,10 +222,48 @@ impl Generator {
                 depth: depth as u32,
             },
             canonical_hash: format!("{:016x}", c.hash),
-            problem: chain.problem.as_ref().map(|(f, big_f)| Problem {
-                question: format!("find an antiderivative of {}", printer.print(f, names)),
-                answer: printer.print(big_f, names),
+            problem: chain.problem.as_ref().map(|p| Problem {
+                kind: p.kind.as_str().into(),
+                question: question(printer, p, names, rel),
+                answer: printer.print(&p.answer, names),
             }),
         }
+    }
+}
+
+/// A problem's question: `find an antiderivative of f`, `find the
+/// derivative of F`, `find y such that <equation in y>`.
+fn question(
+    printer: &TermPrinter<'_>,
+    p: &crate::calculus::Problem,
+    names: &[String],
+    rel: crate::term::Relation,
+) -> String {
+    use crate::calculus::{ProblemKind, Y_MARKER};
+    match (p.kind, &p.equation) {
+        (ProblemKind::Antiderivative, _) => {
+            format!(
+                "find an antiderivative of {}",
+                printer.print(&p.subject, names)
+            )
+        }
+        (ProblemKind::Derivative, _) => {
+            format!(
+                "find the derivative of {}",
+                printer.print(&p.subject, names)
+            )
+        }
+        (_, Some((l, r))) => {
+            let mut names2 = names.to_vec();
+            names2.push("y".into());
+            let y = Term::Var(names.len() as u32);
+            let marker = Term::Var(Y_MARKER);
+            let (l, r) = (l.replace_all(&marker, &y), r.replace_all(&marker, &y));
+            format!(
+                "find y such that {}",
+                printer.print_rel(rel, &l, &r, &names2)
+            )
+        }
+        (_, None) => String::new(),
     }
 }

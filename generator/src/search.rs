@@ -343,6 +343,7 @@ impl<'w, 'a> BackwardSearch<'w, 'a> {
                         from: back.to,
                         to: back.from,
                         position,
+                        occ: None,
                     };
                     let mut steps = Vec::with_capacity(st.steps.len() + 1);
                     steps.push(fwd);

@@ -115,6 +115,13 @@ impl Term {
             Term::App(_, xs) => xs.iter().for_each(|x| x.vars(out)),
         }
     }
+    /// Whether symbol `f` occurs in the term.
+    pub fn contains_sym(&self, f: u32) -> bool {
+        match self {
+            Term::App(g, xs) => *g == f || xs.iter().any(|x| x.contains_sym(f)),
+            _ => false,
+        }
+    }
     pub fn contains(&self, p: &Term) -> bool {
         self == p
             || match self {
@@ -165,6 +172,38 @@ impl Term {
             }
         }
         None
+    }
+    /// The positions of every occurrence of `p`, in pre-order (the order
+    /// `rw` and `nth_rewrite` count in).
+    pub fn occurrences(&self, p: &Term) -> Vec<Vec<usize>> {
+        fn go(t: &Term, p: &Term, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+            if t == p {
+                out.push(prefix.clone());
+                return;
+            }
+            if let Term::App(_, xs) = t {
+                for (i, x) in xs.iter().enumerate() {
+                    prefix.push(i);
+                    go(x, p, prefix, out);
+                    prefix.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        go(self, p, &mut Vec::new(), &mut out);
+        out
+    }
+    /// The subterm at `pos` replaced by `q` (`self` when `pos` is not a position).
+    pub fn replace_at(&self, pos: &[usize], q: &Term) -> Term {
+        match (pos.split_first(), self) {
+            (None, _) => q.clone(),
+            (Some((&i, rest)), Term::App(f, xs)) if i < xs.len() => {
+                let mut v = xs.to_vec();
+                v[i] = xs[i].replace_at(rest, q);
+                Term::App(*f, v.into())
+            }
+            _ => self.clone(),
+        }
     }
     /// Every occurrence of `p` replaced by `q` (as `rw` abstracts them all).
     pub fn replace_all(&self, p: &Term, q: &Term) -> Term {

@@ -74,6 +74,20 @@ pub struct Step {
     pub from: Term,
     pub to: Term,
     pub position: Vec<usize>,
+    /// `Some(k)`: only the k-th occurrence of `from` (pre-order, from 1) is
+    /// rewritten, the one at `position` (`nth_rewrite k [...]`); `None`: every
+    /// occurrence (`rw [...]`).
+    pub occ: Option<usize>,
+}
+
+impl Step {
+    /// `t` rewritten by this step: every occurrence, or the one at `position`.
+    pub fn rewrite(&self, t: &Term) -> Term {
+        match self.occ {
+            None => t.replace_all(&self.from, &self.to),
+            Some(_) => t.replace_at(&self.position, &self.to),
+        }
+    }
 }
 
 /// A chain t₀ → … → tₙ.
@@ -82,8 +96,8 @@ pub struct Chain {
     pub sort: SortId,
     pub terms: Vec<Term>,
     pub steps: Vec<Step>,
-    /// For antiderivative problems: (f, F) with the theorem `f = deriv F`.
-    pub problem: Option<(Term, Term)>,
+    /// The problem the chain states, when it was made answer first.
+    pub problem: Option<crate::calculus::Problem>,
 }
 
 /// Why a walk produced nothing.
@@ -113,6 +127,40 @@ pub struct Walker<'a> {
     var_source: Vec<usize>,
     /// The mean of `coverage`: a direction used at most this often is favoured.
     mean_coverage: u64,
+    /// The sum of `coverage`: the corpus's steps so far.
+    total_coverage: u64,
+    /// For each direction that only reorders the operands of one operator
+    /// (commutativity, associativity), that operator.
+    reorders: Vec<Option<u32>>,
+}
+
+/// The operator a rule only reorders the operands of (`a + b = b + a`,
+/// `a + b + c = a + (b + c)`): both sides hold the same variables and
+/// applications of that one symbol only.
+fn reorder_op(lhs: &Term, rhs: &Term) -> Option<u32> {
+    fn parts(t: &Term, syms: &mut Vec<u32>, vars: &mut Vec<u32>) -> bool {
+        match t {
+            Term::Var(v) => {
+                vars.push(*v);
+                true
+            }
+            Term::Lit(_) => false,
+            Term::App(f, xs) => {
+                syms.push(*f);
+                xs.iter().all(|x| parts(x, syms, vars))
+            }
+        }
+    }
+    let (mut s1, mut v1, mut s2, mut v2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    if !parts(lhs, &mut s1, &mut v1) || !parts(rhs, &mut s2, &mut v2) || lhs == rhs {
+        return None;
+    }
+    s1.sort_unstable();
+    v1.sort_unstable();
+    s2.sort_unstable();
+    v2.sort_unstable();
+    let op = *s1.first()?;
+    (s1 == s2 && v1 == v2 && s1.iter().all(|&f| f == op)).then_some(op)
 }
 
 impl<'a> Walker<'a> {
@@ -143,6 +191,12 @@ impl<'a> Walker<'a> {
             by_head,
             var_source,
             mean_coverage: coverage.iter().sum::<u64>() / coverage.len().max(1) as u64,
+            total_coverage: coverage.iter().sum::<u64>(),
+            reorders: rs
+                .dirs
+                .iter()
+                .map(|d| reorder_op(&d.source, &d.target))
+                .collect(),
         }
     }
 
@@ -303,7 +357,7 @@ impl<'a> Walker<'a> {
         let mut weights: Vec<u64> = cands
             .iter()
             .map(|(d, _)| {
-                let mut w = 4;
+                let mut w: u64 = 4;
                 if prev.is_some_and(|p| self.space.succ[p][*d]) {
                     w *= 2;
                 }
@@ -312,6 +366,16 @@ impl<'a> Walker<'a> {
                 }
                 if self.coverage[*d] <= mean {
                     w *= 2;
+                }
+                // Balanced rule use: a rule family (both directions) that
+                // already takes a large share of the corpus's steps is drawn
+                // less often (weights from the chunk's coverage snapshot, so
+                // the output does not depend on the thread count).
+                let fam = self.coverage[*d] + self.coverage[*d ^ 1];
+                if fam * 5 > self.total_coverage {
+                    w = w.div_ceil(8);
+                } else if fam * 8 > self.total_coverage {
+                    w = w.div_ceil(2);
                 }
                 w
             })
@@ -365,6 +429,7 @@ impl<'a> Walker<'a> {
                 from,
                 to,
                 position,
+                occ: None,
             },
             next,
         )
@@ -389,9 +454,17 @@ impl<'a> Walker<'a> {
             let t = terms.last().expect("t0");
             let used: Vec<usize> = steps.iter().map(|s| s.dir).collect();
             // Undoing the previous step (its inverse direction) would only
-            // make a loop that is erased again: not a candidate.
+            // make a loop that is erased again: not a candidate. Nor is a
+            // second reordering of the operands of the operator the previous
+            // step reordered: a reordering is written once, not as a chain
+            // of `add_comm` and `add_assoc` steps.
             let undo = used.last().map(|&p| p ^ 1);
-            let allowed = |d: usize| Some(d) != undo && allowed(d);
+            let reordered = used.last().and_then(|&p| self.reorders[p]);
+            let allowed = |d: usize| {
+                Some(d) != undo
+                    && (reordered.is_none() || self.reorders[d] != reordered)
+                    && allowed(d)
+            };
             // A step that closes a loop is not taken (erasing the loop instead
             // would throw away the progress made since).
             let keep = |next: &Term| next.fits(l.max_size, l.max_depth) && !terms.contains(next);
@@ -478,7 +551,7 @@ impl<'a> Walker<'a> {
         let mut terms = vec![start];
         let mut steps: Vec<Step> = Vec::new();
         let inverse_hard = |d: usize| self.rs.dirs[d ^ 1].cost == Cost::Hard;
-        let has_deriv = |t: &Term| contains_sym(t, deriv);
+        let has_deriv = |t: &Term| t.contains_sym(deriv);
         let mut tries = 0;
         while tries < 64 {
             tries += 1;
@@ -532,6 +605,7 @@ impl<'a> Walker<'a> {
                     from,
                     to,
                     position: Vec::new(),
+                    occ: None,
                 }
             })
             .collect();
@@ -546,7 +620,12 @@ impl<'a> Walker<'a> {
             sort: self.sort,
             terms,
             steps,
-            problem: Some((f, big_f)),
+            problem: Some(crate::calculus::Problem {
+                kind: crate::calculus::ProblemKind::Antiderivative,
+                subject: f,
+                answer: big_f,
+                equation: None,
+            }),
         };
         // Positions in the forward reading; a reversed step must undo exactly.
         for i in 0..chain.steps.len() {
@@ -558,13 +637,6 @@ impl<'a> Walker<'a> {
             chain.steps[i].position = a.find(&s.from).ok_or(WalkFailure::TraceConflict)?;
         }
         finish(&self.rs.sig, chain)
-    }
-}
-
-fn contains_sym(t: &Term, f: u32) -> bool {
-    match t {
-        Term::App(g, xs) => *g == f || xs.iter().any(|x| contains_sym(x, f)),
-        _ => false,
     }
 }
 
@@ -600,10 +672,21 @@ fn check_rw(terms: &[Term], steps: &[Step]) -> Result<(), WalkFailure> {
     let mut rhs = tn.clone();
     for (i, s) in steps.iter().enumerate() {
         let l = &terms[i];
-        if !l.contains(&s.from) && !rhs.contains(&s.from) {
-            return Err(WalkFailure::TraceConflict);
+        if let Some(k) = s.occ {
+            // `nth_rewrite k`: the k-th instance, which must be the one at
+            // `position` in the left side; the right side is left alone.
+            let occs = l.occurrences(&s.from);
+            if occs.get(k.wrapping_sub(1)) != Some(&s.position)
+                || l.replace_at(&s.position, &s.to) != terms[i + 1]
+            {
+                return Err(WalkFailure::TraceConflict);
+            }
+        } else {
+            if !l.contains(&s.from) && !rhs.contains(&s.from) {
+                return Err(WalkFailure::TraceConflict);
+            }
+            rhs = rhs.replace_all(&s.from, &s.to);
         }
-        rhs = rhs.replace_all(&s.from, &s.to);
         let after = &terms[i + 1];
         // `rw` closes the goal by `rfl` as soon as both sides agree.
         if i + 1 < steps.len() && *after == rhs {

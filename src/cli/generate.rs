@@ -4,6 +4,7 @@
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use proofmill_generator::calculus::ProblemKind;
 use proofmill_generator::{Generator, Options};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -63,6 +64,33 @@ pub struct GenerateArgs {
     /// lists (never any other file) before writing.
     #[arg(long)]
     overwrite: bool,
+    /// Calculus: the size of a problem's answer in nodes, `A..B`.
+    #[arg(long, default_value = "4..10")]
+    answer_size: String,
+    /// Calculus: the mix of problem kinds, `KIND=W,…` (antiderivative,
+    /// derivative, ode_linear, ode_separable; W a weight).
+    #[arg(long, default_value = "antiderivative=1")]
+    problems: String,
+}
+
+fn parse_problems(s: &str) -> Result<Vec<(ProblemKind, u32)>, String> {
+    s.split(',')
+        .map(|part| {
+            let (k, w) = part.split_once('=').unwrap_or((part, "1"));
+            let kind = ProblemKind::parse(k.trim()).ok_or_else(|| {
+                let kinds: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "--problems: unknown kind '{}' ({})",
+                    k.trim(),
+                    kinds.join(", ")
+                )
+            })?;
+            let w = w.trim().parse::<u32>().map_err(|_| {
+                format!("--problems: '{part}': expected KIND=W with W a whole number")
+            })?;
+            Ok((kind, w))
+        })
+        .collect()
 }
 
 fn parse_range(s: &str) -> Option<(usize, usize)> {
@@ -88,7 +116,19 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     let Some(shard) = parse_shard(&a.shard) else {
         return usage(format!("--shard {}: expected K/N with K < N", a.shard));
     };
+    let Some(answer_size) = parse_range(&a.answer_size) else {
+        return usage(format!(
+            "--answer-size {}: expected A..B with 1 ≤ A ≤ B",
+            a.answer_size
+        ));
+    };
+    let problems = match parse_problems(&a.problems) {
+        Ok(p) => p,
+        Err(m) => return usage(m),
+    };
     let mut opts = Options::new(&a.theory, a.out.clone());
+    opts.answer_size = answer_size;
+    opts.problems = problems;
     opts.count = a.count;
     opts.seed = a.seed;
     opts.steps = steps;

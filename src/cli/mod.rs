@@ -13,6 +13,7 @@ mod export;
 mod generate;
 mod lean_check;
 mod out;
+mod plot;
 mod stats;
 mod verify;
 
@@ -31,7 +32,7 @@ struct Cli {
 enum Command {
     Check(check::CheckArgs),
     LeanCheck(lean_check::LeanCheckArgs),
-    Generate(generate::GenerateArgs),
+    Generate(Box<generate::GenerateArgs>),
     Verify(verify::VerifyArgs),
     Stats(stats::StatsArgs),
     Export(export::ExportArgs),
@@ -43,7 +44,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::LeanCheck(args) => lean_check::run(args),
-        Command::Generate(args) => generate::run(args),
+        Command::Generate(args) => generate::run(*args),
         Command::Verify(args) => verify::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Export(args) => export::run(args),

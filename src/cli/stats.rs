@@ -11,6 +11,11 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct StatsArgs {
     dir: PathBuf,
+    /// Also write the figures as SVG charts into this directory: rule
+    /// shares, answer and question sizes, problem quality, the rule space
+    /// with the edges the corpus covered.
+    #[arg(long)]
+    plot: Option<PathBuf>,
 }
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
@@ -31,8 +36,11 @@ pub fn run(a: StatsArgs) -> ExitCode {
     };
     let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
     let mut rules: BTreeMap<String, u64> = BTreeMap::new();
+    let mut families: BTreeMap<String, u64> = BTreeMap::new();
+    let mut covered: std::collections::HashSet<(String, String)> = Default::default();
     let mut n = 0u64;
     let mut problems = 0u64;
+    let mut q = Quality::default();
     // One format is enough: the shards of the other hold the same records.
     let jsonl = m.shards.iter().any(|s| s.file.ends_with(".jsonl"));
     for s in m
@@ -52,6 +60,9 @@ pub fn run(a: StatsArgs) -> ExitCode {
         for r in recs {
             n += 1;
             problems += u64::from(r.problem.is_some());
+            if let Some(p) = &r.problem {
+                q.add(p);
+            }
             let d = &r.difficulty;
             for (h, v) in hs
                 .iter_mut()
@@ -59,7 +70,18 @@ pub fn run(a: StatsArgs) -> ExitCode {
             {
                 *h.entry(v).or_default() += 1;
             }
+            for w in r.steps.windows(2) {
+                let label = |s: &proofmill_corpora::corpus::Step| {
+                    if s.direction == "rev" {
+                        format!("{}←", s.rule)
+                    } else {
+                        s.rule.clone()
+                    }
+                };
+                covered.insert((label(&w[0]), label(&w[1])));
+            }
             for st in &r.steps {
+                *families.entry(st.rule.clone()).or_default() += 1;
                 *rules
                     .entry(format!("{} ({})", st.rule, st.direction))
                     .or_default() += 1;
@@ -67,7 +89,7 @@ pub fn run(a: StatsArgs) -> ExitCode {
         }
     }
     outln!(
-        "corpus {}: theory {} (seed {}), {n} records, {problems} antiderivative problems",
+        "corpus {}: theory {} (seed {}), {n} records, {problems} problems",
         a.dir.display(),
         m.theory,
         m.seed
@@ -99,5 +121,252 @@ pub fn run(a: StatsArgs) -> ExitCode {
     for (r, k) in &rules {
         outln!("  {r:<40} {k}");
     }
+    let total: u64 = families.values().sum();
+    let mut by_share: Vec<(&String, &u64)> = families.iter().collect();
+    by_share.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    outln!("rule share of steps (both directions; {total} steps):");
+    for (r, k) in by_share {
+        outln!(
+            "  {r:<24} {:>5.1}%",
+            100.0 * *k as f64 / total.max(1) as f64
+        );
+    }
+    if problems > 0 {
+        q.print(problems);
+    }
+    if let Some(out) = &a.plot {
+        let shares: Vec<(String, f64)> = {
+            let mut v: Vec<(String, f64)> = families
+                .iter()
+                .map(|(r, k)| (r.clone(), 100.0 * *k as f64 / total.max(1) as f64))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        };
+        match write_plots(out, &m, &shares, &q, problems, &covered) {
+            Ok(files) => outln!("plots: {} ({})", out.display(), files.join(", ")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// The charts of `stats --plot`; the files written.
+fn write_plots(
+    out: &std::path::Path,
+    m: &Manifest,
+    shares: &[(String, f64)],
+    q: &Quality,
+    problems: u64,
+    covered: &std::collections::HashSet<(String, String)>,
+) -> Result<Vec<String>, String> {
+    use super::plot;
+    plot::prepare(out).map_err(|e| e.to_string())?;
+    let mut files = vec!["rule_share.svg".to_string()];
+    plot::bars(
+        &out.join("rule_share.svg"),
+        "share of steps by rule (both directions)",
+        "% of steps",
+        shares,
+    )
+    .map_err(|e| e.to_string())?;
+    if problems > 0 {
+        plot::histogram(
+            &out.join("answer_size.svg"),
+            "answer size (nodes)",
+            &q.answer_size,
+        )
+        .map_err(|e| e.to_string())?;
+        plot::histogram(
+            &out.join("question_size.svg"),
+            "question size (nodes)",
+            &q.question_size,
+        )
+        .map_err(|e| e.to_string())?;
+        plot::bars(
+            &out.join("quality.svg"),
+            "problem quality",
+            "% of problems",
+            &q.ratios(problems),
+        )
+        .map_err(|e| e.to_string())?;
+        files.extend(["answer_size.svg", "question_size.svg", "quality.svg"].map(String::from));
+    }
+    let sources: Vec<(String, String)> = m
+        .theory_sources
+        .iter()
+        .map(|s| (s.origin.clone(), s.text.clone()))
+        .collect();
+    let theory = proofmill_kernel::with_kernel_stack(|| {
+        proofmill_tactics::theory::Theory::load_recorded(&sources)
+    })
+    .map_err(|e| format!("the corpus's theory: {e}"))?;
+    plot::rule_space(&out.join("rule_space.svg"), &theory, covered).map_err(|e| e.to_string())?;
+    files.push("rule_space.svg".into());
+    Ok(files)
+}
+
+/// Data quality of a corpus's problems (issue 17): kinds, distinct and
+/// repeated answers, constant answers, unsimplified questions and sizes.
+#[derive(Default)]
+struct Quality {
+    kinds: BTreeMap<String, u64>,
+    answers: std::collections::HashMap<String, u64>,
+    constant: u64,
+    unsimplified: u64,
+    answer_size: BTreeMap<u32, u64>,
+    question_size: BTreeMap<u32, u64>,
+}
+
+/// Nodes of a printed calculus term: identifiers, numerals and operators
+/// (`F.const 2` is two nodes, as in the generator's terms).
+fn nodes(t: &str) -> u32 {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in t.chars() {
+        let word = (c.is_alphanumeric() || c == '.' || c == '_') && c != '¹';
+        if word && !in_word {
+            n += 1;
+        }
+        in_word = word;
+        if matches!(c, '+' | '*' | '-' | '∘' | '⁻') {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Forms a simplified question has no place for: `∘ id`, `id ∘`, `* const
+/// 1`, `const 1 *`, `+ const 0`, `const 0 +`, `const 0 *`, `* const 0`,
+/// `∘ const n`, `- -`.
+fn unsimplified(t: &str) -> bool {
+    let comp_id = t.match_indices("∘ F.id").any(|(i, m)| {
+        let rest = &t[i + m.len()..];
+        !rest.starts_with('⁻') && !rest.starts_with(|c: char| c.is_alphanumeric())
+    });
+    // `f ∘ (F.const 2)`, not `f ∘ (F.const 2 * g)`.
+    let comp_const = t.match_indices("∘ (F.const ").any(|(i, m)| {
+        let rest = t[i + m.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.starts_with(')')
+    });
+    comp_id
+        || comp_const
+        || [
+            "F.id ∘",
+            "* F.const 1",
+            "F.const 1 *",
+            "+ F.const 0",
+            "F.const 0 +",
+            "F.const 0 *",
+            "* F.const 0",
+            "∘ F.const",
+            "- -",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
+}
+
+impl Quality {
+    fn add(&mut self, p: &proofmill_corpora::corpus::Problem) {
+        *self.kinds.entry(p.kind.clone()).or_default() += 1;
+        *self.answers.entry(p.answer.clone()).or_default() += 1;
+        // A constant answer names no function of x.
+        if !["F.id", "F.sin", "F.cos", "F.exp", "F.log"]
+            .iter()
+            .any(|f| p.answer.contains(f))
+        {
+            self.constant += 1;
+        }
+        let subject = p
+            .question
+            .strip_prefix("find an antiderivative of ")
+            .or_else(|| p.question.strip_prefix("find the derivative of "))
+            .or_else(|| p.question.strip_prefix("find y such that "))
+            .unwrap_or(&p.question);
+        self.unsimplified += u64::from(unsimplified(subject));
+        *self.answer_size.entry(nodes(&p.answer)).or_default() += 1;
+        *self.question_size.entry(nodes(subject)).or_default() += 1;
+    }
+
+    /// Distinct answers, top-10 share, constant answers and unsimplified
+    /// questions, in percent of `n` problems.
+    fn ratios(&self, n: u64) -> Vec<(String, f64)> {
+        let pct = |k: u64| 100.0 * k as f64 / n.max(1) as f64;
+        let mut counts: Vec<u64> = self.answers.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        vec![
+            ("distinct answers".into(), pct(self.answers.len() as u64)),
+            ("top 10 answers".into(), pct(counts.iter().take(10).sum())),
+            ("constant answers".into(), pct(self.constant)),
+            ("unsimplified questions".into(), pct(self.unsimplified)),
+        ]
+    }
+
+    fn print(&self, n: u64) {
+        let pct = |k: u64| 100.0 * k as f64 / n.max(1) as f64;
+        outln!("problems by kind:");
+        for (k, v) in &self.kinds {
+            outln!("  {k:<16} {v}");
+        }
+        let mut counts: Vec<u64> = self.answers.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let top10: u64 = counts.iter().take(10).sum();
+        let mean = self
+            .answer_size
+            .iter()
+            .map(|(s, k)| u64::from(*s) * k)
+            .sum::<u64>() as f64
+            / n as f64;
+        outln!(
+            "distinct answers: {} ({:.1}%); top 10 answers: {:.1}% of problems; constant answers: {:.1}%",
+            self.answers.len(),
+            pct(self.answers.len() as u64),
+            pct(top10),
+            pct(self.constant)
+        );
+        outln!(
+            "unsimplified questions: {:.2}%; mean answer size: {mean:.1} nodes",
+            pct(self.unsimplified)
+        );
+        histogram("answer size", &self.answer_size);
+        histogram("question size", &self.question_size);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{nodes, unsimplified};
+
+    #[test]
+    fn unsimplified_forms_are_found_and_only_they() {
+        for t in [
+            "F.sin ∘ F.id",
+            "F.id ∘ F.sin",
+            "F.sin * F.const 1",
+            "F.const 0 * F.cos",
+            "F.sin + F.const 0",
+            "F.sin ∘ F.const 2",
+            "F.sin ∘ (F.const 2)",
+            "- -F.sin",
+        ] {
+            assert!(unsimplified(t), "{t}");
+        }
+        for t in [
+            "F.sin ∘ F.id⁻¹",
+            "F.cos ∘ (F.const 4 * F.id) * F.const 4",
+            "F.const 1 + F.cos",
+            "F.identity ∘ F.sin",
+        ] {
+            assert!(!unsimplified(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn nodes_count_symbols_numerals_and_operators() {
+        assert_eq!(nodes("F.const 2 * F.id"), 4);
+        assert_eq!(nodes("-(F.sin ∘ F.id⁻¹)"), 5);
+    }
 }

@@ -173,6 +173,42 @@ impl FoTerm {
         None
     }
 
+    /// The position of the `k`-th occurrence of `p` (from 1, in pre-order:
+    /// the order `nth_rewrite` counts in).
+    pub fn find_nth(&self, p: &FoTerm, k: usize) -> Option<Vec<u32>> {
+        fn go(t: &FoTerm, p: &FoTerm, k: usize, seen: &mut usize, pos: &mut Vec<u32>) -> bool {
+            if t == p {
+                *seen += 1;
+                return *seen == k;
+            }
+            if let FoTerm::App(_, xs) = t {
+                for (i, x) in xs.iter().enumerate() {
+                    pos.push(i as u32);
+                    if go(x, p, k, seen, pos) {
+                        return true;
+                    }
+                    pos.pop();
+                }
+            }
+            false
+        }
+        let mut pos = Vec::new();
+        go(self, p, k, &mut 0, &mut pos).then_some(pos)
+    }
+
+    /// The subterm at `pos` replaced by `q`.
+    pub fn replace_at(&self, pos: &[u32], q: &FoTerm) -> FoTerm {
+        match (pos.split_first(), self) {
+            (None, _) => q.clone(),
+            (Some((&i, rest)), FoTerm::App(f, xs)) if (i as usize) < xs.len() => {
+                let mut v = xs.clone();
+                v[i as usize] = xs[i as usize].replace_at(rest, q);
+                FoTerm::App(f.clone(), v)
+            }
+            _ => self.clone(),
+        }
+    }
+
     /// Every variable `k` replaced by `s[k]` (`None` when `s` is too short).
     pub fn instantiate(&self, s: &[FoTerm]) -> Option<FoTerm> {
         Some(match self {

@@ -16,7 +16,9 @@ use std::path::Path;
 /// symbols, theorems between propositions are stated with `↔`, rules go by
 /// Lean 4 core's and Mathlib's names (with `@` where their arguments are
 /// implicit), and a reversed self-symmetric rule is written forwards.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: a record's `problem` has a `kind` (`antiderivative`, `derivative`,
+/// `ode_linear`, `ode_separable`), and a step may be `nth_rewrite k [...]`.
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardInfo {

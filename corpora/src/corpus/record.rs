@@ -33,9 +33,15 @@ pub struct Difficulty {
     pub depth: u32,
 }
 
-/// An antiderivative problem: `question` asks for an antiderivative of f, `answer` is F.
+/// A problem the record's theorem answers (calculus, made answer first):
+/// `kind` is `antiderivative` (the question asks for an antiderivative of
+/// f, `answer` is F, the statement `f = deriv F`), `derivative` (for the
+/// derivative of F, answer f, statement `deriv F = f`), `ode_linear` or
+/// `ode_separable` (for y such that an equation in y holds; the statement is
+/// the equation at y = `answer`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
+    pub kind: String,
     pub question: String,
     pub answer: String,
 }

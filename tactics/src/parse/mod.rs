@@ -408,7 +408,7 @@ mod tests {
         assert_eq!(alts[1].names, vec!["n", "ih"]);
         assert_eq!(alts[1].tactics.len(), 2);
         assert!(
-            matches!(&alts[1].tactics[0].kind, TacticKind::Rw { rules, at: Some(h) } if rules[1].reverse && h == "h")
+            matches!(&alts[1].tactics[0].kind, TacticKind::Rw { rules, at: Some(h), .. } if rules[1].reverse && h == "h")
         );
     }
 

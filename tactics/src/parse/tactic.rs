@@ -64,7 +64,28 @@ impl Parser<'_> {
             "rw" | "rewrite" => {
                 let rules = self.rw_rules()?;
                 let at = self.at_clause()?;
-                TacticKind::Rw { rules, at }
+                TacticKind::Rw {
+                    rules,
+                    at,
+                    occ: None,
+                }
+            }
+            "nth_rewrite" | "nth_rw" => {
+                let k = match self.peek()? {
+                    (Tok::Num(n), _, _) => n.parse::<usize>().ok().filter(|&k| k >= 1),
+                    _ => None,
+                };
+                let Some(k) = k else {
+                    return self.error_here("an occurrence number (1, 2, …)");
+                };
+                self.bump()?;
+                let rules = self.rw_rules()?;
+                let at = self.at_clause()?;
+                TacticKind::Rw {
+                    rules,
+                    at,
+                    occ: Some(k),
+                }
             }
             "simp" => {
                 self.expect_word("only")?;

@@ -148,9 +148,12 @@ pub enum TacticKind {
     Apply(Term),
     Rfl,
     Symm,
+    /// `rw [rules] (at h)`; `nth_rewrite k [rules]` (`occ = Some(k)`)
+    /// rewrites only the k-th instance (1-based, in `rw`'s pre-order).
     Rw {
         rules: Vec<RwRule>,
         at: Option<String>,
+        occ: Option<usize>,
     },
     Induction {
         target: String,

@@ -67,7 +67,7 @@ impl<'e> Elab<'e> {
             TacticKind::Rfl => self.tac_rfl(&g, t.pos).map(|_| vec![]),
             TacticKind::Symm => self.tac_symm(&g, t.pos).map(|g2| vec![g2]),
             TacticKind::Constructor => self.tac_constructor(&g, t.pos),
-            TacticKind::Rw { rules, at } => self.tac_rw(&g, rules, at.as_deref(), t.pos),
+            TacticKind::Rw { rules, at, occ } => self.tac_rw(&g, rules, at.as_deref(), *occ, t.pos),
             TacticKind::SimpOnly { rules, at } => self.tac_simp(&g, rules, at.as_deref(), t.pos),
             TacticKind::Induction { target, alts } => {
                 self.tac_induction(&g, target, alts.as_deref(), true, t.pos)
@@ -197,6 +197,30 @@ mod tests {
     #[test]
     fn rw_closes_with_rfl_and_symm_flips() {
         run("axiom R : Type\naxiom f : R → R\ntheorem t (x y : R) (h : x = y) : f y = f x := by\n  symm\n  rw [h]\n").unwrap();
+    }
+
+    #[test]
+    fn nth_rewrite_rewrites_one_instance() {
+        let pre =
+            "axiom R : Type\naxiom f : R → R → R\naxiom g : R → R\naxiom e (x : R) : x = g x\n";
+        // Only the second `x` (pre-order) becomes `g x`; `rw` would rewrite both.
+        run(&format!(
+            "{pre}theorem t (x : R) : f x x = f x (g x) := by\n  nth_rewrite 2 [e x]\n"
+        ))
+        .unwrap();
+        run(&format!(
+            "{pre}theorem t (x : R) : f x x = f (g x) x := by\n  nth_rewrite 1 [e x]\n"
+        ))
+        .unwrap();
+        let e = run(&format!(
+            "{pre}theorem t (x : R) : f x x = f x x := by\n  nth_rewrite 5 [e x]\n"
+        ))
+        .unwrap_err();
+        assert!(e.msg.contains("instance number 5"), "{}", e.msg);
+        assert!(run(&format!(
+            "{pre}theorem t (x : R) : f x x = f x x := by\n  nth_rewrite 0 [e x]\n"
+        ))
+        .is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `rw [h, ← h', h a b] (at h)` and `simp only [rules]`.
+//! `rw [h, ← h', h a b] (at h)`, `nth_rewrite k [h]` and `simp only [rules]`.
 //!
 //! A rewrite elaborates the rule, instantiates its ∀s with metavariables,
 //! finds the first instance of its left side in the target (pre-order, as
@@ -18,12 +18,13 @@ impl Elab<'_> {
         g: &Goal,
         rules: &[RwRule],
         at: Option<&str>,
+        occ: Option<usize>,
         pos: Pos,
     ) -> EResult<Vec<Goal>> {
         let mut g = g.clone();
         for r in rules {
             self.set_scope(&g);
-            g = self.rewrite_once(&g, r, at)?;
+            g = self.rewrite_once(&g, r, at, occ)?;
         }
         if self.try_close_rfl(&g, pos)? {
             return Ok(vec![]);
@@ -77,7 +78,13 @@ impl Elab<'_> {
         Ok((h, p))
     }
 
-    fn rewrite_once(&mut self, g: &Goal, r: &RwRule, at: Option<&str>) -> EResult<Goal> {
+    fn rewrite_once(
+        &mut self,
+        g: &Goal,
+        r: &RwRule,
+        at: Option<&str>,
+        occ: Option<usize>,
+    ) -> EResult<Goal> {
         let (h, p) = self.rule_eq(r)?;
         if self.is_unassigned_mvar(p.lhs) {
             return err(r.pos, "rw: the left side of the rule is a metavariable");
@@ -94,12 +101,16 @@ impl Elab<'_> {
             None => self.goal_type(g),
         };
         let target = self.inst(target);
-        let Some(body) = self.kabstract(target, p.lhs) else {
+        let Some(body) = self.kabstract(target, p.lhs, occ) else {
             let s = self.show(p.lhs);
             let t = self.show(target);
+            let which = match occ {
+                Some(k) => format!("instance number {k}"),
+                None => "an instance".into(),
+            };
             return err(
                 r.pos,
-                format!("rw: did not find an instance of the pattern\n  {s}\nin\n  {t}"),
+                format!("rw: did not find {which} of the pattern\n  {s}\nin\n  {t}"),
             );
         };
         let h = self.inst(h);
@@ -190,17 +201,23 @@ impl Elab<'_> {
         Ok(false)
     }
 
-    /// `e` with every instance of `p` replaced by `#0` (one level up), or
-    /// `None` when there is none. The first match fixes `p`'s metavariables.
-    pub(crate) fn kabstract(&mut self, e: ExprId, p: ExprId) -> Option<ExprId> {
+    /// `e` with every instance of `p` (with `occ = Some(k)`, only the k-th,
+    /// counted in pre-order from 1, as Mathlib's `nth_rewrite`) replaced by
+    /// `#0` (one level up), or `None` when there is none. The first match
+    /// fixes `p`'s metavariables.
+    pub(crate) fn kabstract(&mut self, e: ExprId, p: ExprId, occ: Option<usize>) -> Option<ExprId> {
         let p = self.inst(p);
         let (ph, pargs) = self.tc.store_ref().app_args(p);
         let head = self.kind(ph);
-        let mut found = false;
+        let mut found = Found {
+            occ,
+            seen: 0,
+            abstracted: false,
+        };
         self.syntactic = true;
         let r = self.kabstract_go(e, p, &head, pargs.len(), 0, &mut found);
         self.syntactic = false;
-        found.then_some(r)
+        found.abstracted.then_some(r)
     }
 
     fn kabstract_go(
@@ -210,8 +227,11 @@ impl Elab<'_> {
         head: &ExprKind,
         nargs: usize,
         offset: u32,
-        found: &mut bool,
+        found: &mut Found,
     ) -> ExprId {
+        if found.occ.is_some_and(|k| found.seen >= k) {
+            return e;
+        }
         if self.tc.store_ref().bvar_range(e) == 0 {
             let (eh, eargs) = self.tc.store_ref().app_args(e);
             let same_head = match (self.kind(eh), head) {
@@ -219,8 +239,11 @@ impl Elab<'_> {
                 (a, b) => a == *b,
             };
             if same_head && eargs.len() == nargs && self.unify(e, p) {
-                *found = true;
-                return self.store().mk_bvar(offset);
+                found.seen += 1;
+                if found.occ.is_none_or(|k| k == found.seen) {
+                    found.abstracted = true;
+                    return self.store().mk_bvar(offset);
+                }
             }
         }
         match self.kind(e) {
@@ -260,7 +283,7 @@ impl Elab<'_> {
             for r in rules {
                 self.set_scope(&g);
                 let snap = self.snapshot();
-                match self.rewrite_once(&g, r, at) {
+                match self.rewrite_once(&g, r, at, None) {
                     Ok(g2) => {
                         g = g2;
                         progressed = true;
@@ -288,4 +311,12 @@ impl Elab<'_> {
         }
         Ok(vec![g])
     }
+}
+
+/// What `kabstract` has found so far: instances seen, and whether one was
+/// abstracted (every one, or only number `occ`).
+pub(crate) struct Found {
+    occ: Option<usize>,
+    seen: usize,
+    abstracted: bool,
 }

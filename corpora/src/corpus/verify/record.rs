@@ -292,6 +292,8 @@ fn goal_body<'s>(state: &'s str, lines: &str) -> Option<&'s str> {
 /// One `rw [← rule args]`, parsed.
 struct Rewrite {
     reversed: bool,
+    /// `nth_rewrite k`: only the k-th instance.
+    occ: Option<usize>,
     rule: String,
     /// Written `@rule`.
     explicit: bool,
@@ -306,7 +308,12 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
     let [tac] = &tacs[..] else {
         return Err(String::new());
     };
-    let TacticKind::Rw { rules, at: None } = &tac.kind else {
+    let TacticKind::Rw {
+        rules,
+        at: None,
+        occ,
+    } = &tac.kind
+    else {
         return Err(String::new());
     };
     let [rw] = &rules[..] else {
@@ -331,6 +338,7 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
     Ok((
         Rewrite {
             reversed: rw.reverse,
+            occ: *occ,
             rule: rule.clone(),
             explicit,
             args,
@@ -465,29 +473,10 @@ pub(super) fn check_fields(
     }
 
     if let Some(p) = &r.problem {
-        let bad = |msg: String| VerifyError::ProblemMismatch { id: id(), msg };
-        let lhs_text = match &rd.syntax("statement", body)?.kind {
-            TermKind::App(_, args) => match &args[0] {
-                Arg::Pos(l) => print_term(l, theory.notations()),
-                Arg::Named(..) => String::new(),
-            },
-            _ => String::new(),
-        };
-        if p.question != format!("find an antiderivative of {lhs_text}") {
-            return Err(bad(format!(
-                "the question is not `find an antiderivative of {lhs_text}`"
-            )));
-        }
-        let answer = rd.term("problem.answer", &rd.syntax("problem.answer", &p.answer)?)?;
-        let ok = match (&rules.deriv, &rn) {
-            (Some(d), FoTerm::App(f, xs)) => f == d && xs.len() == 1 && xs[0] == answer,
-            _ => false,
-        };
-        if !ok {
-            return Err(bad(
-                "the statement's right side is not the derivative of the answer".into(),
-            ));
-        }
+        check_problem(theory, rules, &rd, p, body, (&l0, &rn)).map_err(|msg| match msg {
+            Ok(msg) => VerifyError::ProblemMismatch { id: id(), msg },
+            Err(e) => e,
+        })?;
     }
 
     // The proof term is checked by the kernel below. Its spelling is free:
@@ -503,6 +492,106 @@ pub(super) fn check_fields(
             steps: replayed.tactics,
         },
     })
+}
+
+/// A record's `problem` against its statement: the question names the
+/// statement's parts, by kind (`antiderivative`: `f = deriv F`, question
+/// about f, answer F; `derivative`: `deriv F = f`, question about F, answer
+/// f; `ode_linear` / `ode_separable`: the question's equation in `y`,
+/// `deriv y + p * y = q` / `deriv y = y * g` with p, q, g free of y, is the
+/// statement at y = the answer). `Err(Ok(msg))`: a mismatch.
+fn check_problem(
+    theory: &Theory,
+    rules: &Rules,
+    rd: &Reader<'_>,
+    p: &crate::corpus::Problem,
+    body: &str,
+    (l0, rn): (&FoTerm, &FoTerm),
+) -> Result<(), Result<String, VerifyError>> {
+    let bad = |m: &str| Err(Ok(m.to_string()));
+    let answer = rd
+        .term(
+            "problem.answer",
+            &rd.syntax("problem.answer", &p.answer).map_err(Err)?,
+        )
+        .map_err(Err)?;
+    let is_deriv_of = |t: &FoTerm, a: &FoTerm| match (&rules.deriv, t) {
+        (Some(d), FoTerm::App(f, xs)) => f == d && xs.len() == 1 && xs[0] == *a,
+        _ => false,
+    };
+    let free_of_y = |t: &FoTerm| {
+        let mut v = Vec::new();
+        t.vars(&mut v);
+        v.is_empty()
+    };
+    match p.kind.as_str() {
+        "antiderivative" => {
+            let lhs_text = match &rd.syntax("statement", body).map_err(Err)?.kind {
+                TermKind::App(_, args) => match &args[0] {
+                    Arg::Pos(l) => print_term(l, theory.notations()),
+                    Arg::Named(..) => String::new(),
+                },
+                _ => String::new(),
+            };
+            if p.question != format!("find an antiderivative of {lhs_text}") {
+                return bad(&format!(
+                    "the question is not `find an antiderivative of {lhs_text}`"
+                ));
+            }
+            if !is_deriv_of(rn, &answer) {
+                return bad("the statement's right side is not the derivative of the answer");
+            }
+        }
+        "derivative" => {
+            let Some(f) = p.question.strip_prefix("find the derivative of ") else {
+                return bad("the question is not `find the derivative of …`");
+            };
+            let f = rd
+                .term(
+                    "problem.question",
+                    &rd.syntax("problem.question", f).map_err(Err)?,
+                )
+                .map_err(Err)?;
+            if !is_deriv_of(l0, &f) || *rn != answer {
+                return bad("the statement is not `deriv F = answer` for the question's F");
+            }
+        }
+        "ode_linear" | "ode_separable" => {
+            let Some(eq) = p.question.strip_prefix("find y such that ") else {
+                return bad("the question is not `find y such that …`");
+            };
+            let ry = Reader {
+                theory,
+                vars: vec!["y"],
+                id: rd.id,
+            };
+            let (l, r) = ry.equation("problem.question", eq).map_err(Err)?;
+            let y = FoTerm::Var(0);
+            let shape = match (p.kind.as_str(), &l, &r) {
+                ("ode_linear", FoTerm::App(_, xs), _) => {
+                    xs.len() == 2
+                        && is_deriv_of(&xs[0], &y)
+                        && matches!(&xs[1], FoTerm::App(_, ys) if ys.len() == 2 && ys[1] == y && free_of_y(&ys[0]))
+                        && free_of_y(&r)
+                }
+                (_, _, FoTerm::App(_, ys)) => {
+                    is_deriv_of(&l, &y) && ys.len() == 2 && ys[0] == y && free_of_y(&ys[1])
+                }
+                _ => false,
+            };
+            if !shape {
+                return bad(
+                    "the question's equation is not a first-order equation of its kind in y",
+                );
+            }
+            let at = |t: &FoTerm| t.instantiate(std::slice::from_ref(&answer));
+            if at(&l).as_ref() != Some(l0) || at(&r).as_ref() != Some(rn) {
+                return bad("the statement is not the question's equation at y = the answer");
+            }
+        }
+        other => return bad(&format!("unknown kind `{other}`")),
+    }
+    Ok(())
 }
 
 /// Replays the trace on first-order terms from the statement's goal.
@@ -573,7 +662,11 @@ fn replay(
             )));
         }
         let mut printed = format!(
-            "rw [{}{}{}",
+            "{} [{}{}{}",
+            match rw.occ {
+                Some(k) => format!("nth_rewrite {k}"),
+                None => "rw".into(),
+            },
             if rw.reversed { "← " } else { "" },
             if rule.implicit { "@" } else { "" },
             rw.rule
@@ -622,7 +715,14 @@ fn replay(
         let dir = if rw.reversed { "rev" } else { "fwd" };
         label("direction", s.direction.clone(), dir.into())?;
         label("cost", s.cost.clone(), cost.into())?;
-        let Some(position) = t.find(&from) else {
+        // `nth_rewrite k` rewrites the k-th instance, which the trace
+        // places in the left side; `rw` every instance, the first giving the
+        // position.
+        let found = match rw.occ {
+            Some(k) => t.find_nth(&from, k),
+            None => t.find(&from),
+        };
+        let Some(position) = found else {
             return Err(VerifyError::StepDiverges {
                 id: id(),
                 step: i,
@@ -635,7 +735,10 @@ fn replay(
             format!("{:?}", s.position),
             format!("{position:?}"),
         )?;
-        let (t2, rhs2) = (t.replace_all(&from, &to), rhs.replace_all(&from, &to));
+        let (t2, rhs2) = match rw.occ {
+            Some(_) => (t.replace_at(&position, &to), rhs.clone()),
+            None => (t.replace_all(&from, &to), rhs.replace_all(&from, &to)),
+        };
         let last = i + 1 == r.steps.len();
         if last {
             if s.state_after != "no goals" || t2 != rhs2 {

@@ -1,0 +1,168 @@
+//! `proofmill stats DIR --plot OUT`: the corpus's quality figures as SVG
+//! charts (plotters, no font files needed): each rule family's share of
+//! steps, the problems' answer and question sizes and their quality
+//! ratios, and the rule space, a node per rule direction on a circle with
+//! an arrow per edge, the edges the corpus covered (consecutive steps)
+//! drawn dark and thick, the others light.
+
+use plotters::prelude::*;
+use proofmill_generator::rules::RuleSet;
+use proofmill_generator::space::RuleSpace;
+use proofmill_tactics::theory::Theory;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// What a chart could not be written for.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error("{path}: {msg}")]
+    Draw { path: String, msg: String },
+    #[error("{path}: {msg}")]
+    Io { path: String, msg: String },
+}
+
+fn draw_err(path: &Path, e: impl std::fmt::Display) -> PlotError {
+    PlotError::Draw {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
+}
+
+/// A bar chart of `(label, value)` (values in percent or counts).
+pub fn bars(
+    path: &Path,
+    title: &str,
+    y_label: &str,
+    data: &[(String, f64)],
+) -> Result<(), PlotError> {
+    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| draw_err(path, e))?;
+    let max = data
+        .iter()
+        .map(|(_, v)| *v)
+        .fold(0.0f64, f64::max)
+        .max(1e-9)
+        * 1.1;
+    let n = data.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(if n > 12 { 120 } else { 40 })
+        .y_label_area_size(60)
+        .build_cartesian_2d((0..n).into_segmented(), 0.0..max)
+        .map_err(|e| draw_err(path, e))?;
+    let labels: Vec<String> = data.iter().map(|(l, _)| l.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_desc(y_label)
+        .x_labels(n)
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_style(("sans-serif", 12).into_font().transform(if n > 12 {
+            FontTransform::Rotate90
+        } else {
+            FontTransform::None
+        }))
+        .draw()
+        .map_err(|e| draw_err(path, e))?;
+    chart
+        .draw_series(
+            Histogram::vertical(&chart)
+                .style(BLUE.mix(0.6).filled())
+                .margin(3)
+                .data(data.iter().enumerate().map(|(i, (_, v))| (i, *v))),
+        )
+        .map_err(|e| draw_err(path, e))?;
+    root.present().map_err(|e| draw_err(path, e))?;
+    Ok(())
+}
+
+/// A histogram of sizes.
+pub fn histogram(path: &Path, title: &str, h: &BTreeMap<u32, u64>) -> Result<(), PlotError> {
+    let data: Vec<(String, f64)> = h.iter().map(|(k, v)| (k.to_string(), *v as f64)).collect();
+    bars(path, title, "problems", &data)
+}
+
+/// The rule space of `theory`: directions on a circle, edges as lines,
+/// the `covered` ones (pairs of direction labels, `add_comm` / `add_comm←`)
+/// dark and thick.
+pub fn rule_space(
+    path: &Path,
+    theory: &Theory,
+    covered: &HashSet<(String, String)>,
+) -> Result<(usize, usize), PlotError> {
+    let rs = RuleSet::extract(theory);
+    let space = RuleSpace::build(&rs);
+    let n = rs.dirs.len().max(1);
+    let labels: Vec<String> = rs.dirs.iter().map(|d| d.label(&rs.rules)).collect();
+    let root = SVGBackend::new(path, (1100, 1100)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| draw_err(path, e))?;
+    let (cx, cy, r) = (550.0f64, 560.0f64, 420.0f64);
+    let at = |i: usize| {
+        let a = std::f64::consts::TAU * i as f64 / n as f64;
+        ((cx + r * a.cos()) as i32, (cy + r * a.sin()) as i32)
+    };
+    let mut hit = 0;
+    // Uncovered edges first, so covered ones are drawn on top.
+    for pass in [false, true] {
+        for (a, row) in space.succ.iter().enumerate() {
+            for (b, &e) in row.iter().enumerate() {
+                if !e || a == b {
+                    continue;
+                }
+                let is_covered = covered.contains(&(labels[a].clone(), labels[b].clone()));
+                if is_covered != pass {
+                    continue;
+                }
+                hit += usize::from(is_covered);
+                let style = if is_covered {
+                    ShapeStyle::from(&RED.mix(0.8)).stroke_width(2)
+                } else {
+                    ShapeStyle::from(&BLACK.mix(0.06)).stroke_width(1)
+                };
+                root.draw(&PathElement::new(vec![at(a), at(b)], style))
+                    .map_err(|e| draw_err(path, e))?;
+            }
+        }
+    }
+    for (i, l) in labels.iter().enumerate() {
+        let (x, y) = at(i);
+        root.draw(&Circle::new((x, y), 4, BLUE.filled()))
+            .map_err(|e| draw_err(path, e))?;
+        let a = std::f64::consts::TAU * i as f64 / n as f64;
+        let (tx, ty) = (
+            (cx + (r + 14.0) * a.cos()) as i32,
+            (cy + (r + 14.0) * a.sin()) as i32,
+        );
+        let tx = if a.cos() < 0.0 {
+            tx - 7 * l.chars().count() as i32
+        } else {
+            tx
+        };
+        root.draw(&Text::new(l.clone(), (tx, ty), ("sans-serif", 12)))
+            .map_err(|e| draw_err(path, e))?;
+    }
+    root.draw(&Text::new(
+        format!(
+            "rule space: {} directions, {} edges, {hit} covered (red)",
+            rs.dirs.len(),
+            space.edge_count()
+        ),
+        (20, 20),
+        ("sans-serif", 20),
+    ))
+    .map_err(|e| draw_err(path, e))?;
+    root.present().map_err(|e| draw_err(path, e))?;
+    Ok((space.edge_count(), hit))
+}
+
+/// Creates `dir` (and parents).
+pub fn prepare(dir: &Path) -> Result<(), PlotError> {
+    std::fs::create_dir_all(dir).map_err(|e| PlotError::Io {
+        path: dir.display().to_string(),
+        msg: e.to_string(),
+    })
+}
