@@ -267,7 +267,7 @@ impl ParquetExporter {
              `fwd`/`rev`, `cost` `easy`/`invent`/`hard`, `position` in the left side, \
              `state_after`), `proof_term`, `difficulty` (`steps`, `distinct_rules`, \
              `hard_steps`, `invent_steps`, `size`, `depth`), `canonical_hash` (16 hex digits), \
-             `problem` (`question`, `answer`, or null).\n",
+             `problem` (`kind`, `question`, `answer`, or null).\n",
         );
         s
     }
@@ -377,6 +377,8 @@ const FEATURES_YAML: &str = "  features:
     dtype: string
   - name: problem
     struct:
+    - name: kind
+      dtype: string
     - name: question
       dtype: string
     - name: answer
@@ -425,6 +427,7 @@ fn difficulty_fields() -> Fields {
 
 fn problem_fields() -> Fields {
     Fields::from(vec![
+        Field::new("kind", DataType::Utf8, true),
         Field::new("question", DataType::Utf8, true),
         Field::new("answer", DataType::Utf8, true),
     ])
@@ -530,16 +533,22 @@ fn batch(schema: &SchemaRef, rows: &[Record]) -> Result<RecordBatch, arrow_schem
         ],
         None,
     )?;
+    let mut kind = StringBuilder::new();
     let mut question = StringBuilder::new();
     let mut answer = StringBuilder::new();
     for r in rows {
+        kind.append_option(r.problem.as_ref().map(|p| p.kind.as_str()));
         question.append_option(r.problem.as_ref().map(|p| p.question.as_str()));
         answer.append_option(r.problem.as_ref().map(|p| p.answer.as_str()));
     }
     let present: Vec<bool> = rows.iter().map(|r| r.problem.is_some()).collect();
     let problem = StructArray::try_new(
         problem_fields(),
-        vec![Arc::new(question.finish()), Arc::new(answer.finish())],
+        vec![
+            Arc::new(kind.finish()),
+            Arc::new(question.finish()),
+            Arc::new(answer.finish()),
+        ],
         Some(present.into()),
     )?;
     RecordBatch::try_new(
