@@ -9,6 +9,7 @@ pub mod canon;
 pub mod driver;
 mod manifest;
 pub mod print;
+pub mod prove;
 pub mod proof;
 pub mod readback;
 mod render;

@@ -24,7 +24,7 @@ impl Generator {
     }
 
     /// Proof assembly, kernel check, rendering and reading back of accepted
-    /// theorem `index`.
+    /// theorem `index`, serialized for each format written.
     pub(crate) fn finish_one(
         &self,
         tc: &mut proofmill_kernel::TypeChecker<'_>,
@@ -34,6 +34,52 @@ impl Generator {
         index: u64,
         c: &Candidate,
     ) -> Finished {
+        let mut done = Finished {
+            result: Err(Refused::Rejected(String::new(), String::new())),
+            assemble: Duration::ZERO,
+            kernel: Duration::ZERO,
+            render: Duration::ZERO,
+            readback: Duration::ZERO,
+        };
+        let rec = match self.checked_record(tc, reader, printer, opts, index, c, &mut done) {
+            Ok(rec) => rec,
+            Err(refused) => {
+                done.result = Err(refused);
+                return done;
+            }
+        };
+        // Serialized here, on the worker, rather than when the file is written.
+        let t = Instant::now();
+        let line = opts
+            .jsonl
+            .then(|| corpus::jsonl_line(&rec).map_err(|e| e.to_string()))
+            .transpose();
+        let entry = opts
+            .bin
+            .then(|| corpus::bin_entry(&rec).map_err(|e| e.to_string()))
+            .transpose();
+        done.render += t.elapsed();
+        done.result = match (line, entry) {
+            (Ok(line), Ok(entry)) => Ok((line, entry)),
+            (Err(e), _) | (_, Err(e)) => Err(Refused::Rejected(rec.statement, e)),
+        };
+        done
+    }
+
+    /// The record of accepted theorem `index`: its proof assembled and
+    /// checked by the kernel, rendered, and its text read back; the time of
+    /// each part is added to `times`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn checked_record(
+        &self,
+        tc: &mut proofmill_kernel::TypeChecker<'_>,
+        reader: &mut TheoremReader<'_>,
+        printer: &TermPrinter<'_>,
+        opts: &Options,
+        index: u64,
+        c: &Candidate,
+        times: &mut Finished,
+    ) -> Result<Record, Refused> {
         let names = &self.names;
         // `← add_comm x y` is written `add_comm y x`, in the proof as in the trace.
         let chain = self.rs.read_forwards(&c.chain);
@@ -51,51 +97,22 @@ impl Generator {
         };
         let t = Instant::now();
         let th = assemble(&self.rs, &self.pool, chain, &vars, tc);
-        let assemble_time = t.elapsed();
+        times.assemble += t.elapsed();
         let t = Instant::now();
         let verdict = th.and_then(|th| kernel_check(tc, &th).map(|()| th));
-        let kernel_time = t.elapsed();
-        let mut done = Finished {
-            result: Err(Refused::Rejected(String::new(), String::new())),
-            assemble: assemble_time,
-            kernel: kernel_time,
-            render: Duration::ZERO,
-            readback: Duration::ZERO,
-        };
-        let th = match verdict {
-            Ok(th) => th,
-            Err(e) => {
-                done.result = Err(Refused::Rejected(statement, e.to_string()));
-                return done;
-            }
-        };
+        times.kernel += t.elapsed();
+        let th = verdict.map_err(|e| Refused::Rejected(statement.clone(), e.to_string()))?;
         let t = Instant::now();
         let rec = self.render(printer, opts, index, c, chain, statement, &eq, &vars);
-        done.render = t.elapsed();
+        times.render += t.elapsed();
         // The text written must stand for exactly the terms checked.
         let t = Instant::now();
         let read = read_back(reader, &rec.statement, &rec.proof_term, tc, &th);
-        done.readback = t.elapsed();
-        if let Err(e) = read {
-            done.result = Err(Refused::ReadBack(rec.statement, e.to_string()));
-            return done;
+        times.readback += t.elapsed();
+        match read {
+            Ok(()) => Ok(rec),
+            Err(e) => Err(Refused::ReadBack(rec.statement, e.to_string())),
         }
-        // Serialized here, on the worker, rather than when the file is written.
-        let t = Instant::now();
-        let line = opts
-            .jsonl
-            .then(|| corpus::jsonl_line(&rec).map_err(|e| e.to_string()))
-            .transpose();
-        let entry = opts
-            .bin
-            .then(|| corpus::bin_entry(&rec).map_err(|e| e.to_string()))
-            .transpose();
-        done.render += t.elapsed();
-        done.result = match (line, entry) {
-            (Ok(line), Ok(entry)) => Ok((line, entry)),
-            (Err(e), _) | (_, Err(e)) => Err(Refused::Rejected(rec.statement, e)),
-        };
-        done
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -301,6 +301,23 @@ impl<'a> Walker<'a> {
         scratch: &mut Vec<Option<&'t Term>>,
         out: &mut Vec<(usize, &'t Term)>,
     ) {
+        self.directions_at(t, allowed, scratch, &mut |d| out.push((d, t)));
+        if let Term::App(_, xs) = t {
+            for x in xs.iter() {
+                self.candidates(x, allowed, scratch, out);
+            }
+        }
+    }
+
+    /// Every direction `allowed` accepts whose source matches `t` itself
+    /// (not its subterms), in the order of the rule set.
+    pub(crate) fn directions_at<'t>(
+        &self,
+        t: &'t Term,
+        allowed: &dyn Fn(usize) -> bool,
+        scratch: &mut Vec<Option<&'t Term>>,
+        found: &mut dyn FnMut(usize),
+    ) {
         let heads: &[usize] = match t {
             Term::App(f, _) => &self.by_head[*f as usize],
             Term::Lit(_) => &self.by_head[self.rs.sig.syms.len()],
@@ -320,12 +337,7 @@ impl<'a> Walker<'a> {
             scratch.clear();
             scratch.resize(r.vars.len(), None);
             if dir.source.matches_ref(t, scratch) {
-                out.push((d, t));
-            }
-        }
-        if let Term::App(_, xs) = t {
-            for x in xs.iter() {
-                self.candidates(x, allowed, scratch, out);
+                found(d);
             }
         }
     }

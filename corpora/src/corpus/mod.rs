@@ -24,5 +24,5 @@ pub use shard::{
 };
 pub use verify::{
     read_manifest, theory_hash, theory_label, theory_source, verify_dir, verify_dir_on,
-    CorpusError, Verifier, VerifyError, VerifyReport, MAX_MANIFEST_BYTES,
+    CorpusError, RecordChecker, Verifier, VerifyError, VerifyReport, MAX_MANIFEST_BYTES,
 };

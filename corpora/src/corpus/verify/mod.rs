@@ -97,6 +97,39 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, CorpusError> {
     serde_json::from_value(v).map_err(|e| unreadable(e.to_string()))
 }
 
+/// Checks records one at a time against a theory, outside any corpus:
+/// every field against the record's own text, then its proof term with the
+/// kernel and its trace with the tactic engine, exactly as `verify` checks
+/// a corpus's records. A record's id and attempt are only required to be
+/// well formed (there is no run whose counts bound them). `proofmill prove`
+/// runs this on every proof it prints.
+pub struct RecordChecker<'t> {
+    theory: &'t Theory,
+    rules: Rules,
+}
+
+impl<'t> RecordChecker<'t> {
+    pub fn new(theory: &'t Theory) -> RecordChecker<'t> {
+        RecordChecker {
+            theory,
+            rules: Rules::of(theory),
+        }
+    }
+
+    /// Checks `r`; `reader` reads theorems of the same theory.
+    pub fn check(&self, reader: &mut TheoremReader<'t>, r: &Record) -> Result<(), VerifyError> {
+        let expect = Expect {
+            theory: r.theory.clone(),
+            seed: r.seed.clone(),
+            id_prefix: format!("{}/s{}/", theory_label(&r.theory), r.seed),
+            accepted: u64::MAX,
+            attempts: u64::MAX,
+        };
+        let who = record::check_fields(self.theory, &self.rules, &expect, r)?;
+        record::check_proofs(reader, self.theory, r, &who.trace)
+    }
+}
+
 /// A corpus's manifest and theory, ready to check records.
 pub struct Verifier {
     manifest: Manifest,
