@@ -146,15 +146,13 @@ fn one_statement_prints_a_script_and_exit_codes_follow_the_contract() {
     assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
 
     // Not a theorem: no proof within the limits, the stop reason named.
-    let p = run(&[
-        "prove",
-        "∀ (a b : R), a * b = a + b",
-        "--max-nodes",
-        "5000",
-    ]);
+    let p = run(&["prove", "∀ (a b : R), a * b = a + b", "--max-nodes", "5000"]);
     assert_eq!(p.status.code(), Some(1));
     let err = String::from_utf8_lossy(&p.stderr);
-    assert!(err.contains("no proof found: node limit 5000 reached"), "{err}");
+    assert!(
+        err.contains("no proof found: node limit 5000 reached"),
+        "{err}"
+    );
 
     // Bad input: the position in the statement; an unknown symbol; no theory.
     let p = run(&["prove", "∀ (a b : R), a + * b = b"]);
@@ -198,5 +196,8 @@ fn a_malformed_batch_line_is_named() {
     assert_eq!(rows[0]["status"], "proved");
     assert_eq!(rows[0]["tactics"][1], "rw [add_comm a b]");
     assert_eq!(rows[1]["status"], "error");
-    assert!(rows[1]["error"].as_str().unwrap().starts_with("<statement>:1:"));
+    assert!(rows[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("<statement>:1:"));
 }

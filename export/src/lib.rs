@@ -58,6 +58,19 @@ pub fn export(
     formats: &[Format],
     out: &Path,
     split: &SplitRatio,
+    progress: impl FnMut(u64),
+) -> Result<ExportReport, ExportError> {
+    export_where(dir, formats, out, split, |_| true, progress)
+}
+
+/// [`export`] of the records `keep` accepts (`bench-provers --sample`);
+/// the others are read and checked against the manifest, not written.
+pub fn export_where(
+    dir: &Path,
+    formats: &[Format],
+    out: &Path,
+    split: &SplitRatio,
+    mut keep: impl FnMut(&proofmill_corpora::corpus::Record) -> bool,
     mut progress: impl FnMut(u64),
 ) -> Result<ExportReport, ExportError> {
     let source = CorpusSource::open(dir)?;
@@ -77,6 +90,9 @@ pub fn export(
     let mut report = ExportReport::default();
     for r in source.records() {
         let r = r?;
+        if !keep(&r) {
+            continue;
+        }
         let s = split.of(&r.canonical_hash);
         for e in exporters.iter_mut() {
             e.record(&r, s)?;

@@ -296,7 +296,15 @@ impl Prover {
             readback: Duration::ZERO,
         };
         let record = g
-            .checked_record(&mut tc, &mut reader, &printer, &self.opts, index, &c, &mut times)
+            .checked_record(
+                &mut tc,
+                &mut reader,
+                &printer,
+                &self.opts,
+                index,
+                &c,
+                &mut times,
+            )
             .map_err(|e| match e {
                 Refused::Rejected(s, why) | Refused::ReadBack(s, why) => {
                     ProveError::Refused(format!("{s}: {why}"))
@@ -524,7 +532,10 @@ struct Search<'w, 'a> {
 impl Search<'_, '_> {
     /// A chain `lhs → … → rhs` and the nodes reached, or why none was found.
     fn run(&self, goal: &Goal) -> Result<(Chain, usize), (StopReason, usize)> {
-        let mut sides = [Side::rooted(goal.lhs.clone()), Side::rooted(goal.rhs.clone())];
+        let mut sides = [
+            Side::rooted(goal.lhs.clone()),
+            Side::rooted(goal.rhs.clone()),
+        ];
         loop {
             let nodes = sides[0].nodes.len() + sides[1].nodes.len();
             // The smaller frontier grows a level.
@@ -568,8 +579,7 @@ impl Search<'_, '_> {
                         let dir = &w.rs.dirs[d];
                         let to = dir.target.instantiate(&sigma);
                         let next = t.replace_at(pos, &to);
-                        if !next.fits(self.max_size, usize::MAX) || own.index.contains_key(&next)
-                        {
+                        if !next.fits(self.max_size, usize::MAX) || own.index.contains_key(&next) {
                             continue;
                         }
                         if own.nodes.len() + other.nodes.len() >= self.max_nodes {
@@ -702,8 +712,7 @@ mod tests {
 
     #[test]
     fn meets_in_the_middle_on_a_longer_chain() {
-        let Ok(Outcome::Proved(p)) =
-            prove("ring", "∀ (a b c : R), (a + b) + c = c + (b + a)")
+        let Ok(Outcome::Proved(p)) = prove("ring", "∀ (a b c : R), (a + b) + c = c + (b + a)")
         else {
             panic!("not proved");
         };
@@ -726,7 +735,9 @@ mod tests {
 
     #[test]
     fn bad_statements_are_errors_with_a_position() {
-        let e = prove("ring", "∀ (a b : R), a + = b").err().expect("an error");
+        let e = prove("ring", "∀ (a b : R), a + = b")
+            .err()
+            .expect("an error");
         assert!(e.to_string().starts_with("<statement>:1:"), "{e}");
         assert!(matches!(
             prove("ring", "∀ (a : R), a + a = a + a"),

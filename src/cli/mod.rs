@@ -7,6 +7,7 @@ macro_rules! outln {
     };
 }
 
+mod bench;
 mod check;
 mod error;
 mod export;
@@ -38,6 +39,7 @@ enum Command {
     Stats(stats::StatsArgs),
     Export(export::ExportArgs),
     Prove(prove::ProveArgs),
+    BenchProvers(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -51,5 +53,6 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => stats::run(args),
         Command::Export(args) => export::run(args),
         Command::Prove(args) => prove::run(args),
+        Command::BenchProvers(args) => bench::run(args),
     }
 }

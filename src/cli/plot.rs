@@ -1,9 +1,12 @@
-//! `proofmill stats DIR --plot OUT`: the corpus's quality figures as SVG
-//! charts (plotters, no font files needed): each rule family's share of
+//! Charts, with plotters. `proofmill stats DIR --plot OUT`: the corpus's
+//! quality figures as SVG charts: each rule family's share of
 //! steps, the problems' answer and question sizes and their quality
 //! ratios, and the rule space, a node per rule direction on a circle with
 //! an arrow per edge, the edges the corpus covered (consecutive steps)
-//! drawn dark and thick, the others light.
+//! drawn dark and thick, the others light. `proofmill bench-provers`: solve
+//! rate against difficulty, one line per prover, as SVG and PNG. Text is
+//! drawn with DejaVu Sans, embedded (the `dejavu` crate), so no font need
+//! be installed.
 
 use plotters::prelude::*;
 use proofmill_generator::rules::RuleSet;
@@ -21,6 +24,20 @@ pub enum PlotError {
     Io { path: String, msg: String },
 }
 
+/// Registers the embedded font as `sans-serif`, once, before any chart.
+fn fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The crate's bytes are a valid TrueType font; if they were not,
+        // drawing text would report it.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+    });
+}
+
 fn draw_err(path: &Path, e: impl std::fmt::Display) -> PlotError {
     PlotError::Draw {
         path: path.display().to_string(),
@@ -35,6 +52,7 @@ pub fn bars(
     y_label: &str,
     data: &[(String, f64)],
 ) -> Result<(), PlotError> {
+    fonts();
     let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_err(path, e))?;
     let max = data
@@ -82,6 +100,7 @@ pub fn bars(
 
 /// A histogram of sizes.
 pub fn histogram(path: &Path, title: &str, h: &BTreeMap<u32, u64>) -> Result<(), PlotError> {
+    fonts();
     let data: Vec<(String, f64)> = h.iter().map(|(k, v)| (k.to_string(), *v as f64)).collect();
     bars(path, title, "problems", &data)
 }
@@ -94,6 +113,7 @@ pub fn rule_space(
     theory: &Theory,
     covered: &HashSet<(String, String)>,
 ) -> Result<(usize, usize), PlotError> {
+    fonts();
     let rs = RuleSet::extract(theory);
     let space = RuleSpace::build(&rs);
     let n = rs.dirs.len().max(1);
@@ -165,4 +185,84 @@ pub fn prepare(dir: &Path) -> Result<(), PlotError> {
         path: dir.display().to_string(),
         msg: e.to_string(),
     })
+}
+
+/// One line per series (`name`, points `(x, y%)`) of solve rate against a
+/// difficulty, written to `path` as SVG or, for a `.png` path, PNG.
+pub fn lines(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    series: &[(String, Vec<(u32, f64)>)],
+) -> Result<(), PlotError> {
+    fonts();
+    let size = (960, 540);
+    if path.extension().is_some_and(|e| e == "png") {
+        let root = BitMapBackend::new(path, size).into_drawing_area();
+        draw_lines(root, path, title, x_label, series)
+    } else {
+        let root = SVGBackend::new(path, size).into_drawing_area();
+        draw_lines(root, path, title, x_label, series)
+    }
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    series: &[(String, Vec<(u32, f64)>)],
+) -> Result<(), PlotError> {
+    let e = |e: &dyn std::fmt::Display| draw_err(path, e);
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let xs = series.iter().flat_map(|(_, p)| p.iter().map(|(x, _)| *x));
+    let (lo, hi) = xs.fold((u32::MAX, 0), |(l, h), x| (l.min(x), h.max(x)));
+    let (lo, hi) = if lo > hi {
+        (0, 1)
+    } else {
+        (lo, hi.max(lo + 1))
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(14)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(lo..hi, 0.0..105.0)
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc("solved (%)")
+        .x_labels((hi - lo + 1) as usize)
+        .draw()
+        .map_err(|x| e(&x))?;
+    for (i, (name, points)) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            ))
+            .map_err(|x| e(&x))?
+            .label(name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, color.filled())),
+            )
+            .map_err(|x| e(&x))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerLeft)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))?;
+    Ok(())
 }

@@ -51,14 +51,19 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 pub fn run(a: ProveArgs) -> ExitCode {
     if !(a.timeout > 0.0 && a.timeout <= MAX_TIMEOUT_SECS) {
-        eprintln!("error: --timeout {}: expected 0 < S ≤ {MAX_TIMEOUT_SECS}", a.timeout);
+        eprintln!(
+            "error: --timeout {}: expected 0 < S ≤ {MAX_TIMEOUT_SECS}",
+            a.timeout
+        );
         return ExitCode::from(2);
     }
     if a.max_nodes == 0 {
         eprintln!("error: --max-nodes 0: the search needs at least one node");
         return ExitCode::from(2);
     }
-    if let Some(n) = a.max_size.filter(|&n| n == 0 || n > proofmill_generator::driver::MAX_SIZE)
+    if let Some(n) = a
+        .max_size
+        .filter(|&n| n == 0 || n > proofmill_generator::driver::MAX_SIZE)
     {
         eprintln!(
             "error: --max-size {n}: expected 1 to {}",
@@ -137,7 +142,8 @@ struct Item {
 /// Reads every line of `file` (JSON objects with a `statement`), naming
 /// the line of any that is not.
 fn read_batch(file: &Path) -> Result<Vec<Item>, String> {
-    let f = std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let f =
+        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
     let mut r = std::io::BufReader::new(f);
     let mut items = Vec::new();
     let mut buf = Vec::new();
