@@ -310,6 +310,9 @@ pub fn verdict(input: Input, code: Option<i32>, stdout: &str, stderr: &str) -> V
             let why = stderr.lines().next().unwrap_or("").trim();
             if why.contains("memory") || why.contains("Memory") {
                 Verdict::GaveUp("MemoryOut".into())
+            } else if why.contains("timeout") {
+                // cvc5 at its --tlimit: `cvc5 interrupted by timeout.`
+                Verdict::GaveUp("Timeout".into())
             } else {
                 Verdict::Error(format!("exit {code:?}, no answer: {why}"))
             }
