@@ -14,6 +14,7 @@ mod generate;
 mod lean_check;
 mod out;
 mod plot;
+mod regress;
 mod stats;
 mod verify;
 
@@ -36,6 +37,7 @@ enum Command {
     Verify(verify::VerifyArgs),
     Stats(stats::StatsArgs),
     Export(export::ExportArgs),
+    Regress(regress::RegressArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -48,5 +50,6 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Export(args) => export::run(args),
+        Command::Regress(args) => regress::run(args),
     }
 }
