@@ -473,7 +473,10 @@ mod tests {
     fn the_same_statement_up_to_bound_names_is_no_change() {
         let old = "@[rule] axiom r (a b : R) : a + b = b + a\n";
         assert_eq!(kind(old, old), None);
-        assert_eq!(kind(old, "@[rule] axiom r (x y : R) : x + y = y + x\n"), None);
+        assert_eq!(
+            kind(old, "@[rule] axiom r (x y : R) : x + y = y + x\n"),
+            None
+        );
     }
 
     #[test]

@@ -201,3 +201,114 @@ pub fn replay(reader: &mut TheoremReader<'_>, theory: &Theory, r: &Record) -> Op
         Ok(Ok(())) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::record::{Difficulty, Step, Var};
+
+    fn theory(rule: &str) -> Theory {
+        let src = format!(
+            "axiom R : Type\naxiom f : R → R → R\naxiom g : R → R\n\
+             infixl:65 \" ⊗ \" => f\n{rule}\n"
+        );
+        proofmill_kernel::with_kernel_stack(|| Theory::load_source("t.theory", &src, None))
+            .expect("the test theory checks")
+    }
+
+    /// `∀ (a b : R), g (a ⊗ b) = g (b ⊗ a)` by `rw [comm a b]`.
+    fn record() -> Record {
+        let goal = |t: &str| format!("a b : R\n⊢ {t}");
+        Record {
+            id: "t/s0/000000".into(),
+            theory: "t".into(),
+            seed: "0".into(),
+            attempt: "0".into(),
+            statement: "∀ (a b : R), g (a ⊗ b) = g (b ⊗ a)".into(),
+            vars: ["a", "b"]
+                .map(|n| Var {
+                    name: n.into(),
+                    ty: "R".into(),
+                })
+                .to_vec(),
+            intro: "intro a b".into(),
+            steps: vec![Step {
+                state_before: goal("g (a ⊗ b) = g (b ⊗ a)"),
+                tactic: "rw [comm a b]".into(),
+                rule: "comm".into(),
+                direction: "fwd".into(),
+                cost: "easy".into(),
+                position: vec![0],
+                state_after: "no goals".into(),
+            }],
+            proof_term: String::new(),
+            difficulty: Difficulty {
+                steps: 1,
+                distinct_rules: 1,
+                hard_steps: 0,
+                invent_steps: 0,
+                size: 4,
+                depth: 3,
+            },
+            canonical_hash: String::new(),
+            problem: None,
+        }
+    }
+
+    fn run(t: &Theory, r: &Record) -> Option<Divergence> {
+        proofmill_kernel::with_kernel_stack(|| replay(&mut TheoremReader::new(t), t, r))
+    }
+
+    #[test]
+    fn a_trace_replays_against_its_theory() {
+        let t = theory("@[rule] axiom comm (a b : R) : a ⊗ b = b ⊗ a");
+        assert_eq!(run(&t, &record()), None);
+    }
+
+    #[test]
+    fn the_first_difference_is_the_verdict() {
+        // The rule is gone: the step breaks, naming its tactic and rule.
+        let gone = theory("@[rule] axiom comm2 (a b : R) : a ⊗ b = b ⊗ a");
+        let d = run(&gone, &record()).expect("broken");
+        assert_eq!((d.at, d.step), (Place::Step, Some(0)));
+        assert_eq!(d.tactic.as_deref(), Some("rw [comm a b]"));
+        assert_eq!(d.rule.as_deref(), Some("comm"));
+        assert!(matches!(&d.what, What::Broken { error } if error.contains("comm")));
+
+        // The step applies, but the record says it left another goal.
+        let t = theory("@[rule] axiom comm (a b : R) : a ⊗ b = b ⊗ a");
+        let mut r = record();
+        r.steps[0].state_after = "a b : R\n⊢ g (b ⊗ a) = g (b ⊗ a)".into();
+        let d = run(&t, &r).expect("changed");
+        assert_eq!((d.at, d.step), (Place::Step, Some(0)));
+        assert_eq!(
+            d.what,
+            What::Changed {
+                recorded: r.steps[0].state_after.clone(),
+                replayed: "no goals".into()
+            }
+        );
+
+        // `intro` leaves a goal printed otherwise than recorded.
+        let mut r = record();
+        r.steps[0].state_before = "a b : R\n⊢ g (a ⊗ b) = g (a ⊗ b)".into();
+        let d = run(&t, &r).expect("changed");
+        assert_eq!(
+            (d.at, d.tactic.as_deref()),
+            (Place::Intro, Some("intro a b"))
+        );
+
+        // A tactic that no longer parses breaks where it is.
+        let mut r = record();
+        r.steps[0].tactic = "rw [comm a b".into();
+        let d = run(&t, &r).expect("broken");
+        assert_eq!((d.at, d.step), (Place::Step, Some(0)));
+        assert!(matches!(&d.what, What::Broken { error } if error.starts_with("<tactic>:")));
+
+        // A statement that no longer parses.
+        let mut r = record();
+        r.statement = "∀ (a b : R), g (a ⊕ b) = g (b ⊗ a)".into();
+        let d = run(&t, &r).expect("broken");
+        assert_eq!((d.at, d.tactic), (Place::Statement, None));
+    }
+}
