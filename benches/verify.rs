@@ -5,9 +5,15 @@
 //! written), or verifies them (manifest, sha256s, every field, both proofs
 //! elaborated from their text and kernel-checked, the script replayed
 //! tactic by tactic). Criterion prints records per second for both; their
-//! quotient is the ratio. Run with `cargo bench --bench verify`.
+//! quotient is the ratio. `regress` (every trace replayed by the tactic
+//! engine against the corpus's own theory, each goal printed and compared
+//! with the record's, the replayed proof kernel-checked) runs on the same
+//! corpus in the same group, so regress/verify per record is read off the
+//! same run. Run with `cargo bench --bench verify` (`-- "verify|regress"`
+//! for those two alone).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use proofmill_corpora::corpus::regress::Regressor;
 use proofmill_corpora::corpus::verify_dir_on;
 use proofmill_generator::{Generator, Options};
 use std::path::PathBuf;
@@ -43,6 +49,14 @@ fn verify_against_generate(c: &mut Criterion) {
         b.iter(|| {
             let report = verify_dir_on(&dir, 1, |_| {}).expect("the corpus opens");
             assert!(report.bad.is_empty(), "every record verifies");
+            report.records
+        })
+    });
+    group.bench_function("regress (per record)", |b| {
+        b.iter(|| {
+            let g = Regressor::open(&dir, None).expect("the corpus opens");
+            let report = g.run(&dir, 1, |_| {}).expect("the corpus reads");
+            assert!(report.all_ok(), "every record replays as recorded");
             report.records
         })
     });

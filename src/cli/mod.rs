@@ -16,6 +16,7 @@ mod lean_check;
 mod out;
 mod plot;
 mod prove;
+mod regress;
 mod stats;
 mod verify;
 
@@ -40,6 +41,7 @@ enum Command {
     Export(export::ExportArgs),
     Prove(prove::ProveArgs),
     BenchProvers(bench::BenchArgs),
+    Regress(regress::RegressArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -54,5 +56,6 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Prove(args) => prove::run(args),
         Command::BenchProvers(args) => bench::run(args),
+        Command::Regress(args) => regress::run(args),
     }
 }

@@ -44,6 +44,18 @@ pub struct RuleDecl {
     pub statement: ExprId,
     /// `@[rule (fwd := hard)]`: never applied forwards by the generator.
     pub fwd_hard: bool,
+    /// Where it is declared: the file as errors name it, and the position.
+    pub file: String,
+    pub pos: Pos,
+}
+
+/// Where a notation (`infixl:65 " + " => R.add`, or a general `notation`)
+/// was declared: its token (a general notation's first token), the file as
+/// errors name it, and the position. `regress` points a theory author at it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotationDecl {
+    pub token: String,
+    pub file: String,
     pub pos: Pos,
 }
 
@@ -88,6 +100,10 @@ pub struct Theory {
     notations: NotationTable,
     structures: HashMap<Name, StructInfo>,
     rules: Vec<RuleDecl>,
+    /// Every notation command, in order (a later one for a token wins).
+    notation_decls: Vec<NotationDecl>,
+    /// The file being read, as errors name it (for `RuleDecl::file`).
+    file: String,
     imported: HashSet<String>,
     scopes: Vec<Scope>,
     /// Declarations made by the theory files (not counting generated ones).
@@ -147,6 +163,8 @@ impl Theory {
             notations: NotationTable::new(),
             structures: HashMap::new(),
             rules: Vec::new(),
+            notation_decls: Vec::new(),
+            file: String::new(),
             imported: HashSet::new(),
             scopes: vec![root_scope()],
             declarations: Vec::new(),
@@ -169,6 +187,10 @@ impl Theory {
     /// The `@[rule]` declarations, in order.
     pub fn rules(&self) -> &[RuleDecl] {
         &self.rules
+    }
+    /// The notation commands, in the order they were read.
+    pub fn notation_decls(&self) -> &[NotationDecl] {
+        &self.notation_decls
     }
     pub fn structures(&self) -> &HashMap<Name, StructInfo> {
         &self.structures
@@ -364,8 +386,10 @@ impl Theory {
         self.sources.push(src.to_string());
         self.origins.push(origin.to_string());
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![root_scope()]);
+        let saved_file = std::mem::replace(&mut self.file, file.to_string());
         let r = self.add_source_inner(file, src, dir);
         self.scopes = saved_scopes;
+        self.file = saved_file;
         r
     }
 
@@ -435,6 +459,11 @@ impl Theory {
                         token: token.clone(),
                         target: full.to_string(),
                     };
+                    self.notation_decls.push(NotationDecl {
+                        token: n.token.clone(),
+                        file: file.to_string(),
+                        pos: cmd.pos,
+                    });
                     self.notations.add(n.clone());
                     parser.notations_mut().add(n);
                 }
@@ -447,6 +476,11 @@ impl Theory {
                     };
                     let mut m = Mixfix::from_command(&cmd.kind).expect("a notation");
                     m.target = full.to_string();
+                    self.notation_decls.push(NotationDecl {
+                        token: m.key().to_string(),
+                        file: file.to_string(),
+                        pos: cmd.pos,
+                    });
                     self.notations.add_mixfix(m.clone());
                     parser.notations_mut().add_mixfix(m);
                 }
@@ -753,6 +787,7 @@ impl Theory {
                 name: name.clone(),
                 statement: ty,
                 fwd_hard: *fwd_hard,
+                file: self.file.clone(),
                 pos,
             });
         }

@@ -1,6 +1,7 @@
 //! Corpora of generated theorems (DESIGN §7): the record schema, JSONL and
-//! bincode shards, the manifest, and `verify`, which re-checks a corpus with
-//! the kernel and the tactic engine independently of the generator.
+//! bincode shards, the manifest, `verify`, which re-checks a corpus with
+//! the kernel and the tactic engine independently of the generator, and
+//! `regress`, which replays its traces against a changed theory.
 //!
 //! Everything read here is untrusted: a malformed or tampered file is an
 //! error value naming the file and record, never a panic.
@@ -9,6 +10,7 @@ pub mod canon;
 mod first_order;
 mod manifest;
 mod record;
+pub mod regress;
 mod shard;
 mod verify;
 

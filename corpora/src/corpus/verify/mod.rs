@@ -327,7 +327,7 @@ pub fn verify_dir_on(
 /// stack. Built once per thread count and kept for the life of the
 /// process, so a program that verifies many corpora (the fuzz target, a
 /// service) does not start and abandon threads on every call.
-fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, CorpusError> {
+pub(crate) fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, CorpusError> {
     static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
     let mut pools = POOLS
         .lock()
