@@ -12,8 +12,9 @@
 
 use crate::error::ExportError;
 use proofmill_corpora::corpus::{
-    decode_bin, decode_jsonl, decode_non_theorems, is_plain_file_name, read_limited, read_manifest, sha256_hex,
-    theory_hash, theory_label, CorpusError, Manifest, NonTheorem, Record, MAX_SHARD_BYTES,
+    decode_bin, decode_jsonl, decode_non_theorems, is_plain_file_name, read_limited, read_manifest,
+    sha256_hex, theory_hash, theory_label, CorpusError, Manifest, NonTheorem, Record,
+    MAX_SHARD_BYTES,
 };
 use proofmill_tactics::theory::Theory;
 use std::path::{Path, PathBuf};

@@ -287,7 +287,10 @@ impl CounterModels {
                         r.lits(&mut ks);
                         for k in ks {
                             if let Some(v) = m.lit(k) {
-                                found.functions.entry(k.to_string()).or_insert(Table::Const(v));
+                                found
+                                    .functions
+                                    .entry(k.to_string())
+                                    .or_insert(Table::Const(v));
                             }
                         }
                         found.assignment = vars
@@ -407,7 +410,11 @@ mod tests {
         }
         // A non-commutative model of group: S3.
         let g = models("group").unwrap();
-        assert!(g.models.iter().any(|m| m.model.size == 6), "{:?}", g.names().collect::<Vec<_>>());
+        assert!(
+            g.models.iter().any(|m| m.model.size == 6),
+            "{:?}",
+            g.names().collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -428,12 +435,22 @@ mod tests {
         let names = vec!["a".to_string(), "b".to_string()];
         // a + b = a * b is false (mod 2 at a = 1, b = 0).
         let cm = m
-            .refute(&app(add, a.clone(), b.clone()), &app(mul, a.clone(), b.clone()), &[0, 1], &names)
+            .refute(
+                &app(add, a.clone(), b.clone()),
+                &app(mul, a.clone(), b.clone()),
+                &[0, 1],
+                &names,
+            )
             .unwrap();
         assert_eq!(cm.size, 2);
         // a + b = b + a holds in every model.
         assert!(m
-            .refute(&app(add, a.clone(), b.clone()), &app(add, b, a), &[0, 1], &names)
+            .refute(
+                &app(add, a.clone(), b.clone()),
+                &app(add, b, a),
+                &[0, 1],
+                &names
+            )
             .is_none());
     }
 

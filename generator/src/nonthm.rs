@@ -144,7 +144,10 @@ impl Generator {
                 continue;
             };
             // The same check `verify` makes of the record.
-            let names: Vec<&str> = vars.iter().map(|&v| self.names[v as usize].as_str()).collect();
+            let names: Vec<&str> = vars
+                .iter()
+                .map(|&v| self.names[v as usize].as_str())
+                .collect();
             let (l, r) = (fo_term(self, &p.lhs, &vars), fo_term(self, &p.rhs, &vars));
             if model.refutes(models.rules(), &names, &l, &r).is_err() {
                 continue;
@@ -194,20 +197,25 @@ impl Generator {
             let rec = self.non_theorem_record(opts, &printer, index, src, &c);
             // Its statement means something in the theory, as `verify` will check.
             let read = reader
-                .read_statement(&rec.statement, |tc, ty| tc.check_type(ty).map(|_| ()).map_err(|e| e.to_string()))
+                .read_statement(&rec.statement, |tc, ty| {
+                    tc.check_type(ty).map(|_| ()).map_err(|e| e.to_string())
+                })
                 .map_err(|e| e.to_string())
                 .and_then(|r| r);
             if let Err(e) = read {
                 report.readback_failures.push((rec.statement, e));
                 continue;
             }
-            nt.lines.push(corpus::non_theorem_line(&rec).map_err(|e| e.to_string())?);
+            nt.lines
+                .push(corpus::non_theorem_line(&rec).map_err(|e| e.to_string())?);
             report.non_theorems += 1;
         }
         while nt.lines.len() >= crate::driver::PER_FILE || (last && !nt.lines.is_empty()) {
             let n = nt.lines.len().min(crate::driver::PER_FILE);
             let lines: Vec<Vec<u8>> = nt.lines.drain(..n).collect();
-            let path: PathBuf = opts.out.join(format!("{}-{:05}.jsonl", nt.prefix, nt.files));
+            let path: PathBuf = opts
+                .out
+                .join(format!("{}-{:05}.jsonl", nt.prefix, nt.files));
             nt.files += 1;
             send(ShardFile {
                 path,

@@ -48,7 +48,13 @@ impl Perturber<'_> {
     fn sort_of(&self, t: &Term) -> Option<SortId> {
         match t {
             Term::Var(v) => self.pool.vars.get(*v as usize).map(|(_, s)| *s),
-            Term::Lit(_) => self.rs.sig.sorts.iter().position(|s| s.is_nat).map(|s| s as SortId),
+            Term::Lit(_) => self
+                .rs
+                .sig
+                .sorts
+                .iter()
+                .position(|s| s.is_nat)
+                .map(|s| s as SortId),
             Term::App(f, _) => Some(self.rs.sig.syms[*f as usize].result),
         }
     }
@@ -139,7 +145,10 @@ impl Perturber<'_> {
                 let Term::App(_, xs) = t else {
                     return None;
                 };
-                let keep: Vec<&Term> = xs.iter().filter(|x| self.sort_of(x) == self.sort_of(t)).collect();
+                let keep: Vec<&Term> = xs
+                    .iter()
+                    .filter(|x| self.sort_of(x) == self.sort_of(t))
+                    .collect();
                 let x = keep[rng.below(keep.len())];
                 let what = format!("drop-op: {} ↦ {}", self.show(t), self.show(x));
                 (side.replace_at(p, x), what)

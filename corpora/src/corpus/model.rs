@@ -117,7 +117,9 @@ pub enum ModelError {
     },
     #[error("the assignment {msg}")]
     Assignment { msg: String },
-    #[error("both sides are {value} under the assignment: the model does not refute the statement")]
+    #[error(
+        "both sides are {value} under the assignment: the model does not refute the statement"
+    )]
     SidesAgree { value: u32 },
 }
 
@@ -274,7 +276,10 @@ impl<'m> Compiled<'m> {
                 }
             };
             if let Some(v) = values.iter().find(|&&v| v >= n) {
-                return Err(shape(format!("the value {v} is not an element (0 to {})", n - 1)));
+                return Err(shape(format!(
+                    "the value {v} is not an element (0 to {})",
+                    n - 1
+                )));
             }
             names.push(name.as_str());
             tables.push(t);
@@ -510,8 +515,12 @@ mod tests {
     use super::*;
 
     fn z(n: u32) -> CounterModel {
-        let add = (0..n).map(|a| (0..n).map(|b| (a + b) % n).collect()).collect();
-        let mul = (0..n).map(|a| (0..n).map(|b| (a * b) % n).collect()).collect();
+        let add = (0..n)
+            .map(|a| (0..n).map(|b| (a + b) % n).collect())
+            .collect();
+        let mul = (0..n)
+            .map(|a| (0..n).map(|b| (a * b) % n).collect())
+            .collect();
         let neg = (0..n).map(|a| (n - a) % n).collect();
         let functions = [
             ("R.add", Table::Binary(add)),

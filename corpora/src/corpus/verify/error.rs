@@ -165,7 +165,9 @@ pub enum VerifyError {
     TraceRejected { id: String, msg: String },
 
     // A non-theorem.
-    #[error("manifest.json: {found} non-theorems in the files, the manifest's count is {expected}")]
+    #[error(
+        "manifest.json: {found} non-theorems in the files, the manifest's count is {expected}"
+    )]
     NonTheoremCountMismatch { found: u64, expected: u64 },
     #[error("{id}: {field}: {msg}")]
     NonTheoremField {

@@ -82,8 +82,7 @@ impl NonTheoremCheck<'_> {
                 format!("`{}`, expected `{NON_THEOREM_STATUS}`", r.status),
             ));
         }
-        let Some(source) =
-            six_digits(&r.perturbed_from, &x.id_prefix).filter(|&n| n < x.accepted)
+        let Some(source) = six_digits(&r.perturbed_from, &x.id_prefix).filter(|&n| n < x.accepted)
         else {
             return Err(field(
                 "perturbed_from",
