@@ -4,12 +4,12 @@
 //! counter-model refutes them) and dropped.
 //!
 //! - `wrong-step`: one rewriting step applied with two arguments of its
-//!   rule's instance swapped (`mul_add a b c` used as `a * (b + c) = a * c
-//!   + a * c`…); the statement is the chain's first term equal to the
-//!   wrongly rewritten term;
+//!   rule's instance swapped (`mul_add a b c` used as if it were
+//!   `mul_add a c b`); the statement is the chain's first term equal to
+//!   the wrongly rewritten term;
 //! - `swap-args`: the two arguments of a binary symbol swapped in one side;
 //! - `replace-op`: a symbol replaced by another of the same argument and
-//!   result sorts (`+` for `*`, `∨` for `∧`, `0` for `1`);
+//!   result sorts (`+` for `*`, `∨` for `∧`, `R.zero` for `R.one`);
 //! - `replace-var`: one occurrence of a variable replaced by another
 //!   variable of its sort;
 //! - `drop-op`: an application replaced by one of its arguments of the
