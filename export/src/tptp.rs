@@ -232,11 +232,14 @@ impl Exporter for TptpExporter {
 
     fn finish(self: Box<Self>) -> Result<String, ExportError> {
         let [t, v, s] = self.dirs.counts();
+        let nt = match self.non_theorems {
+            0 => String::new(),
+            n => format!("; {n} of them non-theorems"),
+        };
         Ok(format!(
-            "tptp: {} problems in {} ({t} train, {v} validation, {s} test; {} of them non-theorems)",
+            "tptp: {} problems in {} ({t} train, {v} validation, {s} test{nt})",
             self.dirs.total(),
-            self.out.display(),
-            self.non_theorems
+            self.out.display()
         ))
     }
 }

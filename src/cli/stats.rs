@@ -402,4 +402,3 @@ mod tests {
         assert_eq!(nodes("-(F.sin ∘ F.id⁻¹)"), 5);
     }
 }
-
