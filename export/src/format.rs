@@ -9,7 +9,7 @@ use crate::error::ExportError;
 use crate::provenance::Provenance;
 use crate::source::CorpusSource;
 use crate::split::{Split, SplitRatio};
-use proofmill_corpora::corpus::Record;
+use proofmill_corpora::corpus::{NonTheorem, Record};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -98,6 +98,14 @@ pub struct ExportContext<'a> {
 pub trait Exporter {
     /// Called once per record, in corpus order, with the record's split.
     fn record(&mut self, record: &Record, split: Split) -> Result<(), ExportError>;
+    /// Called once per non-theorem (`generate --non-theorems`), after the
+    /// records, with its split; `Ok(true)` when the format wrote it. The
+    /// first-order formats (TPTP, SMT-LIB) write it as a problem a prover
+    /// must not prove; formats of proofs (Lean, Coq, LeanDojo, Parquet)
+    /// leave it out, as this default does.
+    fn non_theorem(&mut self, _nt: &NonTheorem, _split: Split) -> Result<bool, ExportError> {
+        Ok(false)
+    }
     /// Flushes and closes; returns a one-line human summary ("1000 problems in tptp/").
     fn finish(self: Box<Self>) -> Result<String, ExportError>;
 }

@@ -46,6 +46,8 @@ pub struct ExportReport {
     pub records: u64,
     /// Records per split (train, validation, test).
     pub splits: [u64; 3],
+    /// Non-theorems read (each written by the formats that take them).
+    pub non_theorems: u64,
     /// Each format's one-line summary, in the order asked.
     pub summaries: Vec<String>,
 }
@@ -100,6 +102,13 @@ pub fn export_where(
         report.records += 1;
         report.splits[s as usize] += 1;
         progress(report.records);
+    }
+    for nt in source.non_theorems()? {
+        let s = split.of(&nt.canonical_hash);
+        for e in exporters.iter_mut() {
+            e.non_theorem(&nt, s)?;
+        }
+        report.non_theorems += 1;
     }
     for e in exporters {
         report.summaries.push(e.finish()?);

@@ -17,7 +17,7 @@
 //! record's variables.
 
 use crate::error::ExportError;
-use proofmill_corpora::corpus::{FoTerm, Record};
+use proofmill_corpora::corpus::{FoTerm, NonTheorem, Record, Var};
 use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
 use proofmill_tactics::parse::parse_term;
 use proofmill_tactics::syntax::{Arg, TacticKind, Term as Syn, TermKind};
@@ -408,19 +408,37 @@ impl Signature {
 
     /// A record's statement, over its variables.
     pub fn statement(&self, r: &Record) -> Result<Statement, ExportError> {
-        let mut vars = Vec::with_capacity(r.vars.len());
-        for v in &r.vars {
+        self.statement_of(&r.id, &r.statement, &r.vars)
+    }
+
+    /// A non-theorem's statement, over its variables.
+    pub fn non_theorem_statement(&self, r: &NonTheorem) -> Result<Statement, ExportError> {
+        self.statement_of(&r.id, &r.statement, &r.vars)
+    }
+
+    /// The statement `statement` of record `id` over the variables `vs`.
+    fn statement_of(
+        &self,
+        id: &str,
+        statement: &str,
+        vs: &[Var],
+    ) -> Result<Statement, ExportError> {
+        let err = |msg: String| ExportError::Record {
+            id: id.to_string(),
+            msg,
+        };
+        let mut vars = Vec::with_capacity(vs.len());
+        for v in vs {
             let s = self
                 .sort(&v.ty)
-                .ok_or_else(|| Self::record_err(r, format!("the type {} is not a sort", v.ty)))?;
+                .ok_or_else(|| err(format!("the type {} is not a sort", v.ty)))?;
             vars.push((v.name.clone(), s));
         }
-        let body = statement_body(r).ok_or_else(|| {
-            Self::record_err(r, "the statement does not bind the record's variables")
-        })?;
+        let body = statement_body(statement, vs)
+            .ok_or_else(|| err("the statement does not bind the record's variables".into()))?;
         let t = parse_term(body, &self.notations)
-            .map_err(|e| Self::record_err(r, format!("the statement does not parse: {}", e.msg)))?;
-        let names: Vec<&str> = r.vars.iter().map(|v| v.name.as_str()).collect();
+            .map_err(|e| err(format!("the statement does not parse: {}", e.msg)))?;
+        let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
         let (relation, l, rr) = match &t.kind {
             TermKind::App(f, args) => match (&f.kind, &args[..]) {
                 (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) if rel == "Eq" => {
@@ -429,16 +447,12 @@ impl Signature {
                 (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) if rel == "Iff" => {
                     (Relation::Iff, l, r)
                 }
-                _ => return Err(Self::record_err(r, "the statement is not an equation")),
+                _ => return Err(err("the statement is not an equation".into())),
             },
-            _ => return Err(Self::record_err(r, "the statement is not an equation")),
+            _ => return Err(err("the statement is not an equation".into())),
         };
-        let lhs = self
-            .syntax_term(l, &names)
-            .map_err(|m| Self::record_err(r, m))?;
-        let rhs = self
-            .syntax_term(rr, &names)
-            .map_err(|m| Self::record_err(r, m))?;
+        let lhs = self.syntax_term(l, &names).map_err(err)?;
+        let rhs = self.syntax_term(rr, &names).map_err(err)?;
         Ok(Statement {
             vars,
             relation,
@@ -573,12 +587,12 @@ impl Signature {
 /// The statement without its binders: `∀ (a b : R), body` gives `body`
 /// (the binders grouped as the generator prints them: consecutive variables
 /// of one type together).
-fn statement_body(r: &Record) -> Option<&str> {
-    if r.vars.is_empty() {
-        return Some(&r.statement);
+fn statement_body<'s>(statement: &'s str, vars: &[Var]) -> Option<&'s str> {
+    if vars.is_empty() {
+        return Some(statement);
     }
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
-    for v in &r.vars {
+    for v in vars {
         match groups.last_mut() {
             Some((ns, t)) if *t == v.ty => ns.push(&v.name),
             _ => groups.push((vec![&v.name], &v.ty)),
@@ -589,7 +603,7 @@ fn statement_body(r: &Record) -> Option<&str> {
         .map(|(ns, t)| format!("({} : {t})", ns.join(" ")))
         .collect::<Vec<_>>()
         .join(" ");
-    r.statement
+    statement
         .strip_prefix("∀ ")?
         .strip_prefix(binders.as_str())?
         .strip_prefix(", ")

@@ -6,16 +6,19 @@
 //! every first-order rule a universally quantified assertion, and the
 //! record's statement is asserted negated: the problem is `unsat` exactly
 //! when the statement follows from the rules, which the kernel checked, so
-//! each file says `(set-info :status unsat)`. Logic `UF` (quantifiers and
+//! each file says `(set-info :status unsat)`. A non-theorem of the corpus
+//! (`generate --non-theorems`) is the same problem with `(set-info :status
+//! sat)` (the corpus holds a finite model of the rules where the statement
+//! fails) and `nonthm` in its file name. Logic `UF` (quantifiers and
 //! uninterpreted functions). Files go to `smt2/<split>/<NNNNN>/<id>.smt2`.
 
 use crate::error::ExportError;
 use crate::files::{id_stem, write_file, SplitDirs};
 use crate::format::{ExportContext, Exporter};
 use crate::names::{lit_key, Names, Target};
-use crate::signature::{Relation, Signature, SortId};
+use crate::signature::{Relation, Signature, SortId, Statement};
 use crate::split::Split;
-use proofmill_corpora::corpus::{FoTerm, Record};
+use proofmill_corpora::corpus::{FoTerm, NonTheorem, Record};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -34,6 +37,8 @@ pub struct Smt2Exporter {
     dirs: SplitDirs,
     out: std::path::PathBuf,
     buf: String,
+    /// Non-theorems written (`sat` problems).
+    non_theorems: u64,
 }
 
 /// A bound variable: `?x0` (`?` is in no readable symbol, so variables
@@ -155,44 +160,49 @@ impl Smt2Exporter {
             dirs: SplitDirs::new(cx.out),
             out: cx.out.to_path_buf(),
             buf: String::new(),
+            non_theorems: 0,
         })
     }
 }
 
-impl Exporter for Smt2Exporter {
-    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
-        let st = self.sig.statement(r)?;
-        let stem = id_stem(&r.id);
+/// What a problem's header says besides its statement.
+struct Header<'a> {
+    id: &'a str,
+    english: &'a str,
+    /// What the problem is, for `:source`.
+    what: &'static str,
+    /// `unsat` (a theorem) or `sat` (a non-theorem).
+    status: &'static str,
+    difficulty: String,
+}
+
+impl Smt2Exporter {
+    /// Writes one problem: the header, the theory, the negated statement.
+    fn problem(&mut self, h: Header<'_>, st: &Statement, split: Split) -> Result<(), ExportError> {
+        let stem = id_stem(h.id);
         let sorts = &self.sorts;
-        let d = &r.difficulty;
         let b = &mut self.buf;
         b.clear();
         for l in &self.provenance {
             let _ = writeln!(b, "; {l}");
         }
-        let _ = writeln!(b, "; {}: {}", r.id, r.statement);
+        let _ = writeln!(b, "; {}: {}", h.id, h.english);
         let _ = writeln!(b, "(set-info :smt-lib-version 2.6)");
         let _ = writeln!(
             b,
             "(set-info :source {})",
             quoted(&format!(
-                "proofmill theory {}, record {}, split {}: a theorem whose rewriting proof the kernel checked.\n{}",
+                "proofmill theory {}, record {}, split {}: {}.\n{}",
                 self.theory,
-                r.id,
+                h.id,
                 split.name(),
+                h.what,
                 self.provenance.join("\n")
             ))
         );
         let _ = writeln!(b, "(set-info :category \"crafted\")");
-        let _ = writeln!(
-            b,
-            "(set-info :difficulty {})",
-            quoted(&format!(
-                "steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
-                d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
-            ))
-        );
-        let _ = writeln!(b, "(set-info :status unsat)");
+        let _ = writeln!(b, "(set-info :difficulty {})", quoted(&h.difficulty));
+        let _ = writeln!(b, "(set-info :status {})", h.status);
         let _ = writeln!(b, "(set-logic UF)");
         b.push_str(&self.preamble);
         let mut extra = BTreeSet::new();
@@ -218,11 +228,53 @@ impl Exporter for Smt2Exporter {
         let dir = self.dirs.next_dir(split)?;
         write_file(&dir.join(format!("{stem}.smt2")), self.buf.as_bytes())
     }
+}
+
+impl Exporter for Smt2Exporter {
+    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
+        let st = self.sig.statement(r)?;
+        let d = &r.difficulty;
+        let h = Header {
+            id: &r.id,
+            english: &r.statement,
+            what: "a theorem whose rewriting proof the kernel checked",
+            status: "unsat",
+            difficulty: format!(
+                "steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
+                d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
+            ),
+        };
+        self.problem(h, &st, split)
+    }
+
+    /// A non-theorem: `sat` (the corpus records a finite model of the
+    /// rules in which the statement fails); its file name holds `nonthm`.
+    fn non_theorem(&mut self, r: &NonTheorem, split: Split) -> Result<bool, ExportError> {
+        let st = self.sig.non_theorem_statement(r)?;
+        let d = &r.difficulty;
+        let h = Header {
+            id: &r.id,
+            english: &r.statement,
+            what: "a non-theorem (a perturbed theorem that a finite model of the rules refutes)",
+            status: "sat",
+            difficulty: format!(
+                "size {} depth {} source_steps {}",
+                d.size, d.depth, d.source_steps
+            ),
+        };
+        self.problem(h, &st, split)?;
+        self.non_theorems += 1;
+        Ok(true)
+    }
 
     fn finish(self: Box<Self>) -> Result<String, ExportError> {
         let [t, v, s] = self.dirs.counts();
+        let nt = match self.non_theorems {
+            0 => String::new(),
+            n => format!("; {n} of them non-theorems"),
+        };
         Ok(format!(
-            "smt2: {} problems in {} ({t} train, {v} validation, {s} test)",
+            "smt2: {} problems in {} ({t} train, {v} validation, {s} test{nt})",
             self.dirs.total(),
             self.out.display()
         ))

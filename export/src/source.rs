@@ -12,8 +12,9 @@
 
 use crate::error::ExportError;
 use proofmill_corpora::corpus::{
-    decode_bin, decode_jsonl, is_plain_file_name, read_limited, read_manifest, sha256_hex,
-    theory_hash, theory_label, CorpusError, Manifest, Record, MAX_SHARD_BYTES,
+    decode_bin, decode_jsonl, decode_non_theorems, is_plain_file_name, read_limited, read_manifest,
+    sha256_hex, theory_hash, theory_label, CorpusError, Manifest, NonTheorem, Record,
+    MAX_SHARD_BYTES,
 };
 use proofmill_tactics::theory::Theory;
 use std::path::{Path, PathBuf};
@@ -159,6 +160,47 @@ impl CorpusSource {
             current: Vec::new().into_iter(),
             failed: false,
         }
+    }
+
+    /// Every non-theorem (`generate --non-theorems`), file by file, each
+    /// file hash-checked before it is decoded. They are few (K per 1,000
+    /// theorems), so they are read whole.
+    pub fn non_theorems(&self) -> Result<Vec<NonTheorem>, ExportError> {
+        let mut out = Vec::new();
+        for sh in &self.manifest.non_theorems {
+            if !is_plain_file_name(&sh.file) {
+                return Err(ExportError::ShardUnreadable {
+                    file: sh.file.clone(),
+                    msg: "a file outside the corpus directory".into(),
+                });
+            }
+            let bytes = read_limited(&self.dir.join(&sh.file), MAX_SHARD_BYTES).map_err(|msg| {
+                ExportError::ShardUnreadable {
+                    file: sh.file.clone(),
+                    msg,
+                }
+            })?;
+            if sha256_hex(&bytes) != sh.sha256 {
+                return Err(ExportError::ShardHashMismatch {
+                    file: sh.file.clone(),
+                });
+            }
+            let decoded = decode_non_theorems(&bytes, &sh.file).map_err(|e| {
+                ExportError::ShardUnreadable {
+                    file: sh.file.clone(),
+                    msg: e.to_string(),
+                }
+            })?;
+            if decoded.len() as u64 != sh.records {
+                return Err(ExportError::ShardCountMismatch {
+                    file: sh.file.clone(),
+                    found: decoded.len() as u64,
+                    expected: sh.records,
+                });
+            }
+            out.extend(decoded);
+        }
+        Ok(out)
     }
 
     /// Reads, hash-checks and decodes one shard (all of its files are

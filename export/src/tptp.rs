@@ -9,16 +9,19 @@
 //!
 //! The header follows the TPTP library's: the problem's id, the theory,
 //! `% Status   : Theorem` (the kernel checked a proof), the difficulty
-//! fields, the split and the provenance lines. Files go to
+//! fields, the split and the provenance lines. A non-theorem of the corpus
+//! (`generate --non-theorems`) is the same form of problem with
+//! `% Status   : CounterSatisfiable` (the corpus holds a finite model of the
+//! axioms in which the conjecture fails) and `nonthm` in its name. Files go to
 //! `tptp/<split>/<NNNNN>/<id>.p`.
 
 use crate::error::ExportError;
 use crate::files::{id_stem, write_file, SplitDirs};
 use crate::format::{ExportContext, Exporter};
 use crate::names::{Names, Target};
-use crate::signature::{Relation, Signature};
+use crate::signature::{Relation, Signature, Statement};
 use crate::split::Split;
-use proofmill_corpora::corpus::{FoTerm, Record};
+use proofmill_corpora::corpus::{FoTerm, NonTheorem, Record};
 use std::fmt::Write as _;
 
 pub struct TptpExporter {
@@ -31,6 +34,8 @@ pub struct TptpExporter {
     dirs: SplitDirs,
     out: std::path::PathBuf,
     buf: String,
+    /// Non-theorems written (`CounterSatisfiable` problems).
+    non_theorems: u64,
 }
 
 /// `X0`, `X1`, …: TPTP variables (upper case, never a functor).
@@ -93,6 +98,7 @@ impl TptpExporter {
             dirs: SplitDirs::new(cx.out),
             out: cx.out.to_path_buf(),
             buf: String::new(),
+            non_theorems: 0,
         })
     }
 }
@@ -129,30 +135,34 @@ fn term(out: &mut String, t: &FoTerm, names: &mut Names) {
     }
 }
 
-impl Exporter for TptpExporter {
-    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
-        let st = self.sig.statement(r)?;
-        let stem = id_stem(&r.id);
-        let d = &r.difficulty;
+/// What a problem's header says besides its statement: the TPTP status,
+/// the difficulty line and lines of its own (how it was proven, or how it
+/// was made false).
+struct Header<'a> {
+    id: &'a str,
+    english: &'a str,
+    status: &'static str,
+    difficulty: String,
+    lines: Vec<String>,
+}
+
+impl TptpExporter {
+    /// Writes one problem: the header, the axioms, the conjecture.
+    fn problem(&mut self, h: Header<'_>, st: &Statement, split: Split) -> Result<(), ExportError> {
+        let stem = id_stem(h.id);
         let b = &mut self.buf;
         b.clear();
         let _ = writeln!(b, "%{}", "-".repeat(74));
         let _ = writeln!(b, "% File     : {stem}.p");
-        let _ = writeln!(b, "% Problem  : {}", r.id);
-        let _ = writeln!(b, "% English  : {}", r.statement);
+        let _ = writeln!(b, "% Problem  : {}", h.id);
+        let _ = writeln!(b, "% English  : {}", h.english);
         b.push_str(&self.header);
-        let _ = writeln!(b, "% Status   : Theorem");
-        let _ = writeln!(
-            b,
-            "% Difficulty: steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
-            d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
-        );
+        let _ = writeln!(b, "% Status   : {}", h.status);
+        let _ = writeln!(b, "% Difficulty: {}", h.difficulty);
         let _ = writeln!(b, "% Split    : {}", split.name());
-        let _ = writeln!(
-            b,
-            "% Proof    : {} rewriting steps (proofmill trace)",
-            r.steps.len()
-        );
+        for l in &h.lines {
+            let _ = writeln!(b, "% {l}");
+        }
         let _ = writeln!(b, "%{}", "-".repeat(74));
         b.push_str(&self.axioms);
         let mut body = String::new();
@@ -171,11 +181,63 @@ impl Exporter for TptpExporter {
         let dir = self.dirs.next_dir(split)?;
         write_file(&dir.join(format!("{stem}.p")), self.buf.as_bytes())
     }
+}
+
+impl Exporter for TptpExporter {
+    fn record(&mut self, r: &Record, split: Split) -> Result<(), ExportError> {
+        let st = self.sig.statement(r)?;
+        let d = &r.difficulty;
+        let h = Header {
+            id: &r.id,
+            english: &r.statement,
+            status: "Theorem",
+            difficulty: format!(
+                "steps {} distinct_rules {} hard_steps {} invent_steps {} size {} depth {}",
+                d.steps, d.distinct_rules, d.hard_steps, d.invent_steps, d.size, d.depth
+            ),
+            lines: vec![format!(
+                "Proof    : {} rewriting steps (proofmill trace)",
+                r.steps.len()
+            )],
+        };
+        self.problem(h, &st, split)
+    }
+
+    /// A non-theorem: the same problem form, `CounterSatisfiable` (the
+    /// corpus records a finite model of the axioms where the conjecture
+    /// fails); its file name holds `nonthm`.
+    fn non_theorem(&mut self, r: &NonTheorem, split: Split) -> Result<bool, ExportError> {
+        let st = self.sig.non_theorem_statement(r)?;
+        let d = &r.difficulty;
+        let h = Header {
+            id: &r.id,
+            english: &r.statement,
+            status: "CounterSatisfiable",
+            difficulty: format!(
+                "size {} depth {} source_steps {}",
+                d.size, d.depth, d.source_steps
+            ),
+            lines: vec![
+                format!("Perturbed: {} ({})", r.perturbed_from, r.perturbation),
+                format!(
+                    "Model    : {} elements, {} (proofmill's counter-model)",
+                    r.counter_model.size, r.counter_model.name
+                ),
+            ],
+        };
+        self.problem(h, &st, split)?;
+        self.non_theorems += 1;
+        Ok(true)
+    }
 
     fn finish(self: Box<Self>) -> Result<String, ExportError> {
         let [t, v, s] = self.dirs.counts();
+        let nt = match self.non_theorems {
+            0 => String::new(),
+            n => format!("; {n} of them non-theorems"),
+        };
         Ok(format!(
-            "tptp: {} problems in {} ({t} train, {v} validation, {s} test)",
+            "tptp: {} problems in {} ({t} train, {v} validation, {s} test{nt})",
             self.dirs.total(),
             self.out.display()
         ))

@@ -82,6 +82,8 @@ pub struct Options {
     pub answer_size: (usize, usize),
     /// Calculus: the problem kinds and their weights (`--problems KIND=W,…`).
     pub problems: Vec<(ProblemKind, u32)>,
+    /// Non-theorems per 1,000 theorems (`--non-theorems K`, `nonthm.rs`).
+    pub non_theorems: u32,
 }
 
 impl Options {
@@ -107,6 +109,7 @@ impl Options {
             max_attempts_per_theorem: 200,
             answer_size: (4, 10),
             problems: vec![(ProblemKind::Antiderivative, 1)],
+            non_theorems: 0,
         }
     }
     /// Options that cannot apply, and limits exceeded, as a usage error.
@@ -159,6 +162,13 @@ impl Options {
         {
             return Err("--hard-steps needs antiderivative problems in --problems (the other kinds have no hard steps)".into());
         }
+        if self.non_theorems > crate::nonthm::MAX_PER_THOUSAND {
+            return Err(format!(
+                "--non-theorems {}: at most {} per 1,000 theorems",
+                self.non_theorems,
+                crate::nonthm::MAX_PER_THOUSAND
+            ));
+        }
         if !self.jsonl && !self.bin {
             return Err("no output format (--format jsonl, bin or jsonl,bin)".into());
         }
@@ -209,6 +219,9 @@ impl Options {
         }
         if self.min_size > 0 {
             m.insert("min_size".into(), self.min_size.to_string());
+        }
+        if self.non_theorems > 0 {
+            m.insert("non_theorems".into(), self.non_theorems.to_string());
         }
         m.insert("exclude".into(), self.exclude.len().to_string());
         if !self.exclude.is_empty() {
@@ -335,6 +348,16 @@ pub struct Report {
     /// Why fewer than `count` theorems were produced, if so.
     pub ran_out: Option<String>,
     pub resumed_files: usize,
+    /// Non-theorems written by this shard, and made by the whole run.
+    pub non_theorems: u64,
+    pub non_theorems_all: u64,
+    /// Theorems picked for a non-theorem none of whose perturbations a
+    /// counter-model refuted (all shards).
+    pub non_theorem_unrefuted: u64,
+    /// Non-theorems by kind of perturbation (all shards).
+    pub non_theorem_kinds: BTreeMap<String, u64>,
+    /// Perturbing, searching counter-models and writing non-theorems.
+    pub non_theorem_time: Duration,
     /// Files in the output directory that belong to no corpus (left alone).
     pub foreign_files: Vec<String>,
 }
@@ -411,6 +434,8 @@ struct ShardWriter<'e, 's> {
     keep: std::collections::HashMap<String, corpus::ShardInfo>,
     /// Records checked and handed to the sink.
     written: u64,
+    /// `--non-theorems`: the run's non-theorems so far.
+    nt: Option<crate::nonthm::NonTheorems>,
 }
 
 impl<'e, 's> ShardWriter<'e, 's> {
@@ -433,6 +458,7 @@ impl<'e, 's> ShardWriter<'e, 's> {
             files: 0,
             keep,
             written: 0,
+            nt: None,
         }
     }
     fn send(&self, file: ShardFile) -> Result<(), String> {
@@ -685,7 +711,15 @@ impl Generator {
             .stack_size(proofmill_kernel::KERNEL_STACK_BYTES)
             .build()
             .map_err(|e| e.to_string())?;
-        pool.install(|| self.run_inner(opts, progress, start))
+        // Before anything is written: a theory without finite models has no non-theorems.
+        let models = if opts.non_theorems > 0 {
+            let m = crate::countermodel::CounterModels::find(&self.theory, &self.rs.sig)
+                .map_err(|e| format!("--non-theorems: {}: {e}", opts.theory))?;
+            Some(crate::nonthm::NonTheorems::new(m, opts))
+        } else {
+            None
+        };
+        pool.install(|| self.run_inner(opts, progress, start, models))
     }
 
     fn run_inner(
@@ -693,6 +727,7 @@ impl Generator {
         opts: &Options,
         progress: &(dyn Fn(u64, u64) + Sync),
         start: Instant,
+        nt: Option<crate::nonthm::NonTheorems>,
     ) -> Result<Report, String> {
         let mut report = Report {
             nodes: self.space.node_count(),
@@ -705,6 +740,7 @@ impl Generator {
         let (shards, written) = std::thread::scope(|scope| {
             let sink = Sink::start(scope, Box::new(move |e| manifest.set(e)));
             let mut out = ShardWriter::new(opts, sink, prepared.keep);
+            out.nt = nt;
             let filled = self.fill(opts, progress, &mut report, &mut coverage, &mut out);
             // The writer's own failure, if any, is the cause of a refused hand-over.
             let shards = out.sink.finish()?;
@@ -799,13 +835,26 @@ impl Generator {
                         let dirs: Vec<usize> = c.chain.steps.iter().map(|s| s.dir).collect();
                         coverage.record(&dirs, &self.space);
                         // Shard K of N keeps the theorems whose mixed hash falls in K.
-                        if canon::shard_of(c.hash, opts.shard.1) == opts.shard.0 {
+                        let ours = canon::shard_of(c.hash, opts.shard.1) == opts.shard.0;
+                        if let Some(nt) = &mut out.nt {
+                            if crate::nonthm::is_source(report.accepted, opts.non_theorems) {
+                                nt.sources.push(crate::nonthm::Source {
+                                    index: report.accepted,
+                                    attempt: c.attempt,
+                                    hash: c.hash,
+                                    ours,
+                                    chain: c.chain.clone(),
+                                });
+                            }
+                        }
+                        if ours {
                             out.pending.push((report.accepted, c));
                         }
                         report.accepted += 1;
                     }
                 }
             }
+            self.non_theorems_of(opts, out, report, false)?;
             // A file is assembled, checked and written as soon as it is full,
             // so memory stays bounded and an interrupted run keeps its files.
             while out.pending.len() >= PER_FILE {
@@ -818,7 +867,24 @@ impl Generator {
             let part = std::mem::take(&mut out.pending);
             self.emit_file(opts, out, part, report, progress)?;
         }
-        Ok(())
+        self.non_theorems_of(opts, out, report, true)
+    }
+
+    /// `--non-theorems`: the non-theorems of the sources gathered so far
+    /// (`last`: and the final file).
+    fn non_theorems_of(
+        &self,
+        opts: &Options,
+        out: &mut ShardWriter<'_, '_>,
+        report: &mut Report,
+        last: bool,
+    ) -> Result<(), String> {
+        let Some(mut nt) = out.nt.take() else {
+            return Ok(());
+        };
+        let r = self.make_non_theorems(opts, &mut nt, report, &|f| out.send(f), last);
+        out.nt = Some(nt);
+        r
     }
 
     /// Assembles, checks and renders one file's theorems (`part`: acceptance

@@ -6,8 +6,11 @@
 
 pub mod calculus;
 pub mod canon;
+pub mod countermodel;
 pub mod driver;
 mod manifest;
+pub mod nonthm;
+pub mod perturb;
 pub mod print;
 pub mod proof;
 pub mod prove;

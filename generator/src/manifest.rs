@@ -53,9 +53,16 @@ impl ManifestFile {
 
     fn write(&self) -> Result<(), String> {
         let mut m = self.base.clone();
-        m.shards = self.entries.clone();
+        (m.non_theorems, m.shards) = split_files(self.entries.clone());
         write_manifest_file(&self.dir, &m)
     }
+}
+
+/// The non-theorem files and the theorem shards, each in order.
+fn split_files(files: Vec<ShardInfo>) -> (Vec<ShardInfo>, Vec<ShardInfo>) {
+    files
+        .into_iter()
+        .partition(|s| corpus::is_non_theorem_file(&s.file))
 }
 
 fn write_manifest_file(dir: &Path, m: &Manifest) -> Result<(), String> {
@@ -89,6 +96,7 @@ impl Generator {
             seed: opts.seed.to_string(),
             counts: BTreeMap::new(),
             shards: Vec::new(),
+            non_theorems: Vec::new(),
             coverage: serde_json::Value::Null,
             theory_sources: self
                 .theory
@@ -175,6 +183,9 @@ impl Generator {
                 }
             }
             prepared.carried = m.shards;
+            // Non-theorem files are always written again (they are cheap);
+            // until then the manifest still lists them as the directory's own.
+            prepared.carried.extend(m.non_theorems);
         } else if opts.overwrite {
             for name in &old {
                 if present.contains(name) {
@@ -238,10 +249,18 @@ impl Generator {
                 ])
             })
             .collect();
+        if opts.non_theorems > 0 {
+            counts.insert("non_theorems".into(), report.non_theorems);
+            counts.insert("non_theorems_all_shards".into(), report.non_theorems_all);
+            counts.insert(
+                "non_theorem_sources_unrefuted".into(),
+                report.non_theorem_unrefuted,
+            );
+        }
         let mut m = self.base_manifest(opts);
         m.complete = true;
         m.counts = counts;
-        m.shards = shards;
+        (m.non_theorems, m.shards) = split_files(shards);
         m.coverage = serde_json::json!({
             "rule_space_nodes": report.nodes, "rule_space_edges": report.edges,
             "nodes_covered": report.coverage_nodes, "edges_covered": report.coverage_edges,

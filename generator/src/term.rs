@@ -115,6 +115,14 @@ impl Term {
             Term::App(_, xs) => xs.iter().for_each(|x| x.vars(out)),
         }
     }
+    /// The literals, each once, in order of first occurrence.
+    pub fn lits(&self, out: &mut Vec<u32>) {
+        match self {
+            Term::Lit(k) if !out.contains(k) => out.push(*k),
+            Term::App(_, xs) => xs.iter().for_each(|x| x.lits(out)),
+            _ => {}
+        }
+    }
     /// Whether symbol `f` occurs in the term.
     pub fn contains_sym(&self, f: u32) -> bool {
         match self {

@@ -101,6 +101,12 @@ pub fn run(a: ExportArgs) -> ExitCode {
                 secs,
                 rep.records as f64 / secs.max(1e-9)
             );
+            if rep.non_theorems > 0 {
+                outln!(
+                    "and {} non-theorems (tptp and smt2 write them as CounterSatisfiable / sat problems; the proof formats leave them out)",
+                    rep.non_theorems
+                );
+            }
             for s in &rep.summaries {
                 outln!("{s}");
             }

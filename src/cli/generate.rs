@@ -71,6 +71,11 @@ pub struct GenerateArgs {
     /// derivative, ode_linear, ode_separable; W a weight).
     #[arg(long, default_value = "antiderivative=1")]
     problems: String,
+    /// Also write K false statements per 1,000 theorems (at most 1,000),
+    /// each a perturbed theorem with a finite counter-model, to
+    /// non-theorems-NNNNN.jsonl (never to the theorem shards).
+    #[arg(long, default_value_t = 0)]
+    non_theorems: u32,
 }
 
 fn parse_problems(s: &str) -> Result<Vec<(ProblemKind, u32)>, String> {
@@ -141,6 +146,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     opts.min_size = a.min_size;
     opts.resume = a.resume;
     opts.overwrite = a.overwrite;
+    opts.non_theorems = a.non_theorems;
     opts.jsonl = false;
     for f in a.format.split(',') {
         match f.trim() {
@@ -236,6 +242,21 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.render_time.as_secs_f64(),
         r.readback_time.as_secs_f64()
     );
+    if a.non_theorems > 0 {
+        let kinds: Vec<String> = r
+            .non_theorem_kinds
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        outln!(
+            "non-theorems: {} written ({} in all shards; {}), {} picked theorems without a refuted perturbation; cpu time {:.2}s",
+            r.non_theorems,
+            r.non_theorems_all,
+            kinds.join(", "),
+            r.non_theorem_unrefuted,
+            r.non_theorem_time.as_secs_f64()
+        );
+    }
     if !r.foreign_files.is_empty() {
         eprintln!(
             "warning: {} also holds files that are not part of the corpus (left alone; `verify` reports them): {}",

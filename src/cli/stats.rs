@@ -97,6 +97,12 @@ pub fn run(a: StatsArgs) -> ExitCode {
     for (k, v) in &m.counts {
         outln!("  {k}: {v}");
     }
+    if !m.non_theorems.is_empty() {
+        if let Err(e) = non_theorems(&a.dir, &m) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let acc = m.counts.get("accepted_all_shards").copied().unwrap_or(n);
     let dup = m.counts.get("duplicates").copied().unwrap_or(0);
     outln!(
@@ -334,6 +340,32 @@ impl Quality {
         histogram("answer size", &self.answer_size);
         histogram("question size", &self.question_size);
     }
+}
+
+/// The non-theorem files: how many, by kind of perturbation and by the
+/// carrier size of their counter-models.
+fn non_theorems(dir: &std::path::Path, m: &Manifest) -> Result<(), String> {
+    use proofmill_corpora::corpus::{decode_non_theorems, read_limited, MAX_SHARD_BYTES};
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    let mut sizes: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut n = 0u64;
+    for s in &m.non_theorems {
+        let bytes = read_limited(&dir.join(&s.file), MAX_SHARD_BYTES)?;
+        for r in decode_non_theorems(&bytes, &s.file).map_err(|e| e.to_string())? {
+            n += 1;
+            let kind = r.perturbation.split(':').next().unwrap_or("").to_string();
+            *kinds.entry(kind).or_default() += 1;
+            *sizes.entry(r.counter_model.size).or_default() += 1;
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let sizes: Vec<String> = sizes.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    outln!(
+        "non-theorems: {n} ({}); counter-model carrier sizes {}",
+        kinds.join(", "),
+        sizes.join(", ")
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -61,6 +61,12 @@ pub fn run(a: VerifyArgs) -> ExitCode {
                 secs,
                 rep.records as f64 / secs.max(1e-9)
             );
+            if rep.non_theorems > 0 {
+                outln!(
+                    "checked {} non-theorems against their counter-models",
+                    rep.non_theorems
+                );
+            }
             if rep.bad.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -70,6 +70,25 @@ impl<'t> TheoremReader<'t> {
         })
     }
 
+    /// Parses and elaborates `statement` alone (a statement with no proof
+    /// to read: a non-theorem's), then `f` gets the checker and the
+    /// elaborated statement (it may check it with the kernel there).
+    pub fn read_statement<R>(
+        &mut self,
+        statement: &str,
+        f: impl FnOnce(&mut TypeChecker<'t>, ExprId) -> R,
+    ) -> Result<R, TheoryError> {
+        let st = crate::parse::parse_term(statement, self.theory.notations())
+            .map_err(|e| in_text("<statement>", e.pos, e.msg))?;
+        self.with_elab(|el| {
+            let statement_error = |e: ElabError| in_text("<statement>", e.pos, e.msg);
+            let ty = el.elab_type(&st).map_err(statement_error)?;
+            check_solved(el, ty, st.pos).map_err(statement_error)?;
+            let ty = el.inst(ty);
+            Ok(f(&mut el.tc, ty))
+        })
+    }
+
     /// Replays a tactic script as a trace: elaborates `statement`, then runs
     /// `tactics` (a record's `intro` and steps, each parsed with
     /// [`crate::parse::parse_tactic`]) on its goal one at a time.

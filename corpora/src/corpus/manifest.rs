@@ -53,6 +53,11 @@ pub struct Manifest {
     /// Counts: records, attempts, duplicates, rejections, …
     pub counts: BTreeMap<String, u64>,
     pub shards: Vec<ShardInfo>,
+    /// The non-theorem files (`generate --non-theorems K`), listed as
+    /// shards are; absent when the run made none, so such manifests are
+    /// byte for byte what they were before non-theorems existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub non_theorems: Vec<ShardInfo>,
     /// Rule-space coverage and other figures.
     #[serde(default)]
     pub coverage: serde_json::Value,
@@ -81,7 +86,8 @@ pub fn corpus_files(dir: &Path, max_bytes: u64) -> Result<Option<Vec<String>>, S
     let v: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", p.display()))?;
     let mut out = vec!["manifest.json".to_string(), "manifest.json.tmp".to_string()];
-    for s in v["shards"].as_array().into_iter().flatten() {
+    let listed = v["shards"].as_array().into_iter().flatten();
+    for s in listed.chain(v["non_theorems"].as_array().into_iter().flatten()) {
         let Some(f) = s["file"].as_str().filter(|f| is_plain_file_name(f)) else {
             return Err(format!(
                 "{}: a shard entry without a plain file name",

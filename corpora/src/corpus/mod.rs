@@ -9,6 +9,8 @@
 pub mod canon;
 mod first_order;
 mod manifest;
+mod model;
+mod non_theorem;
 mod record;
 pub mod regress;
 mod shard;
@@ -17,6 +19,14 @@ mod verify;
 pub use first_order::FoTerm;
 pub use manifest::{
     corpus_files, is_plain_file_name, Manifest, ShardInfo, TheorySource, FORMAT_VERSION,
+};
+pub use model::{
+    first_order_rules, rule_symbols, syntax_term, CounterModel, FoRule, ModelError, Table, IMPLIES,
+    MAX_CARRIER, MAX_RULE_VARS,
+};
+pub use non_theorem::{
+    decode_non_theorems, is_non_theorem_file, non_theorem_line, NonTheorem, NonTheoremDifficulty,
+    NON_THEOREM_FILE_PREFIX, NON_THEOREM_STATUS,
 };
 pub use record::{Difficulty, Problem, Record, Step, Var};
 pub use shard::{

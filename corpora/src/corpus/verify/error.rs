@@ -163,6 +163,22 @@ pub enum VerifyError {
     ProofRejected { id: String, msg: String },
     #[error("{id}: trace: {msg}")]
     TraceRejected { id: String, msg: String },
+
+    // A non-theorem.
+    #[error(
+        "manifest.json: {found} non-theorems in the files, the manifest's count is {expected}"
+    )]
+    NonTheoremCountMismatch { found: u64, expected: u64 },
+    #[error("{id}: {field}: {msg}")]
+    NonTheoremField {
+        id: String,
+        field: &'static str,
+        msg: String,
+    },
+    #[error("{id}: the statement does not elaborate: {msg}")]
+    StatementRejected { id: String, msg: String },
+    #[error("{id}: counter_model: {msg}")]
+    CounterModel { id: String, msg: String },
 }
 
 impl VerifyError {
@@ -176,7 +192,9 @@ impl VerifyError {
             | ShardHashMismatch { file }
             | ShardCountMismatch { file, .. }
             | FormatsDisagree { file, .. } => file,
-            Incomplete | RecordCountMismatch { .. } => "manifest.json",
+            Incomplete | RecordCountMismatch { .. } | NonTheoremCountMismatch { .. } => {
+                "manifest.json"
+            }
             MalformedId { id, .. }
             | DuplicateId { id }
             | OutOfOrder { id, .. }
@@ -199,7 +217,10 @@ impl VerifyError {
             | StepLabelMismatch { id, .. }
             | StepDiverges { id, .. }
             | ProofRejected { id, .. }
-            | TraceRejected { id, .. } => id,
+            | TraceRejected { id, .. }
+            | NonTheoremField { id, .. }
+            | StatementRejected { id, .. }
+            | CounterModel { id, .. } => id,
         }
     }
 }

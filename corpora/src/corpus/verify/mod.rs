@@ -12,11 +12,14 @@
 //! must decode to the same records as the first, and they are counted once.
 
 mod error;
+mod non_theorem;
 mod record;
 
 pub use error::{CorpusError, VerifyError};
 
-use super::manifest::{is_plain_file_name, Manifest, FORMAT_VERSION};
+use super::manifest::{is_plain_file_name, Manifest, ShardInfo, FORMAT_VERSION};
+use super::model::{first_order_rules, FoRule, ModelError};
+use super::non_theorem::{decode_non_theorems, is_non_theorem_file, NonTheorem};
 use super::record::Record;
 use super::shard::{decode_bin, decode_jsonl, read_limited, sha256_hex, MAX_SHARD_BYTES};
 use proofmill_tactics::reader::TheoremReader;
@@ -35,6 +38,8 @@ pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 pub struct VerifyReport {
     /// Records checked, each once however many formats hold it.
     pub records: u64,
+    /// Non-theorems checked (each against its counter-model).
+    pub non_theorems: u64,
     pub bad: Vec<VerifyError>,
 }
 
@@ -136,6 +141,8 @@ pub struct Verifier {
     theory: Theory,
     rules: Rules,
     expect: Expect,
+    /// The rules as first-order equations, for counter-models.
+    fo_rules: Result<Vec<FoRule>, ModelError>,
 }
 
 /// What the records checked so far claimed, for the checks across records.
@@ -192,6 +199,7 @@ impl Verifier {
         };
         Ok(Verifier {
             rules: Rules::of(&theory),
+            fo_rules: first_order_rules(&theory),
             manifest: m,
             theory,
             expect,
@@ -294,7 +302,8 @@ fn unlisted(dir: &Path, m: &Manifest) -> Result<Vec<String>, std::io::Error> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let name = e?.file_name().to_string_lossy().into_owned();
-        if name != "manifest.json" && !m.shards.iter().any(|s| s.file == name) {
+        let listed = m.shards.iter().chain(&m.non_theorems);
+        if name != "manifest.json" && !listed.clone().any(|s| s.file == name) {
             out.push(name);
         }
     }
@@ -452,5 +461,152 @@ fn verify_with(
             expected,
         });
     }
+    let mut nt_seen = NonTheoremsSeen::default();
+    for sh in &v.manifest.non_theorems {
+        if let Some(records) = read_non_theorem_file(dir, sh, &mut report) {
+            v.check_non_theorems(&records, &seen, &mut nt_seen, &mut report);
+        }
+    }
+    let expected = v.manifest.counts.get("non_theorems").copied().unwrap_or(0);
+    if report.non_theorems != expected {
+        report.bad.push(VerifyError::NonTheoremCountMismatch {
+            found: report.non_theorems,
+            expected,
+        });
+    }
     Ok(report)
+}
+
+/// A non-theorem file's records, after its name, sha256 and count are
+/// checked against the manifest (`None`, with the failure reported, when
+/// it cannot be read).
+fn read_non_theorem_file(
+    dir: &Path,
+    sh: &ShardInfo,
+    report: &mut VerifyReport,
+) -> Option<Vec<NonTheorem>> {
+    let file = sh.file.clone();
+    if !is_plain_file_name(&file) || !is_non_theorem_file(&file) {
+        report.bad.push(VerifyError::ShardOutsideCorpus { file });
+        return None;
+    }
+    let bytes = match read_limited(&dir.join(&file), MAX_SHARD_BYTES) {
+        Ok(b) => b,
+        Err(msg) => {
+            report.bad.push(VerifyError::ShardUnreadable { file, msg });
+            return None;
+        }
+    };
+    if sha256_hex(&bytes) != sh.sha256 {
+        report
+            .bad
+            .push(VerifyError::ShardHashMismatch { file: file.clone() });
+    }
+    let records = match decode_non_theorems(&bytes, &file) {
+        Ok(r) => r,
+        Err(e) => {
+            report.bad.push(VerifyError::ShardUnreadable {
+                file,
+                msg: e.to_string(),
+            });
+            return None;
+        }
+    };
+    if records.len() as u64 != sh.records {
+        report.bad.push(VerifyError::ShardCountMismatch {
+            file,
+            found: records.len() as u64,
+            expected: sh.records,
+        });
+    }
+    Some(records)
+}
+
+/// What the non-theorems checked so far claimed.
+#[derive(Default)]
+struct NonTheoremsSeen {
+    indices: FxHashSet<u64>,
+    hashes: FxHashMap<u64, String>,
+    last: Option<(u64, String)>,
+}
+
+impl Verifier {
+    /// Checks one file's non-theorems on every thread of the current pool,
+    /// then across records: ids unique and increasing, the source theorem
+    /// in the corpus, no statement twice, none a theorem's.
+    fn check_non_theorems(
+        &self,
+        records: &[NonTheorem],
+        theorems: &Seen,
+        seen: &mut NonTheoremsSeen,
+        report: &mut VerifyReport,
+    ) {
+        let check = non_theorem::NonTheoremCheck {
+            theory: &self.theory,
+            expect: &self.expect,
+            rules: &self.fo_rules,
+            count: self
+                .manifest
+                .counts
+                .get("non_theorems_all_shards")
+                .copied()
+                .unwrap_or(0),
+        };
+        let checked: Vec<_> = records
+            .par_iter()
+            .map_init(
+                || TheoremReader::new(&self.theory),
+                |reader, r| check.check(reader, r),
+            )
+            .collect();
+        for (r, c) in records.iter().zip(checked) {
+            report.non_theorems += 1;
+            if let Err(e) = across_non_theorems(r, c, theorems, seen, &self.expect.id_prefix) {
+                report.bad.push(e);
+            }
+        }
+    }
+}
+
+fn across_non_theorems(
+    r: &NonTheorem,
+    c: Result<non_theorem::NonTheoremIdentity, VerifyError>,
+    theorems: &Seen,
+    seen: &mut NonTheoremsSeen,
+    prefix: &str,
+) -> Result<(), VerifyError> {
+    let who = c?;
+    if !seen.indices.insert(who.index) {
+        return Err(VerifyError::DuplicateId { id: r.id.clone() });
+    }
+    if !theorems.indices.contains(&who.source) {
+        return Err(VerifyError::NonTheoremField {
+            id: r.id.clone(),
+            field: "perturbed_from",
+            msg: format!("{} is not a theorem of this corpus", r.perturbed_from),
+        });
+    }
+    if let Some(first) = theorems.hashes.get(&who.hash) {
+        return Err(VerifyError::DuplicateStatement {
+            id: r.id.clone(),
+            first: format!("{prefix}{first:06}"),
+        });
+    }
+    if let Some(first) = seen.hashes.get(&who.hash) {
+        return Err(VerifyError::DuplicateStatement {
+            id: r.id.clone(),
+            first: first.clone(),
+        });
+    }
+    seen.hashes.insert(who.hash, r.id.clone());
+    if let Some((index, prev)) = &seen.last {
+        if who.index <= *index {
+            return Err(VerifyError::OutOfOrder {
+                id: r.id.clone(),
+                previous: prev.clone(),
+            });
+        }
+    }
+    seen.last = Some((who.index, r.id.clone()));
+    Ok(())
 }

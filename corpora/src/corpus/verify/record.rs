@@ -215,9 +215,9 @@ pub(super) fn identity(x: &Expect, r: &Record) -> Result<(u64, u64), VerifyError
 
 /// `a b : R\n` lines of a goal, grouping consecutive variables of one type,
 /// and the statement's binders `(a b : R)`.
-fn hyps(r: &Record) -> (String, String) {
+pub(super) fn hyps(vars: &[crate::corpus::record::Var]) -> (String, String) {
     let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
-    for v in &r.vars {
+    for v in vars {
         match groups.last_mut() {
             Some((ns, t)) if *t == v.ty => ns.push(&v.name),
             _ => groups.push((vec![&v.name], &v.ty)),
@@ -236,14 +236,14 @@ fn hyps(r: &Record) -> (String, String) {
 }
 
 /// Reads record texts as first-order terms over the record's variables.
-struct Reader<'a> {
-    theory: &'a Theory,
-    vars: Vec<&'a str>,
-    id: &'a str,
+pub(super) struct Reader<'a> {
+    pub theory: &'a Theory,
+    pub vars: Vec<&'a str>,
+    pub id: &'a str,
 }
 
 impl Reader<'_> {
-    fn not_fo(&self, field: &str, msg: impl Into<String>) -> VerifyError {
+    pub fn not_fo(&self, field: &str, msg: impl Into<String>) -> VerifyError {
         VerifyError::NotFirstOrder {
             id: self.id.to_string(),
             field: field.to_string(),
@@ -252,7 +252,7 @@ impl Reader<'_> {
     }
 
     /// Parses `text`, which must be in printed form.
-    fn syntax(&self, field: &str, text: &str) -> Result<Syn, VerifyError> {
+    pub fn syntax(&self, field: &str, text: &str) -> Result<Syn, VerifyError> {
         let t = parse_term(text, self.theory.notations())
             .map_err(|e| self.not_fo(field, format!("does not parse: {}", e.msg)))?;
         let printed = print_term(&t, self.theory.notations());
@@ -381,7 +381,7 @@ pub(super) fn check_fields(
 ) -> Result<Identity, VerifyError> {
     let (index, attempt) = identity(x, r)?;
     let id = || r.id.clone();
-    let (lines, binders) = hyps(r);
+    let (lines, binders) = hyps(&r.vars);
     let prefix = if r.vars.is_empty() {
         String::new()
     } else {
