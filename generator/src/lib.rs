@@ -4,6 +4,7 @@
 //! writes verified corpora (`proofmill_corpora::corpus`).
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod calculus;
 pub mod canon;
 pub mod driver;
