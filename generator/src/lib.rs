@@ -9,6 +9,7 @@ pub mod calculus;
 pub mod canon;
 pub mod driver;
 mod manifest;
+pub mod merge;
 pub mod print;
 pub mod proof;
 pub mod readback;
@@ -22,3 +23,4 @@ pub mod term;
 pub mod walk;
 
 pub use driver::{Generator, Options, Report};
+pub use merge::{merge, MergeError, MergeReport};

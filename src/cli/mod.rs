@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod generate;
 mod lean_check;
+mod merge;
 mod out;
 mod plot;
 mod stats;
@@ -36,6 +37,7 @@ enum Command {
     Verify(verify::VerifyArgs),
     Stats(stats::StatsArgs),
     Export(export::ExportArgs),
+    Merge(merge::MergeArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -48,5 +50,6 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Export(args) => export::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
