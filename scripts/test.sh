@@ -6,8 +6,8 @@
 #
 # Needs Rust (cargo, with rustfmt and clippy), from the machine's rustup
 # toolchain, and the tools the export tests run: coqc, eprover, z3, cvc5
-# (apt) and Python's pytest, pyarrow and datasets (pip), installed below
-# when missing.
+# (apt), and Python's pytest, pyarrow, datasets, maturin and ray (pip, for
+# the export tests and the Python bindings), installed below when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,35 +46,34 @@ if [ -n "$missing" ]; then
 fi
 
 # Python for the export tests (tests/export_ml.rs reads the LeanDojo and
-# Parquet exports with pytest, pyarrow and Hugging Face datasets): the system
-# python3 when it has them, else a venv under target/py (PEP 668 forbids pip
-# into Debian's own Python), made once and reused. python3 and its venv
-# module come from apt when missing.
+# Parquet exports with pytest, pyarrow and Hugging Face datasets) and for
+# the Python bindings and their Ray driver (maturin builds `import
+# proofmill`, tests/python/test_bindings.py and test_ray.py run on a local
+# Ray): a venv under target/py (PEP 668 forbids pip into Debian's own
+# Python, and maturin installs into a venv), made once and reused. python3
+# and its venv module come from apt when missing.
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"
     elif command -v sudo >/dev/null 2>&1; then sudo "$@"
     else echo "error: need root (or sudo) to run: $*" >&2; exit 1
     fi
 }
-PY_PACKAGES="pytest pyarrow datasets"
-has_py_packages() { "$1" -c "import pytest, pyarrow, datasets" >/dev/null 2>&1; }
+PY_PACKAGES="pytest pyarrow datasets maturin ray"
+has_py_packages() { "$1" -c "import pytest, pyarrow, datasets, maturin, ray" >/dev/null 2>&1; }
 if ! command -v python3 >/dev/null 2>&1; then
     echo "installing python3"
     as_root apt-get update && as_root apt-get install -y python3 python3-venv </dev/null
 fi
-if has_py_packages python3; then
-    PROOFMILL_PYTHON=$(command -v python3)
-else
-    PROOFMILL_PYTHON="$PWD/target/py/bin/python"
-    if ! has_py_packages "$PROOFMILL_PYTHON"; then
-        echo "installing $PY_PACKAGES into target/py"
-        if ! python3 -m venv target/py >/dev/null 2>&1; then
-            as_root apt-get update && as_root apt-get install -y python3-venv </dev/null
-            rm -rf target/py
-            python3 -m venv target/py
-        fi
-        "$PROOFMILL_PYTHON" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES </dev/null
+PY_VENV="$PWD/target/py"
+PROOFMILL_PYTHON="$PY_VENV/bin/python"
+if ! has_py_packages "$PROOFMILL_PYTHON"; then
+    echo "installing $PY_PACKAGES into target/py"
+    if ! python3 -m venv "$PY_VENV" >/dev/null 2>&1; then
+        as_root apt-get update && as_root apt-get install -y python3-venv </dev/null
+        rm -rf "$PY_VENV"
+        python3 -m venv "$PY_VENV"
     fi
+    "$PROOFMILL_PYTHON" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES </dev/null
 fi
 export PROOFMILL_PYTHON
 
@@ -84,3 +83,14 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== cargo test --release --workspace"
 cargo test --locked --release --workspace
+
+# The Python bindings: built by maturin from python/ into the venv (the
+# release profile and the target directory the tests above used, so only
+# PyO3 and the bindings' own crate are compiled here), then their tests,
+# which also run the binary the tests above built.
+echo "== maturin develop --release (python/) and pytest tests/python"
+TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+VIRTUAL_ENV="$PY_VENV" PATH="$PY_VENV/bin:$PATH" \
+    maturin develop --locked --release --manifest-path python/Cargo.toml </dev/null
+PROOFMILL_BIN="$TARGET_DIR/release/proofmill" "$PROOFMILL_PYTHON" -m pytest -q -p no:cacheprovider \
+    tests/python/test_bindings.py tests/python/test_ray.py </dev/null

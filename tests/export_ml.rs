@@ -90,14 +90,14 @@ fn leandojo_and_parquet_exports_read_as_ml_tools_read_them() {
     let sep = if cfg!(windows) { ";" } else { ":" };
     let o = Command::new(&py)
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .arg(&tests)
+        .arg(tests.join("test_export_ml.py"))
         .env("PROOFMILL_EXPORT_CASES", cases.join(sep))
         .env("HF_DATASETS_CACHE", root.join("hf-cache"))
         .env("HF_HUB_OFFLINE", "1")
         .env("HF_DATASETS_OFFLINE", "1")
         .output()
         .expect("pytest runs");
-    ok(&o, "pytest tests/python");
+    ok(&o, "pytest tests/python/test_export_ml.py");
     assert!(text(&o.stdout).contains(" passed"), "{}", text(&o.stdout));
     std::fs::remove_dir_all(&root).ok();
 }

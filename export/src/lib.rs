@@ -34,6 +34,7 @@ mod tptp;
 
 pub use error::ExportError;
 pub use format::{ExportContext, Exporter, Format};
+pub use parquet::{arrow_schema, record_batch};
 pub use provenance::Provenance;
 pub use source::CorpusSource;
 pub use split::{Split, SplitRatio};

@@ -437,6 +437,12 @@ fn list_of(fields: Fields) -> DataType {
     DataType::List(Arc::new(Field::new("item", DataType::Struct(fields), true)))
 }
 
+/// The Arrow schema of the Parquet export: the JSONL record's fields, in
+/// its order (also what the Python bindings' `Corpus.to_arrow()` gives).
+pub fn arrow_schema() -> SchemaRef {
+    Arc::new(schema())
+}
+
 /// The Arrow schema: the JSONL record's fields, in its order.
 fn schema() -> Schema {
     Schema::new(vec![
@@ -482,6 +488,15 @@ fn struct_list<T>(
         Arc::new(values),
         None,
     )?))
+}
+
+/// A record batch of `rows` in [`arrow_schema`]: the rows the Parquet
+/// export writes for them.
+pub fn record_batch(
+    schema: &SchemaRef,
+    rows: &[Record],
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    batch(schema, rows)
 }
 
 /// A record batch of `rows`.

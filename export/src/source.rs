@@ -203,6 +203,18 @@ impl CorpusSource {
         Ok(out)
     }
 
+    /// How many shards (record files, whatever the formats) the corpus has.
+    pub fn shard_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The records of shard `g` (below `shard_count`), hash-checked as
+    /// `records` checks them: for readers that hold their own place (the
+    /// Python bindings' iterator).
+    pub fn read_shard(&self, g: usize) -> Result<Vec<Record>, ExportError> {
+        self.read_group(g)
+    }
+
     /// Reads, hash-checks and decodes one shard (all of its files are
     /// hash-checked; the records come from the first).
     fn read_group(&self, g: usize) -> Result<Vec<Record>, ExportError> {

@@ -4,6 +4,7 @@
 //! writes verified corpora (`proofmill_corpora::corpus`).
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod calculus;
 pub mod canon;
 pub mod countermodel;
@@ -11,6 +12,7 @@ pub mod driver;
 mod manifest;
 pub mod nonthm;
 pub mod perturb;
+pub mod merge;
 pub mod print;
 pub mod proof;
 pub mod prove;
@@ -25,3 +27,4 @@ pub mod term;
 pub mod walk;
 
 pub use driver::{Generator, Options, Report};
+pub use merge::{merge, MergeError, MergeReport};

@@ -4,9 +4,7 @@
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use proofmill_generator::calculus::ProblemKind;
-use proofmill_generator::{Generator, Options};
-use std::collections::HashSet;
+use proofmill_generator::{args, Generator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -78,110 +76,35 @@ pub struct GenerateArgs {
     non_theorems: u32,
 }
 
-fn parse_problems(s: &str) -> Result<Vec<(ProblemKind, u32)>, String> {
-    s.split(',')
-        .map(|part| {
-            let (k, w) = part.split_once('=').unwrap_or((part, "1"));
-            let kind = ProblemKind::parse(k.trim()).ok_or_else(|| {
-                let kinds: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.as_str()).collect();
-                format!(
-                    "--problems: unknown kind '{}' ({})",
-                    k.trim(),
-                    kinds.join(", ")
-                )
-            })?;
-            let w = w.trim().parse::<u32>().map_err(|_| {
-                format!("--problems: '{part}': expected KIND=W with W a whole number")
-            })?;
-            Ok((kind, w))
-        })
-        .collect()
-}
-
-fn parse_range(s: &str) -> Option<(usize, usize)> {
-    let (a, b) = s.split_once("..")?;
-    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-    (a >= 1 && a <= b).then_some((a, b))
-}
-
-fn parse_shard(s: &str) -> Option<(u64, u64)> {
-    let (a, b) = s.split_once('/')?;
-    let (a, b): (u64, u64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-    (b >= 1 && a < b).then_some((a, b))
-}
-
 pub fn run(a: GenerateArgs) -> ExitCode {
     let usage = |m: String| {
         eprintln!("error: {m}");
         ExitCode::from(2)
     };
-    let Some(steps) = parse_range(&a.steps) else {
-        return usage(format!("--steps {}: expected A..B with 1 ≤ A ≤ B", a.steps));
+    let mut args = args::GenerateArgs::default();
+    args.theory = a.theory.clone();
+    args.count = a.count;
+    args.seed = a.seed;
+    args.steps = a.steps.clone();
+    args.max_size = a.max_size;
+    args.threads = a.threads;
+    args.shard = a.shard.clone();
+    args.format = a.format.clone();
+    args.out = a.out.clone();
+    args.hard_steps = a.hard_steps;
+    args.require_rule = a.require_rule.clone();
+    args.min_size = a.min_size;
+    args.curriculum = a.curriculum;
+    args.exclude = a.exclude.clone();
+    args.resume = a.resume;
+    args.overwrite = a.overwrite;
+    args.answer_size = a.answer_size.clone();
+    args.problems = a.problems.clone();
+    args.non_theorems = a.non_theorems;
+    let opts = match args.options() {
+        Ok(o) => o,
+        Err(e) => return usage(e),
     };
-    let Some(shard) = parse_shard(&a.shard) else {
-        return usage(format!("--shard {}: expected K/N with K < N", a.shard));
-    };
-    let Some(answer_size) = parse_range(&a.answer_size) else {
-        return usage(format!(
-            "--answer-size {}: expected A..B with 1 ≤ A ≤ B",
-            a.answer_size
-        ));
-    };
-    let problems = match parse_problems(&a.problems) {
-        Ok(p) => p,
-        Err(m) => return usage(m),
-    };
-    let mut opts = Options::new(&a.theory, a.out.clone());
-    opts.answer_size = answer_size;
-    opts.problems = problems;
-    opts.count = a.count;
-    opts.seed = a.seed;
-    opts.steps = steps;
-    opts.max_size = a.max_size;
-    opts.threads = a.threads;
-    opts.shard = shard;
-    opts.hard_steps = a.hard_steps;
-    opts.curriculum = a.curriculum;
-    opts.require_rule = a.require_rule.clone();
-    opts.min_size = a.min_size;
-    opts.resume = a.resume;
-    opts.overwrite = a.overwrite;
-    opts.non_theorems = a.non_theorems;
-    opts.jsonl = false;
-    for f in a.format.split(',') {
-        match f.trim() {
-            "jsonl" => opts.jsonl = true,
-            "bin" => opts.bin = true,
-            other => return usage(format!("--format: unknown format '{other}' (jsonl, bin)")),
-        }
-    }
-    if let Some(p) = &a.exclude {
-        let text = match std::fs::read_to_string(p) {
-            Ok(t) => t,
-            Err(e) => return usage(format!("{}: {e}", p.display())),
-        };
-        let mut set = HashSet::new();
-        for (i, l) in text.lines().enumerate() {
-            let l = l.trim().trim_matches('"');
-            if l.is_empty() || l.starts_with('#') {
-                continue;
-            }
-            match u64::from_str_radix(l, 16) {
-                Ok(h) => set.insert(h),
-                Err(_) => {
-                    return usage(format!(
-                        "{}:{}: not a canonical hash: {l}",
-                        p.display(),
-                        i + 1
-                    ))
-                }
-            };
-        }
-        opts.exclude = set;
-    }
-    if let Err(e) = opts.check() {
-        return usage(e);
-    }
     let g = match Generator::load(&a.theory) {
         Ok(g) => g,
         Err(e) => return usage(e),

@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod generate;
 mod lean_check;
+mod merge;
 mod out;
 mod plot;
 mod prove;
@@ -42,6 +43,7 @@ enum Command {
     Prove(prove::ProveArgs),
     BenchProvers(bench::BenchArgs),
     Regress(regress::RegressArgs),
+    Merge(merge::MergeArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -57,5 +59,6 @@ pub fn main() -> ExitCode {
         Command::Prove(args) => prove::run(args),
         Command::BenchProvers(args) => bench::run(args),
         Command::Regress(args) => regress::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
