@@ -735,9 +735,7 @@ mod tests {
 
     #[test]
     fn bad_statements_are_errors_with_a_position() {
-        let e = prove("ring", "∀ (a b : R), a + = b")
-            .err()
-            .expect("an error");
+        let e = prove("ring", "∀ (a b : R), a + = b").expect_err("an error");
         assert!(e.to_string().starts_with("<statement>:1:"), "{e}");
         assert!(matches!(
             prove("ring", "∀ (a : R), a + a = a + a"),

@@ -66,11 +66,11 @@ pub fn run(a: BenchArgs) -> ExitCode {
     }
 }
 
+/// A prover asked for but not run, and why.
+type Skipped = (String, String);
+
 /// The provers asked for, and those skipped with why.
-fn provers(
-    asked: &[String],
-    dir: &Path,
-) -> Result<(Vec<ProverSpec>, Vec<(String, String)>), String> {
+fn provers(asked: &[String], dir: &Path) -> Result<(Vec<ProverSpec>, Vec<Skipped>), String> {
     let mut specs: Vec<ProverSpec> = Vec::new();
     let mut skipped = Vec::new();
     let mut theory: Option<Result<String, String>> = None;
