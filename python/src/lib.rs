@@ -10,15 +10,15 @@
 //! One file per job: `error.rs` (the exception classes), `generate.rs`
 //! (`generate`, `merge`), `check.rs` (`check`, `verify`), `corpus.rs`
 //! (`read_manifest`, `read_corpus`, the Arrow batches), `value.rs` (JSON
-//! values as Python objects). The pure-Python package `proofmill/` wraps
-//! them (`Corpus`) and adds `proofmill.ray`. A future `prove(theory,
-//! statement)` is one more `#[pyfunction]` beside these, added in `lib.rs`
-//! and re-exported by `proofmill/__init__.py`.
+//! values as Python objects), `prove.rs` (`prove`, the baseline prover).
+//! The pure-Python package `proofmill/` wraps them (`Corpus`) and adds
+//! `proofmill.ray`.
 
 mod check;
 mod corpus;
 mod error;
 mod generate;
+mod prove;
 mod value;
 
 use pyo3::prelude::*;
@@ -31,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(generate::merge, m)?)?;
     m.add_function(wrap_pyfunction!(check::check, m)?)?;
     m.add_function(wrap_pyfunction!(check::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(prove::prove, m)?)?;
     m.add_function(wrap_pyfunction!(corpus::read_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(corpus::read_corpus, m)?)?;
     m.add_function(wrap_pyfunction!(corpus::arrow_batches, m)?)?;

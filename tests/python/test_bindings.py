@@ -216,3 +216,29 @@ def test_merge_joins_shards_into_the_single_run(corpus, tmp_path):
         proofmill.merge(tmp_path / "again", [parts[0]])
     assert (str(e.value), 1) == cli_error("merge", tmp_path / "again2", parts[0])
     assert "shard 1 of 2 is missing" in str(e.value)
+
+
+def test_prove_gives_the_clis_checked_script():
+    statement = "∀ (a b c : R), a * (b + c) = c * a + a * b"
+    r = proofmill.prove("ring", statement)
+    p = cli("prove", "--theory", "ring", statement)
+    assert p.returncode == 0
+    assert r["proved"] is True
+    assert r["tactics"] == p.stdout.splitlines()
+    assert r["steps"] == len(r["tactics"]) - 1 and r["nodes"] > 0
+    assert r["proof_term"].startswith("fun (a b c : R) =>")
+
+
+def test_prove_says_why_it_stopped_and_raises_on_bad_input():
+    r = proofmill.prove("ring", "∀ (a b : R), a * b = a + b", max_nodes=2000)
+    assert r == {"proved": False, "stop": "node-limit", "nodes": r["nodes"]}
+    statement = "∀ (a b : R), a + * b = b"
+    with pytest.raises(proofmill.UsageError) as e:
+        proofmill.prove("ring", statement)
+    msg, code = cli_error("prove", statement)
+    assert code == 2
+    assert str(e.value) == msg
+    with pytest.raises(proofmill.UsageError):
+        proofmill.prove("nosuch", "∀ (a : R), a = a + R.zero")
+    with pytest.raises(proofmill.UsageError):
+        proofmill.prove("ring", "∀ (a : R), a = a + R.zero", timeout=0)
