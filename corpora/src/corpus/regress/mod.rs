@@ -129,16 +129,6 @@ impl Regressor {
         }
     }
 
-    /// Replays `records` (in order) on the current thread.
-    pub fn replay_records(&self, records: &[Record]) -> Vec<RecordResult> {
-        let theory = self.theory();
-        let mut reader = TheoremReader::new(theory);
-        records
-            .iter()
-            .map(|r| RecordResult::new(r, replay(&mut reader, theory, r), &self.diff))
-            .collect()
-    }
-
     /// Replays every record of the corpus in `dir` with `threads` threads
     /// (0: one per core); `progress` is told how many records are done.
     pub fn run(
