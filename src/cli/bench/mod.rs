@@ -194,6 +194,12 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
     for line in table.lines().take_while(|l| !l.is_empty()) {
         outln!("{line}");
     }
+    if let Some(at) = table.find("| non-theorems") {
+        outln!("");
+        for line in table[at..].lines().take_while(|l| !l.is_empty()) {
+            outln!("{line}");
+        }
+    }
     outln!("\nreport in {}", a.out.display());
     let mut wrong = false;
     for (k, s) in specs.iter().enumerate() {

@@ -127,11 +127,18 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    /// Every (dimension, bucket, prover) with its counts, in order.
+    /// Every (dimension, bucket, prover) with its counts, in order: the
+    /// theorems' (non-theorems are summed up on their own, `non_theorems`).
     pub fn buckets(&self) -> Vec<Bucket> {
+        let theorem = |i: usize| self.problems[i].expected == Expected::Theorem;
         let mut out = Vec::new();
         for dim in Dimension::ALL {
-            let mut keys: Vec<u32> = self.problems.iter().map(|p| dim.bucket(p)).collect();
+            let mut keys: Vec<u32> = self
+                .problems
+                .iter()
+                .filter(|p| p.expected == Expected::Theorem)
+                .map(|p| dim.bucket(p))
+                .collect();
             keys.sort_unstable();
             keys.dedup();
             for &b in &keys {
@@ -139,7 +146,11 @@ impl Report<'_> {
                     let rows: Vec<&Row> = self
                         .rows
                         .iter()
-                        .filter(|r| r.prover == k && dim.bucket(&self.problems[r.problem]) == b)
+                        .filter(|r| {
+                            r.prover == k
+                                && theorem(r.problem)
+                                && dim.bucket(&self.problems[r.problem]) == b
+                        })
                         .collect();
                     let count = |j: Judged| rows.iter().filter(|r| r.judged == j).count();
                     let mut times: Vec<Duration> = rows
@@ -163,6 +174,23 @@ impl Report<'_> {
             }
         }
         out
+    }
+
+    /// Per prover, on the non-theorems (`CounterSatisfiable` problems):
+    /// (problems, refuted, wrongly proved, gave up or errors).
+    pub fn non_theorems(&self, prover: usize) -> (usize, usize, usize, usize) {
+        let rows: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| {
+                r.prover == prover
+                    && self.problems[r.problem].expected == Expected::CounterSatisfiable
+            })
+            .collect();
+        let n = |j: Judged| rows.iter().filter(|r| r.judged == j).count();
+        let solved = n(Judged::Solved);
+        let wrong = n(Judged::Unsound);
+        (rows.len(), solved, wrong, rows.len() - solved - wrong)
     }
 
     /// Per problem: the fraction of the provers run that failed it, and who solved it.
@@ -281,7 +309,9 @@ impl Report<'_> {
                     .iter()
                     .filter(|r| r.prover == k && r.judged == Judged::Solved)
                     .count();
-                json!({"name": self.provers[k], "solved": solved, "unsound": self.unsound(k)})
+                let (n, refuted, wrong, none) = self.non_theorems(k);
+                json!({"name": self.provers[k], "solved": solved, "unsound": self.unsound(k),
+                    "non_theorems": {"problems": n, "refuted": refuted, "wrongly_proved": wrong, "no_answer": none}})
             })
             .collect();
         json!({
@@ -323,6 +353,26 @@ impl Report<'_> {
                     ms(b.p90),
                     b.unsound,
                     b.errors
+                );
+            }
+            s.push('\n');
+        }
+        if self
+            .problems
+            .iter()
+            .any(|p| p.expected == Expected::CounterSatisfiable)
+        {
+            let _ = writeln!(
+                s,
+                "| non-theorems | prover | problems | refuted | wrongly proved | no answer |"
+            );
+            let _ = writeln!(s, "|---|---|---:|---:|---:|---:|");
+            for k in 0..self.provers.len() {
+                let (n, refuted, wrong, none) = self.non_theorems(k);
+                let _ = writeln!(
+                    s,
+                    "| CounterSatisfiable | {} | {n} | {refuted} | {wrong} | {none} |",
+                    self.provers[k]
                 );
             }
             s.push('\n');
@@ -414,22 +464,28 @@ mod tests {
             .iter()
             .find(|b| b.dimension.name() == "steps" && b.bucket == 2 && b.prover == 0)
             .unwrap();
+        // The non-theorem `c` is summed up apart, not in the buckets.
         assert_eq!(
             (steps2_e.problems, steps2_e.solved, steps2_e.unsound),
-            (2, 0, 1)
+            (1, 0, 0)
         );
+        assert_eq!(r.non_theorems(0), (1, 0, 1, 0));
+        assert_eq!(r.non_theorems(1), (1, 1, 0, 0));
         let steps2_z = b
             .iter()
             .find(|b| b.dimension.name() == "steps" && b.bucket == 2 && b.prover == 1)
             .unwrap();
-        assert_eq!(steps2_z.solved, 2);
+        assert_eq!(steps2_z.solved, 1);
         assert_eq!(steps2_z.median, Some(Duration::from_millis(40)));
-        assert_eq!(steps2_z.p90, Some(Duration::from_millis(50)));
+        assert_eq!(steps2_z.p90, Some(Duration::from_millis(40)));
         let ratings: Vec<f64> = r.ratings().iter().map(|(x, _)| *x).collect();
         assert_eq!(ratings, [0.0, 0.5, 0.5]);
         assert!(r.csv().lines().nth(3).unwrap().contains(",unsound,"));
         assert_eq!(r.series(Dimension::Steps)[1].1, [(1, 100.0), (2, 100.0)]);
-        assert!(r.markdown().contains("| 2 | e | 2 | 0 | 0.0% |"));
+        assert!(r.markdown().contains("| 2 | e | 1 | 0 | 0.0% |"));
+        assert!(r
+            .markdown()
+            .contains("| CounterSatisfiable | e | 1 | 0 | 1 | 0 |"));
     }
 
     #[test]
