@@ -20,7 +20,7 @@ fn bin() -> Command {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("proofmill-test-{}-{name}", std::process::id()))
+    std::env::temp_dir().join(format!("proofmill-regress-{}-{name}", std::process::id()))
 }
 
 /// A generated corpus and its records, read as plain JSON.

@@ -3,8 +3,7 @@
 //! 2; a non-empty output directory is refused without `--force`; splits are
 //! deterministic, disjoint, the same in every format, and near the ratio.
 
-mod export_common;
-use export_common::*;
+use crate::export_common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -3,8 +3,7 @@
 //! every lemma proved by the rewrites of its trace; a proof with one step
 //! left out is refused (so the check can fail).
 
-mod export_common;
-use export_common::*;
+use crate::export_common::*;
 use std::path::Path;
 use std::process::Command;
 

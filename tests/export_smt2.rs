@@ -4,8 +4,7 @@
 //! `(set-info :status unsat)`; an unprovable statement put in one's place is
 //! never `unsat` (so the check can fail).
 
-mod export_common;
-use export_common::*;
+use crate::export_common::*;
 use std::path::Path;
 use std::process::Command;
 

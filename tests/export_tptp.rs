@@ -4,8 +4,7 @@
 //! never answers `CounterSatisfiable`; an unprovable conjecture put in its place
 //! is not proved (so the check can fail).
 
-mod export_common;
-use export_common::*;
+use crate::export_common::*;
 use std::process::Command;
 
 fn eprover(file: &std::path::Path) -> String {

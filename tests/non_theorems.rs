@@ -10,8 +10,7 @@
 //! `CounterSatisfiable` / `sat`, E never proves one and z3 and cvc5 never
 //! answer `unsat`; the proof formats leave them out.
 
-mod export_common;
-use export_common::*;
+use crate::export_common::*;
 use proofmill_corpora::corpus::{sha256_hex, FoTerm};
 use proofmill_export::signature::Signature;
 use proofmill_tactics::parse::parse_term;

@@ -1,6 +1,6 @@
 """`import proofmill`: every function of the bindings, and its errors.
 
-Run by `scripts/test.sh` after `maturin develop --release` has installed the
+Run by `scripts/test.sh` after `maturin develop --profile ci` has installed the
 module into its venv, with PROOFMILL_BIN naming the `proofmill` binary of
 the same build: the bindings must give what the binary gives (the same
 corpus bytes, the same messages).
