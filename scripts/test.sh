@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check proofmill's CI runs (README.md: "Set-up"): formatting,
-# lints, and all the tests, in a release build so the Lean Kernel Arena's
+# lints, and all the tests, in an optimised build (Cargo.toml's `ci` profile:
+# release without link-time optimisation) so the Lean Kernel Arena's
 # performance cases are fast. Works on a fresh Debian machine and
 # non-interactively (CI=true, no standard input).
 #
@@ -81,16 +82,16 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-echo "== cargo test --release --workspace"
-cargo test --locked --release --workspace
+echo "== cargo test --profile ci --workspace"
+cargo test --locked --profile ci --workspace
 
 # The Python bindings: built by maturin from python/ into the venv (the
-# release profile and the target directory the tests above used, so only
+# ci profile and the target directory the tests above used, so only
 # PyO3 and the bindings' own crate are compiled here), then their tests,
 # which also run the binary the tests above built.
-echo "== maturin develop --release (python/) and pytest tests/python"
+echo "== maturin develop --profile ci (python/) and pytest tests/python"
 TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 VIRTUAL_ENV="$PY_VENV" PATH="$PY_VENV/bin:$PATH" \
-    maturin develop --locked --release --manifest-path python/Cargo.toml </dev/null
-PROOFMILL_BIN="$TARGET_DIR/release/proofmill" "$PROOFMILL_PYTHON" -m pytest -q -p no:cacheprovider \
+    maturin develop --locked --profile ci --manifest-path python/Cargo.toml </dev/null
+PROOFMILL_BIN="$TARGET_DIR/ci/proofmill" "$PROOFMILL_PYTHON" -m pytest -q -p no:cacheprovider \
     tests/python/test_bindings.py tests/python/test_ray.py </dev/null
