@@ -107,6 +107,12 @@ impl<'e> Elab<'e> {
                     }
                     m = self.new_mvar(dom, pos, MVarKind::Implicit(bname.to_string()));
                 } else if let Some(a) = args.next() {
+                    if let Some(v) = self.elab_now(&a, dom)? {
+                        e = self.store().mk_app(e, v);
+                        subst.push(v);
+                        fty = body;
+                        continue;
+                    }
                     m = self.new_mvar(dom, a.pos(), MVarKind::Hole);
                     pending.push((m, a));
                 } else {
@@ -156,6 +162,30 @@ impl<'e> Elab<'e> {
             }
         }
         Ok((e, known.then_some(fty)))
+    }
+
+    /// An explicit argument elaborated at once, in place of a metavariable
+    /// standing for it until the other arguments are in, when waiting could
+    /// not change it: its expected type `dom` is known in full (no
+    /// metavariable, no universe metavariable, nothing later arguments or
+    /// the application's expected type could fill in) and it is not a `by`
+    /// block (tactics wait for the other arguments). What it elaborates to
+    /// is then what the metavariable would have been assigned, and the
+    /// application is the same term, without the metavariable, its
+    /// assignment and the instantiation that removes it again: most of the
+    /// cost of a first-order term's nodes. `None` when the argument waits.
+    fn elab_now(&mut self, a: &EArg<'_>, dom: ExprId) -> EResult<Option<ExprId>> {
+        let EArg::Syn(t) = a else {
+            return Ok(None);
+        };
+        if matches!(t.kind, TermKind::By(_))
+            || self.tc.store_ref().has_level_param(dom)
+            || self.has_unassigned(dom)
+        {
+            return Ok(None);
+        }
+        let (v, _) = self.elab_typed(t, Some(dom))?;
+        Ok(Some(self.inst(v)))
     }
 
     /// `unify(m, v)` for an argument `v` just elaborated against the type
