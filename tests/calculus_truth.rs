@@ -59,7 +59,9 @@ fn eval_h(e: &E, x: f64, env: &[E], h: f64) -> f64 {
         E::Const(c) => *c,
         E::Add(a, b) => eval_h(a, x, env, h) + eval_h(b, x, env, h),
         E::Mul(a, b) => eval_h(a, x, env, h) * eval_h(b, x, env, h),
-        E::Comp(a, b) => eval(a, eval_h(b, x, env, h), env),
+        // The outer function with the same step, so that halving the step
+        // (the smoothness check in `agree`) reaches a derivative under `∘`.
+        E::Comp(a, b) => eval_h(a, eval_h(b, x, env, h), env, h),
         E::Neg(a) => -eval_h(a, x, env, h),
         E::Inv(a) => 1.0 / eval_h(a, x, env, h),
         // A derivative inside a derivative is taken with a coarser step,
@@ -344,6 +346,11 @@ fn every_calculus_rule_holds_of_real_functions() {
     let g = Generator::load("calculus").unwrap();
     let fs = samples();
     let mut checked = 0;
+    let names: Vec<String> = g.rs.rules.iter().map(|r| r.name.to_string()).collect();
+    // The constant folds and `mul_inv` are among them.
+    for n in ["const_add_1_1", "const_add_2_3", "const_mul_5_5", "mul_inv"] {
+        assert!(names.iter().any(|x| x == n), "no rule {n}");
+    }
     for r in &g.rs.rules {
         for k in 0..6u64 {
             // Function variables get sample functions, Nat variables 0…3.
@@ -366,7 +373,7 @@ fn every_calculus_rule_holds_of_real_functions() {
             }
         }
     }
-    assert!(checked >= 6 * 30, "{checked}");
+    assert!(checked >= 6 * 60, "{checked}");
 }
 
 #[test]
@@ -405,8 +412,9 @@ fn the_printed_form_parses_with_lean_precedences() {
 }
 
 /// Generates a corpus and checks every statement, and every problem's
-/// question at its answer.
-fn check_corpus(dir: &std::path::Path, args: &[&str]) -> usize {
+/// question at its answer; the number of statements and of separable
+/// equations `deriv y = ±(g * (y * y))` among them.
+fn check_corpus(dir: &std::path::Path, args: &[&str]) -> (usize, usize) {
     let _ = std::fs::remove_dir_all(dir);
     let out = Command::new(env!("CARGO_BIN_EXE_proofmill"))
         .args(["generate", "--theory", "calculus", "--out"])
@@ -421,6 +429,7 @@ fn check_corpus(dir: &std::path::Path, args: &[&str]) -> usize {
     );
     let mut n = 0;
     let mut untested = 0;
+    let mut squares = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.extension().and_then(|x| x.to_str()) != Some("jsonl") {
@@ -467,6 +476,7 @@ fn check_corpus(dir: &std::path::Path, args: &[&str]) -> usize {
             // A differential equation holds at its answer.
             let q = v["problem"]["question"].as_str().unwrap_or("");
             if let Some(eq) = q.strip_prefix("find y such that ") {
+                squares += usize::from(eq.ends_with("* (y * y))"));
                 let y = parse(v["problem"]["answer"].as_str().unwrap(), &[]);
                 let (l, r) = parse_eq(eq, &["y"]);
                 match check(&l, &r, &[y], n as u64) {
@@ -482,18 +492,18 @@ fn check_corpus(dir: &std::path::Path, args: &[&str]) -> usize {
         untested * 50 <= n,
         "{untested} of {n} statements defined nowhere tested"
     );
-    n
+    (n, squares)
 }
 
 #[test]
 fn every_generated_calculus_statement_holds() {
     let tmp = std::env::temp_dir().join(format!("pm-truth-{}", std::process::id()));
-    let n = check_corpus(
+    let (n, _) = check_corpus(
         &tmp.join("a"),
         &["--hard-steps", "1", "--count", "3000", "--seed", "5"],
     );
     assert_eq!(n, 3000);
-    let n = check_corpus(
+    let (n, squares) = check_corpus(
         &tmp.join("b"),
         &[
             "--count",
@@ -505,5 +515,9 @@ fn every_generated_calculus_statement_holds() {
         ],
     );
     assert_eq!(n, 2000);
+    assert!(
+        squares >= 20,
+        "{squares} equations deriv y = ±(g * (y * y))"
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }

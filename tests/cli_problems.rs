@@ -86,6 +86,25 @@ fn every_problem_kind_is_generated_verified_and_edits_are_refused() {
     ] {
         assert!(recs.iter().any(|r| kind(r) == k), "no {k} problem");
     }
+    // Both separable families: y = exp ∘ u and y = G⁻¹.
+    let question =
+        |r: &serde_json::Value| r["problem"]["question"].as_str().unwrap_or("").to_string();
+    let inverse = recs
+        .iter()
+        .position(|r| kind(r) == "ode_separable" && question(r).ends_with("* (y * y))"))
+        .expect("a separable equation deriv y = -(g * (y * y))");
+    assert!(recs[inverse]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["rule"] == "mul_inv"));
+    assert!(recs.iter().any(|r| kind(r) == "ode_separable"
+        && question(r).starts_with("find y such that F.deriv y = y * ")));
+    // --steps bounds problems (the default 3..8) as it bounds walks.
+    for r in &recs {
+        let n = r["steps"].as_array().unwrap().len();
+        assert!((3..=8).contains(&n), "{}: {n} steps", r["id"]);
+    }
     let find = |k: &str| recs.iter().position(|r| kind(r) == k).unwrap();
     let nth = recs
         .iter()
@@ -129,6 +148,17 @@ fn every_problem_kind_is_generated_verified_and_edits_are_refused() {
             "ode answer",
             find("ode_separable"),
             Box::new(|r| r["problem"]["answer"] = "F.exp".into()),
+        ),
+        (
+            "inverse ode equation",
+            inverse,
+            Box::new(|r| {
+                let q = r["problem"]["question"]
+                    .as_str()
+                    .unwrap()
+                    .replace("(y * y)", "(y * F.sin)");
+                r["problem"]["question"] = q.into();
+            }),
         ),
         (
             "nth_rewrite occurrence",
@@ -208,6 +238,7 @@ fn stats_reports_quality_and_plots_it() {
     // The targets, on a small corpus.
     assert!(grab("constant answers:") <= 5.0, "{text}");
     assert!(grab("unsimplified questions:") <= 2.0, "{text}");
+    assert_eq!(grab("questions with foldable constants:"), 0.0, "{text}");
     assert!(grab("mean answer size:") >= 5.0, "{text}");
     let distinct = grab("distinct answers:");
     assert!(distinct >= 450.0, "{text}");
@@ -222,6 +253,20 @@ fn stats_reports_quality_and_plots_it() {
         let svg = std::fs::read_to_string(plots.join(f)).unwrap();
         assert!(svg.starts_with("<svg") || svg.contains("<svg"), "{f}");
         assert!(svg.trim_end().ends_with("</svg>"), "{f}");
+    }
+    // The same charts as PNG: the signature, a header, and more than a blank
+    // image's bytes.
+    for f in [
+        "rule_share.png",
+        "answer_size.png",
+        "question_size.png",
+        "quality.png",
+        "rule_space.png",
+    ] {
+        let png = std::fs::read(plots.join(f)).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{f}");
+        assert_eq!(&png[12..16], b"IHDR", "{f}");
+        assert!(png.len() > 10_000, "{f}: {} bytes", png.len());
     }
     let space = std::fs::read_to_string(plots.join("rule_space.svg")).unwrap();
     assert!(space.contains("covered (red)"), "the legend");

@@ -18,12 +18,22 @@
 //! instance is about, so the other copies are left alone) and then
 //! integrates: that is what a solver must find.
 //!
+//! Constants are folded as part of the normal form: the theory's ground
+//! folds (`const_add_1_1 : const 1 + const 1 = const 2`, …) are
+//! simplification rules like the others, and a pair of constants a fold
+//! cannot reach as it stands is first brought together by one `add_comm` /
+//! `mul_comm` (smaller numeral first) or `add_assoc` / `mul_assoc` step
+//! (`const 2 * (const 3 * f)` → `const 2 * const 3 * f`). A question that
+//! still holds a foldable pair (a fold the theory does not state, such as
+//! `const 6 * const 4`) is refused (`WalkFailure::Unfolded`).
+//!
 //! Everything here is deterministic given the attempt's random stream.
 
 use crate::rng::Rng;
 use crate::rules::{Cost, RuleSet};
 use crate::term::Term;
 use crate::walk::{Chain, Step, WalkFailure, Walker};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The simplification rules, by name, in the order they are tried at a
@@ -56,7 +66,8 @@ pub enum ProblemKind {
     Derivative,
     /// Find y with `deriv y + p * y = q` (first order, linear).
     OdeLinear,
-    /// Find y with `deriv y = g * (h ∘ y)` (first order, separable).
+    /// Find y with `deriv y = y * g` (y = exp ∘ u) or `deriv y = -(g * (y *
+    /// y))` (y = G⁻¹): first order, separable.
     OdeSeparable,
 }
 
@@ -93,8 +104,19 @@ pub struct Calculus {
     pub deriv: u32,
     /// `sin`, `cos`, `exp`, `log`.
     pub elementary: Vec<u32>,
-    /// The forward direction of each simplification rule the theory has.
+    /// The forward direction of each simplification rule the theory has,
+    /// the constant folds last.
     pub simp: Vec<usize>,
+    /// The theory's constant folds, `(op, a, b)` for `const a op const b =
+    /// const c` (op `add` or `mul`), each with its forward direction.
+    pub folds: HashMap<(u32, u32, u32), usize>,
+    /// For `add` and `mul`: the forward directions of the operator's
+    /// commutativity and associativity rules (`add_comm`, `add_assoc`), which
+    /// bring two constants together for a fold.
+    pub regroup: Vec<(u32, usize, usize)>,
+    /// The forward direction of `mul_inv` (`(f * g)⁻¹ = f⁻¹ * g⁻¹`), which
+    /// states the separable equation of `y = G⁻¹`.
+    pub mul_inv: Option<usize>,
 }
 
 impl Calculus {
@@ -111,18 +133,47 @@ impl Calculus {
         if !rs.rules.iter().any(|r| r.fwd_hard) {
             return None;
         }
-        let simp = SIMPLIFICATION
+        let rule = |n: &str| rs.rules.iter().position(|r| r.name.to_string() == n);
+        let mut simp: Vec<usize> = SIMPLIFICATION
             .iter()
-            .filter_map(|n| rs.rules.iter().position(|r| r.name.to_string() == *n))
+            .filter_map(|n| rule(n))
             .map(|r| rs.forward_dir(r))
             .collect();
+        let (add, mul, cnst) = (sym("add")?, sym("mul")?, sym("const")?);
+        let numeral = |t: &Term| numeral(cnst, t);
+        // A fold: a rule without variables `const a op const b = const c`.
+        let mut folds = HashMap::new();
+        for (i, r) in rs.rules.iter().enumerate() {
+            let Term::App(op, xs) = &r.lhs else { continue };
+            if !r.vars.is_empty() || (*op != add && *op != mul) || numeral(&r.rhs).is_none() {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (numeral(&xs[0]), numeral(&xs[1])) {
+                let d = rs.forward_dir(i);
+                folds.insert((*op, a, b), d);
+                simp.push(d);
+            }
+        }
+        let regroup = [
+            (add, "add_comm", "add_assoc"),
+            (mul, "mul_comm", "mul_assoc"),
+        ]
+        .iter()
+        .filter_map(|(op, comm, assoc)| {
+            Some((
+                *op,
+                rs.forward_dir(rule(comm)?),
+                rs.forward_dir(rule(assoc)?),
+            ))
+        })
+        .collect();
         Some(Calculus {
-            add: sym("add")?,
-            mul: sym("mul")?,
+            add,
+            mul,
             neg: sym("neg")?,
             comp: sym("comp")?,
             inv: sym("inv")?,
-            cnst: sym("const")?,
+            cnst,
             id: sym("id")?,
             deriv: sym("deriv")?,
             elementary: ["sin", "cos", "exp", "log"]
@@ -130,7 +181,32 @@ impl Calculus {
                 .map(|n| sym(n))
                 .collect::<Option<Vec<u32>>>()?,
             simp,
+            folds,
+            regroup,
+            mul_inv: rule("mul_inv").map(|r| rs.forward_dir(r)),
         })
+    }
+
+    /// `n` when `t` is `const n`.
+    fn numeral(&self, t: &Term) -> Option<u32> {
+        numeral(self.cnst, t)
+    }
+
+    /// Whether `t` holds two constants under one `+` or `*` (`const 1 +
+    /// const 1`), or one regrouping apart (`const 2 * (const 3 * f)`,
+    /// `f + const 1 + const 1`): a sum or product of constants a fold could
+    /// make one constant, were the theory to state it.
+    pub fn foldable(&self, t: &Term) -> bool {
+        let Term::App(f, xs) = t else {
+            return false;
+        };
+        let here = (*f == self.add || *f == self.mul)
+            && {
+                let k = |x: &Term| self.numeral(x).is_some();
+                let under = |x: &Term, i: usize| matches!(x, Term::App(g, ys) if g == f && ys.len() == 2 && k(&ys[i]));
+                (k(&xs[0]) && (k(&xs[1]) || under(&xs[1], 0))) || (under(&xs[0], 1) && k(&xs[1]))
+            };
+        here || xs.iter().any(|x| self.foldable(x))
     }
 
     fn app(&self, f: u32, xs: Vec<Term>) -> Term {
@@ -234,7 +310,7 @@ impl Calculus {
 
     /// Whether some subterm is a redundant form: a constant part other than a
     /// `const n` leaf, `f ∘ id`, `id ∘ f`, `- -f`, `f⁻¹⁻¹`, `(f ∘ g) ∘ h`,
-    /// `-f * g`, `f * -g`, `(-f) ∘ g`.
+    /// `-f * g`, `f * -g`, `(-f) ∘ g`, two foldable constants.
     fn redundant(&self, t: &Term) -> bool {
         let Term::App(f, xs) = t else {
             return false;
@@ -244,6 +320,7 @@ impl Calculus {
         }
         let is = |x: &Term, g: u32| matches!(x, Term::App(h, _) if *h == g);
         let bad = self.is_constant(t)
+            || self.foldable(t)
             || (*f == self.comp
                 && (is(&xs[0], self.id)
                     || is(&xs[1], self.id)
@@ -320,6 +397,43 @@ impl Walker<'_> {
         None
     }
 
+    /// The first (pre-order) step that brings two constants together for a
+    /// fold the theory has: `const 3 + const 1` → `const 1 + const 3` by
+    /// `add_comm`, `const 2 * (const 3 * f)` → `const 2 * const 3 * f` by `←
+    /// mul_assoc`, `f + const 1 + const 1` → `f + (const 1 + const 1)` by
+    /// `add_assoc`; its direction, position and instantiation.
+    fn first_regroup(&self, c: &Calculus, t: &Term) -> Option<(usize, Vec<usize>, Vec<Term>)> {
+        let mut ps = Vec::new();
+        t.positions(&mut Vec::new(), &mut ps);
+        for p in ps {
+            let sub = t.at(&p).expect("a position");
+            let Term::App(op, xs) = sub else { continue };
+            let Some(&(_, comm, assoc)) = c.regroup.iter().find(|(o, _, _)| o == op) else {
+                continue;
+            };
+            let num = |x: &Term| c.numeral(x);
+            let pair = |x: &Term, i: usize| match x {
+                Term::App(g, ys) if g == op && ys.len() == 2 => num(&ys[i]),
+                _ => None,
+            };
+            let fold = |a: u32, b: u32| c.folds.contains_key(&(*op, a.min(b), a.max(b)));
+            let d = match (num(&xs[0]), num(&xs[1])) {
+                // const a op const b, a > b: commute, then fold.
+                (Some(a), Some(b)) if a > b && fold(a, b) => comm,
+                (Some(a), None) if pair(&xs[1], 0).is_some_and(|b| fold(a, b)) => assoc ^ 1,
+                (None, Some(b)) if pair(&xs[0], 1).is_some_and(|a| fold(a, b)) => assoc,
+                _ => continue,
+            };
+            let r = &self.rs.rules[self.rs.dirs[d].rule];
+            let mut s = vec![None; r.vars.len()];
+            if self.rs.dirs[d].source.matches_ref(sub, &mut s) {
+                let sigma = s.into_iter().map(|x| x.expect("bound").clone()).collect();
+                return Some((d, p, sigma));
+            }
+        }
+        None
+    }
+
     /// Differentiates every `deriv` of `t` away (the first in pre-order, by
     /// the most specific easy inverse of a hard rule), then simplifies to a
     /// normal form, each step rewriting one instance. Returns the chain of terms and steps, as taken
@@ -341,7 +455,12 @@ impl Walker<'_> {
             let t = terms.last().expect("start");
             let differentiating = t.contains_sym(c.deriv);
             let order = if differentiating { &diff } else { &c.simp };
-            let Some((d, pos, sigma)) = self.first_redex(t, order) else {
+            let found = self.first_redex(t, order).or_else(|| {
+                (!differentiating)
+                    .then(|| self.first_regroup(c, t))
+                    .flatten()
+            });
+            let Some((d, pos, sigma)) = found else {
                 if differentiating {
                     return None;
                 }
@@ -391,6 +510,9 @@ impl Walker<'_> {
                 if c.is_constant(&f) {
                     return Err(WalkFailure::Trivial);
                 }
+                if c.foldable(&f) {
+                    return Err(WalkFailure::Unfolded);
+                }
                 if kind == ProblemKind::Antiderivative {
                     // f = deriv F, integrating.
                     let chain = orient(terms, steps, self.sort, true)?;
@@ -428,6 +550,9 @@ impl Walker<'_> {
                 };
                 let (terms, steps) = simplify(lhs(y.clone()))?;
                 let q = terms.last().expect("start").clone();
+                if c.foldable(&q) {
+                    return Err(WalkFailure::Unfolded);
+                }
                 let chain = orient(terms, steps, self.sort, false)?;
                 let marker = Term::Var(Y_MARKER);
                 (
@@ -440,11 +565,17 @@ impl Walker<'_> {
                     },
                 )
             }
+            ProblemKind::OdeSeparable if c.mul_inv.is_some() && rng.chance(1, 2) => {
+                self.separable_inverse(c, y, max)?
+            }
             ProblemKind::OdeSeparable => {
                 // y = exp ∘ u solves deriv y = y * g with g the normal form of deriv u.
                 let y = c.app(c.comp, vec![c.leaf(c.elementary[2]), y]);
                 let (terms, steps) = simplify(c.deriv_of(y.clone()))?;
                 let rhs = terms.last().expect("start").clone();
+                if c.foldable(&rhs) {
+                    return Err(WalkFailure::Unfolded);
+                }
                 let g = match &rhs {
                     Term::App(m, xs) if *m == c.mul && xs[0] == y && !xs[1].contains(&y) => {
                         xs[1].clone()
@@ -473,9 +604,89 @@ impl Walker<'_> {
         if hard < min_hard || chain.steps.len() < self.limits.min_steps {
             return Err(WalkFailure::TooShort);
         }
+        // `--steps A..B` bounds problems as it bounds walks.
+        if chain.steps.len() > self.limits.max_steps {
+            return Err(WalkFailure::TooLong);
+        }
         let mut chain = chain;
         chain.problem = Some(problem);
         crate::walk::finish(&self.rs.sig, chain)
+    }
+}
+
+impl Walker<'_> {
+    /// A separable equation solved by `y = G⁻¹` (G the drawn answer):
+    /// `deriv y` differentiates and simplifies to `-(g * (G * G)⁻¹)` (or `g
+    /// * (G * G)⁻¹` when g's sign cancels), g the normal form of `deriv G`,
+    /// and one more step by `mul_inv` splits `(G * G)⁻¹` into `y * y`: the
+    /// equation is `deriv y = -(g * (y * y))` (`y' = -g y²`, whose
+    /// solutions are `1 / (G + C)`).
+    fn separable_inverse(
+        &self,
+        c: &Calculus,
+        big_g: Term,
+        max: usize,
+    ) -> Result<(Chain, Problem), WalkFailure> {
+        let mul_inv = c.mul_inv.ok_or(WalkFailure::Trivial)?;
+        if matches!(&big_g, Term::App(f, _) if *f == c.inv) {
+            // y = G⁻¹⁻¹ is G in disguise.
+            return Err(WalkFailure::Trivial);
+        }
+        let y = c.app(c.inv, vec![big_g.clone()]);
+        let (mut terms, mut steps) = self
+            .differentiate_and_simplify(c, c.deriv_of(y.clone()), max)
+            .ok_or(WalkFailure::TooShort)?;
+        let rhs = terms.last().expect("start").clone();
+        let square = c.app(c.mul, vec![big_g.clone(), big_g.clone()]);
+        let inv_square = c.app(c.inv, vec![square.clone()]);
+        let (negated, g) = match &rhs {
+            Term::App(n, xs) if *n == c.neg => match &xs[0] {
+                Term::App(m, ys) if *m == c.mul && ys[1] == inv_square => (true, ys[0].clone()),
+                _ => return Err(WalkFailure::Trivial),
+            },
+            Term::App(m, ys) if *m == c.mul && ys[1] == inv_square => (false, ys[0].clone()),
+            _ => return Err(WalkFailure::Trivial),
+        };
+        if g.contains(&y) || c.is_constant(&g) || c.foldable(&g) {
+            return Err(WalkFailure::Trivial);
+        }
+        let position = if negated { vec![0, 1] } else { vec![1] };
+        let y_y = c.app(c.mul, vec![y.clone(), y.clone()]);
+        let next = rhs.replace_at(&position, &y_y);
+        steps.push(Step {
+            dir: mul_inv,
+            sigma: vec![big_g.clone(), big_g],
+            from: inv_square,
+            to: y_y,
+            position,
+            occ: Some(1),
+        });
+        terms.push(next.clone());
+        let chain = orient(terms, steps, self.sort, false)?;
+        let marker = Term::Var(Y_MARKER);
+        let m_m = c.app(c.mul, vec![marker.clone(), marker.clone()]);
+        let r = c.app(c.mul, vec![g, m_m]);
+        let r = if negated { c.app(c.neg, vec![r]) } else { r };
+        Ok((
+            chain,
+            Problem {
+                kind: ProblemKind::OdeSeparable,
+                subject: next,
+                answer: y,
+                equation: Some((c.deriv_of(marker), r)),
+            },
+        ))
+    }
+}
+
+/// `n` when `t` is `cnst n` (`const n`, a numeral).
+fn numeral(cnst: u32, t: &Term) -> Option<u32> {
+    match t {
+        Term::App(f, xs) if *f == cnst => match xs[..] {
+            [Term::Lit(n)] => Some(n),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -605,6 +816,7 @@ mod tests {
                 continue;
             };
             assert!(!c.is_affine(&a) && !c.has_constant_summand(&a) && !c.redundant(&a));
+            assert!(!c.foldable(&a));
             assert!(a.size() >= 4);
         }
     }
@@ -631,8 +843,67 @@ mod tests {
                 let p = ch.problem.as_ref().unwrap();
                 assert_eq!(p.kind, kind);
                 assert!(!c.unsimplified(&p.subject) || kind != ProblemKind::Antiderivative);
+                assert!(!c.foldable(&p.subject), "{kind:?}");
+                assert!((limits.min_steps..=limits.max_steps).contains(&ch.steps.len()));
             }
-            assert!(made >= 50, "{kind:?}: {made} of 200");
+            assert!(made >= 30, "{kind:?}: {made} of 200");
         }
+    }
+
+    #[test]
+    fn constants_are_folded_in_the_normal_form() {
+        let g = gen();
+        let c = g.calculus.as_ref().unwrap();
+        let opts = Options::new("calculus", "unused".into());
+        let limits = opts.limits();
+        let coverage = vec![0u64; g.rs.dirs.len()];
+        let w: Walker<'_> = g.walker(&limits, &coverage);
+        let (id, sin, cos) = (
+            c.leaf(c.id),
+            c.leaf(c.elementary[0]),
+            c.leaf(c.elementary[1]),
+        );
+        let add = |a: Term, b: Term| c.app(c.add, vec![a, b]);
+        let mul = |a: Term, b: Term| c.app(c.mul, vec![a, b]);
+        let rules = |steps: &[Step]| -> Vec<String> {
+            steps
+                .iter()
+                .map(|s| g.rs.dirs[s.dir].label(&g.rs.rules))
+                .collect()
+        };
+        // deriv (id + id + sin): const 1 + const 1 + cos, folded.
+        let (ts, steps) = w
+            .differentiate_and_simplify(
+                c,
+                c.deriv_of(add(add(id.clone(), id.clone()), sin.clone())),
+                200,
+            )
+            .unwrap();
+        assert_eq!(*ts.last().unwrap(), add(c.konst(2), cos.clone()));
+        assert!(rules(&steps).contains(&"const_add_1_1".to_string()));
+        // deriv (const 2 * (const 3 * sin)): regrouped by ← mul_assoc, folded.
+        let (ts, steps) = w
+            .differentiate_and_simplify(c, c.deriv_of(mul(c.konst(2), mul(c.konst(3), sin))), 200)
+            .unwrap();
+        assert_eq!(*ts.last().unwrap(), mul(c.konst(6), cos));
+        let r = rules(&steps);
+        assert!(
+            r.contains(&"mul_assoc←".to_string()) && r.contains(&"const_mul_2_3".to_string()),
+            "{r:?}"
+        );
+        // deriv (const 3 * id + id): const 3 + const 1, commuted, folded.
+        let (ts, steps) = w
+            .differentiate_and_simplify(c, c.deriv_of(add(mul(c.konst(3), id.clone()), id)), 200)
+            .unwrap();
+        assert_eq!(*ts.last().unwrap(), c.konst(4));
+        let r = rules(&steps);
+        assert!(
+            r.contains(&"add_comm".to_string()) && r.contains(&"const_add_1_3".to_string()),
+            "{r:?}"
+        );
+        // Two constants the theory has no fold for are still found.
+        assert!(c.foldable(&mul(c.konst(6), c.konst(4))));
+        assert!(c.foldable(&add(c.leaf(c.elementary[0]), add(c.konst(1), c.konst(2)))));
+        assert!(!c.foldable(&mul(c.konst(6), c.leaf(c.elementary[0]))));
     }
 }

@@ -321,6 +321,10 @@ pub struct Report {
     pub accepted: u64,
     pub attempts: u64,
     pub too_short: u64,
+    /// Answers-first problems longer than `--steps` allows (redrawn).
+    pub too_long: u64,
+    /// Answers-first problems whose question kept constants no fold joins.
+    pub unfolded: u64,
     pub trace_conflicts: u64,
     pub trivial: u64,
     /// Backward searches that stopped without a chain meeting the constraints.
@@ -748,8 +752,8 @@ impl Generator {
         })?;
         if report.accepted < opts.count {
             report.ran_out = Some(format!(
-                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
-                report.accepted, report.attempts, report.duplicates, report.too_short, report.trace_conflicts, report.trivial, report.not_found
+                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} too long, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
+                report.accepted, report.attempts, report.duplicates, report.too_short, report.too_long, report.trace_conflicts, report.trivial, report.not_found
             ));
         }
         report.coverage_nodes = coverage.nodes_covered();
@@ -802,6 +806,8 @@ impl Generator {
                 report.attempts += 1;
                 match o {
                     Outcome::Fail(WalkFailure::TooShort) => report.too_short += 1,
+                    Outcome::Fail(WalkFailure::TooLong) => report.too_long += 1,
+                    Outcome::Fail(WalkFailure::Unfolded) => report.unfolded += 1,
                     Outcome::Fail(WalkFailure::TraceConflict) => report.trace_conflicts += 1,
                     Outcome::Fail(WalkFailure::Trivial) => report.trivial += 1,
                     Outcome::Fail(WalkFailure::NotFound) => report.not_found += 1,

@@ -217,6 +217,8 @@ impl Generator {
         counts.insert("attempts".into(), report.attempts);
         counts.insert("duplicates".into(), report.duplicates);
         counts.insert("too_short".into(), report.too_short);
+        counts.insert("too_long".into(), report.too_long);
+        counts.insert("unfolded".into(), report.unfolded);
         counts.insert("trace_conflicts".into(), report.trace_conflicts);
         counts.insert("trivial".into(), report.trivial);
         counts.insert("search_not_found".into(), report.not_found);

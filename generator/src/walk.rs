@@ -105,6 +105,11 @@ pub struct Chain {
 pub enum WalkFailure {
     /// Fewer steps than the minimum could be taken (dead end or size limit).
     TooShort,
+    /// An answers-first problem whose trace is longer than `--steps` allows.
+    TooLong,
+    /// An answers-first problem whose question still holds two constants
+    /// the theory states no fold for (`const 6 * const 4`).
+    Unfolded,
     /// Replaying the steps as `rw` would also rewrite the right side.
     TraceConflict,
     /// Both sides are equal, or the statement has no variable.

@@ -25,6 +25,8 @@ fn summary<'py>(
     d.set_item("attempts", r.attempts)?;
     d.set_item("duplicates", r.duplicates)?;
     d.set_item("too_short", r.too_short)?;
+    d.set_item("too_long", r.too_long)?;
+    d.set_item("unfolded", r.unfolded)?;
     d.set_item("trace_conflicts", r.trace_conflicts)?;
     d.set_item("trivial", r.trivial)?;
     d.set_item("search_not_found", r.not_found)?;

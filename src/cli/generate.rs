@@ -19,7 +19,8 @@ pub struct GenerateArgs {
     count: u64,
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Steps per theorem, `A..B` (inclusive, B at most 100).
+    /// Steps per theorem, `A..B` (inclusive, B at most 100); answers-first
+    /// problems too (longer ones are redrawn and counted as too long).
     #[arg(long, default_value = "3..8")]
     steps: String,
     /// Largest term size along a walk (at most 256).
@@ -141,11 +142,13 @@ pub fn run(a: GenerateArgs) -> ExitCode {
         r.written as f64 / secs
     );
     outln!(
-        "attempts {}: duplicates {} ({:.1}%), too short {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}, read-back failures {}",
+        "attempts {}: duplicates {} ({:.1}%), too short {}, too long {}, unfolded constants {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}, read-back failures {}",
         r.attempts,
         r.duplicates,
         100.0 * r.duplicate_rate(),
         r.too_short,
+        r.too_long,
+        r.unfolded,
         r.trace_conflicts,
         r.trivial,
         r.not_found,

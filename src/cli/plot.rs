@@ -1,12 +1,14 @@
 //! Charts, with plotters. `proofmill stats DIR --plot OUT`: the corpus's
-//! quality figures as SVG charts: each rule family's share of
+//! quality figures as SVG and PNG charts: each rule family's share of
 //! steps, the problems' answer and question sizes and their quality
 //! ratios, and the rule space, a node per rule direction on a circle with
 //! an arrow per edge, the edges the corpus covered (consecutive steps)
 //! drawn dark and thick, the others light. `proofmill bench-provers`: solve
-//! rate against difficulty, one line per prover, as SVG and PNG. Text is
-//! drawn with DejaVu Sans, embedded (the `dejavu` crate), so no font need
-//! be installed.
+//! rate against difficulty, one line per prover, as SVG and PNG. Every
+//! chart is drawn once, generically over plotters' backends, and written as
+//! PNG (the bitmap backend) for a `.png` path, SVG otherwise
+//! ([`on_backend!`]). Text is drawn with DejaVu Sans, embedded (the `dejavu`
+//! crate), so no font need be installed.
 
 use plotters::prelude::*;
 use proofmill_generator::rules::RuleSet;
@@ -38,6 +40,18 @@ fn fonts() {
     });
 }
 
+/// Calls `draw(root, args…)` with a drawing area of `size` on the backend
+/// `path` names: PNG for a `.png` path, SVG otherwise.
+macro_rules! on_backend {
+    ($path:expr, $size:expr, $draw:ident($($arg:expr),*)) => {
+        if $path.extension().is_some_and(|e| e == "png") {
+            $draw(BitMapBackend::new($path, $size).into_drawing_area(), $($arg),*)
+        } else {
+            $draw(SVGBackend::new($path, $size).into_drawing_area(), $($arg),*)
+        }
+    };
+}
+
 fn draw_err(path: &Path, e: impl std::fmt::Display) -> PlotError {
     PlotError::Draw {
         path: path.display().to_string(),
@@ -45,7 +59,8 @@ fn draw_err(path: &Path, e: impl std::fmt::Display) -> PlotError {
     }
 }
 
-/// A bar chart of `(label, value)` (values in percent or counts).
+/// A bar chart of `(label, value)` (values in percent or counts), as SVG
+/// or, for a `.png` path, PNG.
 pub fn bars(
     path: &Path,
     title: &str,
@@ -53,7 +68,16 @@ pub fn bars(
     data: &[(String, f64)],
 ) -> Result<(), PlotError> {
     fonts();
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
+    on_backend!(path, (960, 540), draw_bars(path, title, y_label, data))
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    path: &Path,
+    title: &str,
+    y_label: &str,
+    data: &[(String, f64)],
+) -> Result<(), PlotError> {
     root.fill(&WHITE).map_err(|e| draw_err(path, e))?;
     let max = data
         .iter()
@@ -98,7 +122,7 @@ pub fn bars(
     Ok(())
 }
 
-/// A histogram of sizes.
+/// A histogram of sizes (SVG, or PNG for a `.png` path).
 pub fn histogram(path: &Path, title: &str, h: &BTreeMap<u32, u64>) -> Result<(), PlotError> {
     fonts();
     let data: Vec<(String, f64)> = h.iter().map(|(k, v)| (k.to_string(), *v as f64)).collect();
@@ -107,7 +131,7 @@ pub fn histogram(path: &Path, title: &str, h: &BTreeMap<u32, u64>) -> Result<(),
 
 /// The rule space of `theory`: directions on a circle, edges as lines,
 /// the `covered` ones (pairs of direction labels, `add_comm` / `add_comm←`)
-/// dark and thick.
+/// dark and thick (SVG, or PNG for a `.png` path).
 pub fn rule_space(
     path: &Path,
     theory: &Theory,
@@ -116,9 +140,22 @@ pub fn rule_space(
     fonts();
     let rs = RuleSet::extract(theory);
     let space = RuleSpace::build(&rs);
+    on_backend!(
+        path,
+        (1100, 1100),
+        draw_rule_space(path, &rs, &space, covered)
+    )
+}
+
+fn draw_rule_space<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    path: &Path,
+    rs: &RuleSet,
+    space: &RuleSpace,
+    covered: &HashSet<(String, String)>,
+) -> Result<(usize, usize), PlotError> {
     let n = rs.dirs.len().max(1);
     let labels: Vec<String> = rs.dirs.iter().map(|d| d.label(&rs.rules)).collect();
-    let root = SVGBackend::new(path, (1100, 1100)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_err(path, e))?;
     let (cx, cy, r) = (550.0f64, 560.0f64, 420.0f64);
     let at = |i: usize| {
@@ -196,14 +233,7 @@ pub fn lines(
     series: &[(String, Vec<(u32, f64)>)],
 ) -> Result<(), PlotError> {
     fonts();
-    let size = (960, 540);
-    if path.extension().is_some_and(|e| e == "png") {
-        let root = BitMapBackend::new(path, size).into_drawing_area();
-        draw_lines(root, path, title, x_label, series)
-    } else {
-        let root = SVGBackend::new(path, size).into_drawing_area();
-        draw_lines(root, path, title, x_label, series)
-    }
+    on_backend!(path, (960, 540), draw_lines(path, title, x_label, series))
 }
 
 fn draw_lines<DB: DrawingBackend>(

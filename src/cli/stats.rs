@@ -11,7 +11,7 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct StatsArgs {
     dir: PathBuf,
-    /// Also write the figures as SVG charts into this directory: rule
+    /// Also write the figures as SVG and PNG charts into this directory: rule
     /// shares, answer and question sizes, problem quality, the rule space
     /// with the edges the corpus covered.
     #[arg(long)]
@@ -171,35 +171,34 @@ fn write_plots(
 ) -> Result<Vec<String>, String> {
     use super::plot;
     plot::prepare(out).map_err(|e| e.to_string())?;
-    let mut files = vec!["rule_share.svg".to_string()];
-    plot::bars(
-        &out.join("rule_share.svg"),
-        "share of steps by rule (both directions)",
-        "% of steps",
-        shares,
-    )
-    .map_err(|e| e.to_string())?;
-    if problems > 0 {
-        plot::histogram(
-            &out.join("answer_size.svg"),
-            "answer size (nodes)",
-            &q.answer_size,
-        )
-        .map_err(|e| e.to_string())?;
-        plot::histogram(
-            &out.join("question_size.svg"),
-            "question size (nodes)",
-            &q.question_size,
-        )
-        .map_err(|e| e.to_string())?;
+    let mut files = Vec::new();
+    // Each chart as SVG and as PNG.
+    let mut both = |stem: &str, draw: &dyn Fn(&std::path::Path) -> Result<(), plot::PlotError>| {
+        for ext in ["svg", "png"] {
+            let name = format!("{stem}.{ext}");
+            draw(&out.join(&name)).map_err(|e| e.to_string())?;
+            files.push(name);
+        }
+        Ok::<(), String>(())
+    };
+    both("rule_share", &|p| {
         plot::bars(
-            &out.join("quality.svg"),
-            "problem quality",
-            "% of problems",
-            &q.ratios(problems),
+            p,
+            "share of steps by rule (both directions)",
+            "% of steps",
+            shares,
         )
-        .map_err(|e| e.to_string())?;
-        files.extend(["answer_size.svg", "question_size.svg", "quality.svg"].map(String::from));
+    })?;
+    if problems > 0 {
+        both("answer_size", &|p| {
+            plot::histogram(p, "answer size (nodes)", &q.answer_size)
+        })?;
+        both("question_size", &|p| {
+            plot::histogram(p, "question size (nodes)", &q.question_size)
+        })?;
+        both("quality", &|p| {
+            plot::bars(p, "problem quality", "% of problems", &q.ratios(problems))
+        })?;
     }
     let sources: Vec<(String, String)> = m
         .theory_sources
@@ -210,8 +209,9 @@ fn write_plots(
         proofmill_tactics::theory::Theory::load_recorded(&sources)
     })
     .map_err(|e| format!("the corpus's theory: {e}"))?;
-    plot::rule_space(&out.join("rule_space.svg"), &theory, covered).map_err(|e| e.to_string())?;
-    files.push("rule_space.svg".into());
+    both("rule_space", &|p| {
+        plot::rule_space(p, &theory, covered).map(|_| ())
+    })?;
     Ok(files)
 }
 
@@ -223,6 +223,7 @@ struct Quality {
     answers: std::collections::HashMap<String, u64>,
     constant: u64,
     unsimplified: u64,
+    foldable: u64,
     answer_size: BTreeMap<u32, u64>,
     question_size: BTreeMap<u32, u64>,
 }
@@ -275,6 +276,131 @@ fn unsimplified(t: &str) -> bool {
         .any(|p| t.contains(p))
 }
 
+/// A printed calculus term, parsed as far as folding needs: constants,
+/// the binary operators and everything else as opaque.
+#[derive(Debug, PartialEq)]
+enum Printed {
+    Const(u32),
+    Bin(char, Box<Printed>, Box<Printed>),
+    Other(Vec<Printed>),
+}
+
+/// Parses a printed calculus term with Lean's precedences (`+` 65, `*` 70
+/// left; prefix `-` 75; `∘` 90 right; `⁻¹` postfix; application tightest).
+fn parse_printed(t: &str) -> Option<Printed> {
+    let mut toks: Vec<String> = Vec::new();
+    let cs: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_alphanumeric() && c != '∘' {
+            let st = i;
+            while i < cs.len() && (cs[i].is_alphanumeric() || cs[i] == '.' || cs[i] == '_') {
+                i += 1;
+            }
+            toks.push(cs[st..i].iter().collect());
+        } else if c == '⁻' && cs.get(i + 1) == Some(&'¹') {
+            toks.push("⁻¹".into());
+            i += 2;
+        } else {
+            toks.push(c.to_string());
+            i += 1;
+        }
+    }
+    struct P<'a>(&'a [String], usize);
+    impl P<'_> {
+        fn peek(&self) -> Option<&str> {
+            self.0.get(self.1).map(|s| s.as_str())
+        }
+        fn expr(&mut self, min: u32) -> Option<Printed> {
+            let mut l = if self.peek() == Some("-") {
+                self.1 += 1;
+                Printed::Other(vec![self.expr(75)?])
+            } else {
+                self.app()?
+            };
+            loop {
+                let (op, prec, right) = match self.peek() {
+                    Some("+") => ('+', 65, false),
+                    Some("*") => ('*', 70, false),
+                    Some("∘") => ('∘', 90, true),
+                    _ => return Some(l),
+                };
+                if prec < min {
+                    return Some(l);
+                }
+                self.1 += 1;
+                let r = self.expr(if right { prec } else { prec + 1 })?;
+                l = Printed::Bin(op, Box::new(l), Box::new(r));
+            }
+        }
+        fn app(&mut self) -> Option<Printed> {
+            let head = self.atom()?;
+            let mut args = Vec::new();
+            while matches!(self.peek(), Some(t) if t == "(" || t.starts_with(|c: char| c.is_alphanumeric()))
+            {
+                args.push(self.atom()?);
+            }
+            Some(if args.is_empty() {
+                head
+            } else {
+                Printed::Other(std::iter::once(head).chain(args).collect())
+            })
+        }
+        fn atom(&mut self) -> Option<Printed> {
+            let t = self.peek()?.to_string();
+            self.1 += 1;
+            let mut e = if t == "(" {
+                let e = self.expr(0)?;
+                (self.peek() == Some(")")).then_some(())?;
+                self.1 += 1;
+                e
+            } else if t == "F.const" {
+                let n = self.peek()?.parse().ok()?;
+                self.1 += 1;
+                Printed::Const(n)
+            } else if t.starts_with(|c: char| c.is_alphanumeric()) {
+                Printed::Other(Vec::new())
+            } else {
+                return None;
+            };
+            while self.peek() == Some("⁻¹") {
+                self.1 += 1;
+                e = Printed::Other(vec![e]);
+            }
+            Some(e)
+        }
+    }
+    let mut p = P(&toks, 0);
+    let e = p.expr(0)?;
+    (p.1 == toks.len()).then_some(e)
+}
+
+/// Whether a printed question holds two constants under one `+` or `*`,
+/// or one regrouping apart (`F.const 2 * (F.const 3 * F.sin)`), as
+/// `Calculus::foldable` says of terms.
+fn foldable(t: &str) -> bool {
+    fn go(e: &Printed) -> bool {
+        match e {
+            Printed::Const(_) => false,
+            Printed::Other(xs) => xs.iter().any(go),
+            Printed::Bin(op, l, r) => {
+                let k = |x: &Printed| matches!(x, Printed::Const(_));
+                let under = |x: &Printed, left: bool| match x {
+                    Printed::Bin(o, a, b) if o == op => k(if left { a } else { b }),
+                    _ => false,
+                };
+                let here =
+                    *op != '∘' && ((k(l) && (k(r) || under(r, true))) || (under(l, false) && k(r)));
+                here || go(l) || go(r)
+            }
+        }
+    }
+    parse_printed(t).is_some_and(|e| go(&e))
+}
+
 impl Quality {
     fn add(&mut self, p: &proofmill_corpora::corpus::Problem) {
         *self.kinds.entry(p.kind.clone()).or_default() += 1;
@@ -293,6 +419,7 @@ impl Quality {
             .or_else(|| p.question.strip_prefix("find y such that "))
             .unwrap_or(&p.question);
         self.unsimplified += u64::from(unsimplified(subject));
+        self.foldable += u64::from(foldable(subject));
         *self.answer_size.entry(nodes(&p.answer)).or_default() += 1;
         *self.question_size.entry(nodes(subject)).or_default() += 1;
     }
@@ -308,6 +435,7 @@ impl Quality {
             ("top 10 answers".into(), pct(counts.iter().take(10).sum())),
             ("constant answers".into(), pct(self.constant)),
             ("unsimplified questions".into(), pct(self.unsimplified)),
+            ("foldable constants".into(), pct(self.foldable)),
         ]
     }
 
@@ -334,8 +462,9 @@ impl Quality {
             pct(self.constant)
         );
         outln!(
-            "unsimplified questions: {:.2}%; mean answer size: {mean:.1} nodes",
-            pct(self.unsimplified)
+            "unsimplified questions: {:.2}%; questions with foldable constants: {:.2}%; mean answer size: {mean:.1} nodes",
+            pct(self.unsimplified),
+            pct(self.foldable)
         );
         histogram("answer size", &self.answer_size);
         histogram("question size", &self.question_size);
@@ -370,7 +499,31 @@ fn non_theorems(dir: &std::path::Path, m: &Manifest) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{nodes, unsimplified};
+    use super::{foldable, nodes, unsimplified};
+
+    #[test]
+    fn foldable_constants_are_found_and_only_they() {
+        for t in [
+            "F.const 1 + F.const 1",
+            "F.sin + (F.const 1 + F.const 2)",
+            "F.const 2 * (F.const 3 * F.sin)",
+            "F.cos + F.const 1 + F.const 4",
+            "F.const 2 * F.const 3 * F.id⁻¹",
+            "-(F.const 3 * (F.const 3 * F.sin ∘ F.exp))",
+        ] {
+            assert!(foldable(t), "{t}");
+        }
+        for t in [
+            "F.sin * F.const 2 + F.const 3",
+            "F.const 2 * (F.const 3 * F.sin + F.cos)",
+            "F.const 2 ∘ F.const 3",
+            "F.const 2 + F.sin * F.const 3",
+            "-F.const 1 + F.const 2 * F.id",
+            "F.deriv y + F.const 2 * y",
+        ] {
+            assert!(!foldable(t), "{t}");
+        }
+    }
 
     #[test]
     fn unsimplified_forms_are_found_and_only_they() {

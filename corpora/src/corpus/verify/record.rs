@@ -498,7 +498,8 @@ pub(super) fn check_fields(
 /// statement's parts, by kind (`antiderivative`: `f = deriv F`, question
 /// about f, answer F; `derivative`: `deriv F = f`, question about F, answer
 /// f; `ode_linear` / `ode_separable`: the question's equation in `y`,
-/// `deriv y + p * y = q` / `deriv y = y * g` with p, q, g free of y, is the
+/// `deriv y + p * y = q` / `deriv y = y * g` or `deriv y = ±(g * (y * y))`
+/// with p, q, g free of y, is the
 /// statement at y = the answer). `Err(Ok(msg))`: a mismatch.
 fn check_problem(
     theory: &Theory,
@@ -574,8 +575,18 @@ fn check_problem(
                         && matches!(&xs[1], FoTerm::App(_, ys) if ys.len() == 2 && ys[1] == y && free_of_y(&ys[0]))
                         && free_of_y(&r)
                 }
-                (_, _, FoTerm::App(_, ys)) => {
-                    is_deriv_of(&l, &y) && ys.len() == 2 && ys[0] == y && free_of_y(&ys[1])
+                ("ode_separable", _, r) => {
+                    // y * g; g * (y * y); -(g * (y * y)).
+                    let sq = |t: &FoTerm| matches!(t, FoTerm::App(_, zs) if zs.len() == 2 && zs[0] == y && zs[1] == y);
+                    let g_sq = |t: &FoTerm| matches!(t, FoTerm::App(_, zs) if zs.len() == 2 && free_of_y(&zs[0]) && sq(&zs[1]));
+                    is_deriv_of(&l, &y)
+                        && match r {
+                            FoTerm::App(_, ys) if ys.len() == 2 => {
+                                (ys[0] == y && free_of_y(&ys[1])) || g_sq(r)
+                            }
+                            FoTerm::App(_, ys) if ys.len() == 1 => g_sq(&ys[0]),
+                            _ => false,
+                        }
                 }
                 _ => false,
             };
