@@ -1,7 +1,7 @@
 //! Every integration test of the `proofmill` package, in one test binary.
 //!
 //! Each file under `tests/` is a module here rather than a test target of
-//! its own: one binary is compiled and linked instead of 25, which is
+//! its own: one binary is compiled and linked instead of one per file, which is
 //! most of the release build's time in CI, and its tests share the test
 //! threads, so a long single-threaded test overlaps the others. A file
 //! added to `tests/` must be declared below: [`every_test_file_is_a_module`]
@@ -14,6 +14,7 @@ mod calculus_truth;
 mod cli_bench;
 mod cli_check;
 mod cli_generate;
+mod cli_hard;
 mod cli_lean_check;
 mod cli_limits;
 mod cli_merge;

@@ -57,6 +57,20 @@ pub enum ExportError {
         "bad split `{0}`: expected three non-negative integers with a positive sum, as 98,1,1"
     )]
     BadSplit(String),
+    /// An `--axioms` value that is neither `all` nor `base`.
+    #[error("--axioms {0}: expected all or base")]
+    BadAxioms(String),
+    /// `--axioms base` with a format whose proofs use the derived rules.
+    #[error("--axioms base: {format} writes proofs that rewrite with the derived rules; only tptp and smt2 can leave them out")]
+    AxiomsNeedProblems { format: &'static str },
+    /// `--axioms base` on a theory with a derived rule whose proof uses more
+    /// than the base axioms as first-order equations (`axioms.rs`).
+    #[error("--axioms base: theory {theory}: rule {rule} is proven with {constant}, which the first-order problem does not state, so it cannot be withheld")]
+    NotDerivable {
+        theory: String,
+        rule: String,
+        constant: String,
+    },
     /// The output directory exists and holds files.
     #[error("{}: not empty (use --force to write into it anyway)", path.display())]
     OutNotEmpty { path: PathBuf },
@@ -75,6 +89,9 @@ impl ExportError {
         match self {
             ExportError::UnknownFormat(_)
             | ExportError::BadSplit(_)
+            | ExportError::BadAxioms(_)
+            | ExportError::AxiomsNeedProblems { .. }
+            | ExportError::NotDerivable { .. }
             | ExportError::OutNotEmpty { .. } => 2,
             _ => 1,
         }

@@ -93,6 +93,8 @@ pub struct ExportContext<'a> {
     pub split: &'a SplitRatio,
     /// `OUT/<format>/`, created (empty) before the exporter is made.
     pub out: &'a Path,
+    /// The rules a first-order problem states (`--axioms`).
+    pub axioms: crate::axioms::AxiomSet,
 }
 
 pub trait Exporter {

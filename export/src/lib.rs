@@ -14,6 +14,7 @@
 //! stay out of it.
 #![forbid(unsafe_code)]
 
+mod axioms;
 mod coq;
 mod error;
 mod files;
@@ -32,6 +33,7 @@ mod split;
 mod testutil;
 mod tptp;
 
+pub use axioms::AxiomSet;
 pub use error::ExportError;
 pub use format::{ExportContext, Exporter, Format};
 pub use parquet::{arrow_schema, record_batch};
@@ -73,9 +75,33 @@ pub fn export_where(
     formats: &[Format],
     out: &Path,
     split: &SplitRatio,
+    keep: impl FnMut(&proofmill_corpora::corpus::Record) -> bool,
+    progress: impl FnMut(u64),
+) -> Result<ExportReport, ExportError> {
+    export_with(dir, formats, out, split, AxiomSet::All, keep, progress)
+}
+
+/// [`export_where`] with the rules the first-order problems state
+/// (`--axioms`, `axioms.rs`): `Base` is refused for the formats that write
+/// proofs, and for a theory whose derived rules do not follow from its
+/// axioms as first-order equations.
+pub fn export_with(
+    dir: &Path,
+    formats: &[Format],
+    out: &Path,
+    split: &SplitRatio,
+    axioms: AxiomSet,
     mut keep: impl FnMut(&proofmill_corpora::corpus::Record) -> bool,
     mut progress: impl FnMut(u64),
 ) -> Result<ExportReport, ExportError> {
+    if axioms == AxiomSet::Base {
+        if let Some(f) = formats
+            .iter()
+            .find(|f| !matches!(f, Format::Tptp | Format::Smt2))
+        {
+            return Err(ExportError::AxiomsNeedProblems { format: f.name() });
+        }
+    }
     let source = CorpusSource::open(dir)?;
     let provenance = Provenance::of(&source, split);
     let mut exporters = Vec::with_capacity(formats.len());
@@ -87,6 +113,7 @@ pub fn export_where(
             provenance: &provenance,
             split,
             out: &sub,
+            axioms,
         };
         exporters.push(f.exporter(&cx)?);
     }

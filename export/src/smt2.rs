@@ -120,8 +120,18 @@ impl Smt2Exporter {
             );
         }
         let mut rule_lits = BTreeSet::new();
+        let withheld =
+            crate::axioms::withheld(cx.source.theory(), cx.source.theory_name(), &sig, cx.axioms)?;
         let mut rules = String::new();
-        for r in &sig.rules {
+        for (r, w) in sig.rules.iter().zip(&withheld) {
+            if *w {
+                let _ = writeln!(
+                    rules,
+                    "; {}: withheld (--axioms base; proven in the theory from the axioms stated here)",
+                    r.name
+                );
+                continue;
+            }
             lits(&r.lhs, &mut rule_lits);
             lits(&r.rhs, &mut rule_lits);
             let how = if r.proven {

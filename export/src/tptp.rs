@@ -60,8 +60,10 @@ impl TptpExporter {
         for r in &sig.rules {
             names.name(&r.name);
         }
+        let withheld =
+            crate::axioms::withheld(cx.source.theory(), cx.source.theory_name(), &sig, cx.axioms)?;
         let mut axioms = String::new();
-        for r in &sig.rules {
+        for (r, _) in sig.rules.iter().zip(&withheld).filter(|(_, w)| !**w) {
             let how = if r.proven {
                 "a theorem of the theory (proven there), used as an axiom"
             } else {
@@ -84,6 +86,20 @@ impl TptpExporter {
         );
         for l in cx.provenance.lines() {
             let _ = writeln!(header, "% Source   : {l}");
+        }
+        let left_out: Vec<&str> = sig
+            .rules
+            .iter()
+            .zip(&withheld)
+            .filter(|(_, w)| **w)
+            .map(|(r, _)| r.name.as_str())
+            .collect();
+        if !left_out.is_empty() {
+            let _ = writeln!(
+                header,
+                "% Axioms   : base; withheld: {} (proven in the theory from the axioms stated here)",
+                left_out.join(", ")
+            );
         }
         if !sig.skipped.is_empty() {
             for (n, why) in &sig.skipped {

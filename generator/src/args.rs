@@ -34,6 +34,8 @@ pub struct GenerateArgs {
     pub problems: String,
     /// Non-theorems per 1,000 theorems (`--non-theorems K`).
     pub non_theorems: u32,
+    /// `RULE[=W],…`: rules the walks draw W times as often (`--favor`).
+    pub favor: String,
 }
 
 impl Default for GenerateArgs {
@@ -58,8 +60,44 @@ impl Default for GenerateArgs {
             answer_size: "4..10".into(),
             problems: "antiderivative=1".into(),
             non_theorems: 0,
+            favor: String::new(),
         }
     }
+}
+
+/// The factor a bare `--favor RULE` gives.
+pub const DEFAULT_FAVOR: u32 = 8;
+
+/// `RULE[=W],…` with 1 ≤ W ≤ 1000 (a bare RULE weighs [`DEFAULT_FAVOR`]);
+/// the empty string favours nothing. Whether each RULE is a rule of the
+/// theory is checked when the run starts.
+pub fn parse_favor(s: &str) -> Result<Vec<(String, u32)>, String> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (r, w) = match part.split_once('=') {
+            Some((r, w)) => (r.trim(), Some(w.trim())),
+            None => (part, None),
+        };
+        let w = match w {
+            None => DEFAULT_FAVOR,
+            Some(w) => match w.parse::<u32>() {
+                Ok(w) if (1..=1000).contains(&w) => w,
+                _ => {
+                    return Err(format!(
+                        "--favor: '{part}': expected RULE=W with W a whole number from 1 to 1000"
+                    ))
+                }
+            },
+        };
+        if r.is_empty() {
+            return Err(format!("--favor: '{part}': no rule name"));
+        }
+        if out.iter().any(|(n, _)| n == r) {
+            return Err(format!("--favor: {r} named twice"));
+        }
+        out.push((r.to_string(), w));
+    }
+    Ok(out)
 }
 
 /// `KIND=W,…` (a bare KIND weighs 1).
@@ -142,6 +180,7 @@ impl GenerateArgs {
         opts.resume = self.resume;
         opts.overwrite = self.overwrite;
         opts.non_theorems = self.non_theorems;
+        opts.favor = parse_favor(&self.favor)?;
         opts.jsonl = false;
         for f in self.format.split(',') {
             match f.trim() {
@@ -189,5 +228,17 @@ mod tests {
         assert!(bad(|a| a.problems = "integral=1".into())
             .starts_with("--problems: unknown kind 'integral'"));
         assert!(bad(|a| a.max_size = 0).starts_with("--max-size 0"));
+        assert!(bad(|a| a.favor = "mul_add=0".into()).starts_with("--favor: 'mul_add=0'"));
+        assert_eq!(
+            bad(|a| a.favor = "mul_add,mul_add".into()),
+            "--favor: mul_add named twice"
+        );
+        assert_eq!(
+            parse_favor("mul_add, add_mul=3").unwrap(),
+            [
+                ("mul_add".to_string(), DEFAULT_FAVOR),
+                ("add_mul".to_string(), 3)
+            ]
+        );
     }
 }

@@ -84,6 +84,9 @@ pub struct Options {
     pub problems: Vec<(ProblemKind, u32)>,
     /// Non-theorems per 1,000 theorems (`--non-theorems K`, `nonthm.rs`).
     pub non_theorems: u32,
+    /// Rules whose directions the walks draw more often, with the factor
+    /// (`--favor RULE=W,…`).
+    pub favor: Vec<(String, u32)>,
 }
 
 impl Options {
@@ -110,6 +113,7 @@ impl Options {
             answer_size: (4, 10),
             problems: vec![(ProblemKind::Antiderivative, 1)],
             non_theorems: 0,
+            favor: Vec::new(),
         }
     }
     /// Options that cannot apply, and limits exceeded, as a usage error.
@@ -222,6 +226,10 @@ impl Options {
         }
         if self.non_theorems > 0 {
             m.insert("non_theorems".into(), self.non_theorems.to_string());
+        }
+        if !self.favor.is_empty() {
+            let f: Vec<String> = self.favor.iter().map(|(r, w)| format!("{r}={w}")).collect();
+            m.insert("favor".into(), f.join(","));
         }
         m.insert("exclude".into(), self.exclude.len().to_string());
         if !self.exclude.is_empty() {
@@ -656,6 +664,21 @@ impl Generator {
         }
     }
 
+    /// Each direction's weight factor under `--favor` (1 when not favoured).
+    fn favor_weights(&self, opts: &Options) -> Vec<u64> {
+        self.rs
+            .dirs
+            .iter()
+            .map(|d| {
+                let name = self.rs.rules[d.rule].name.to_string();
+                opts.favor
+                    .iter()
+                    .find(|(r, _)| *r == name)
+                    .map_or(1, |(_, w)| u64::from(*w))
+            })
+            .collect()
+    }
+
     /// Walks attempt `k` and classifies the result (dedup against `seen`).
     fn classify(
         &self,
@@ -705,6 +728,16 @@ impl Generator {
                 let names: Vec<String> = self.rs.rules.iter().map(|r| r.name.to_string()).collect();
                 return Err(format!(
                     "--require-rule {n}: not a rule of {} (rules: {})",
+                    opts.theory,
+                    names.join(", ")
+                ));
+            }
+        }
+        for (n, _) in &opts.favor {
+            if !self.rs.rules.iter().any(|r| r.name.to_string() == *n) {
+                let names: Vec<String> = self.rs.rules.iter().map(|r| r.name.to_string()).collect();
+                return Err(format!(
+                    "--favor {n}: not a rule of {} (rules: {})",
                     opts.theory,
                     names.join(", ")
                 ));
@@ -788,7 +821,9 @@ impl Generator {
         let mut next = 0u64;
         while report.accepted < opts.count && next < max_attempts {
             let snapshot = coverage.nodes.clone();
-            let walker = self.walker(&limits, &snapshot);
+            let walker = self
+                .walker(&limits, &snapshot)
+                .with_favor(self.favor_weights(opts));
             let outcomes: Vec<(Outcome, Duration)> = (next..next + CHUNK)
                 .into_par_iter()
                 .map(|k| {

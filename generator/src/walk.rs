@@ -137,6 +137,9 @@ pub struct Walker<'a> {
     /// For each direction that only reorders the operands of one operator
     /// (commutativity, associativity), that operator.
     reorders: Vec<Option<u32>>,
+    /// For each direction, the factor its weight is multiplied by
+    /// (`generate --favor`; 1 for every direction by default).
+    favor: Vec<u64>,
 }
 
 /// The operator a rule only reorders the operands of (`a + b = b + a`,
@@ -202,7 +205,20 @@ impl<'a> Walker<'a> {
                 .iter()
                 .map(|d| reorder_op(&d.source, &d.target))
                 .collect(),
+            favor: vec![1; rs.dirs.len()],
         }
+    }
+
+    /// The same walker drawing the directions of some rules more often:
+    /// `favor[d]` multiplies direction `d`'s weight, and a favoured
+    /// direction is exempt from the balancing that draws a rule family
+    /// already taking a large share of the corpus's steps less often (else
+    /// the favour would be undone as soon as it worked). `generate --favor
+    /// mul_add,add_mul` makes walks expand products of sums.
+    pub fn with_favor(mut self, favor: Vec<u64>) -> Walker<'a> {
+        debug_assert_eq!(favor.len(), self.rs.dirs.len());
+        self.favor = favor;
+        self
     }
 
     fn lits_for(&self) -> Vec<u32> {
@@ -389,7 +405,9 @@ impl<'a> Walker<'a> {
                 // less often (weights from the chunk's coverage snapshot, so
                 // the output does not depend on the thread count).
                 let fam = self.coverage[*d] + self.coverage[*d ^ 1];
-                if fam * 5 > self.total_coverage {
+                if self.favor[*d] > 1 {
+                    w *= self.favor[*d];
+                } else if fam * 5 > self.total_coverage {
                     w = w.div_ceil(8);
                 } else if fam * 8 > self.total_coverage {
                     w = w.div_ceil(2);

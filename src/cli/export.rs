@@ -5,7 +5,7 @@
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use proofmill_export::{export, ExportError, Format, SplitRatio};
+use proofmill_export::{export_with, AxiomSet, ExportError, Format, SplitRatio};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -27,6 +27,10 @@ pub struct ExportArgs {
     /// Write into OUT even if it holds files.
     #[arg(long)]
     force: bool,
+    /// The rules tptp and smt2 problems state as axioms: all, or base (the
+    /// theory's axioms only; its derived rules withheld).
+    #[arg(long, default_value = "all")]
+    axioms: String,
 }
 
 fn fail(e: &ExportError) -> ExitCode {
@@ -60,6 +64,10 @@ pub fn run(a: ExportArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    let axioms = match AxiomSet::parse(&a.axioms) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
     if !a.force {
         if let Err(e) = out_is_free(&a.out) {
             return fail(&e);
@@ -81,11 +89,19 @@ pub fn run(a: ExportArgs) -> ExitCode {
     let shown = bar.clone();
     let (dir, out) = (a.dir.clone(), a.out.clone());
     let r = proofmill_kernel::with_kernel_stack(move || {
-        export(&dir, &formats, &out, &split, move |n| {
-            if n % 256 == 0 {
-                shown.set_position(n);
-            }
-        })
+        export_with(
+            &dir,
+            &formats,
+            &out,
+            &split,
+            axioms,
+            |_| true,
+            move |n| {
+                if n % 256 == 0 {
+                    shown.set_position(n);
+                }
+            },
+        )
     });
     bar.finish_and_clear();
     match r {

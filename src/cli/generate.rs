@@ -75,6 +75,11 @@ pub struct GenerateArgs {
     /// non-theorems-NNNNN.jsonl (never to the theorem shards).
     #[arg(long, default_value_t = 0)]
     non_theorems: u32,
+    /// `RULE[=W],…`: walks draw these rules' directions W times as often
+    /// (a bare RULE: 8), e.g. `mul_add,add_mul` for products of sums that
+    /// expand.
+    #[arg(long, default_value = "")]
+    favor: String,
 }
 
 pub fn run(a: GenerateArgs) -> ExitCode {
@@ -102,6 +107,7 @@ pub fn run(a: GenerateArgs) -> ExitCode {
     args.answer_size = a.answer_size.clone();
     args.problems = a.problems.clone();
     args.non_theorems = a.non_theorems;
+    args.favor = a.favor.clone();
     let opts = match args.options() {
         Ok(o) => o,
         Err(e) => return usage(e),

@@ -17,7 +17,9 @@ mod merge;
 mod out;
 mod plot;
 mod prove;
+mod rating;
 mod regress;
+mod select;
 mod stats;
 mod verify;
 
@@ -44,6 +46,7 @@ enum Command {
     BenchProvers(bench::BenchArgs),
     Regress(regress::RegressArgs),
     Merge(merge::MergeArgs),
+    Select(select::SelectArgs),
 }
 
 /// Parses the command line and runs the subcommand. Usage errors exit with 2.
@@ -60,5 +63,6 @@ pub fn main() -> ExitCode {
         Command::BenchProvers(args) => bench::run(args),
         Command::Regress(args) => regress::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Select(args) => select::run(args),
     }
 }

@@ -16,6 +16,16 @@ pub struct StatsArgs {
     /// with the edges the corpus covered.
     #[arg(long)]
     plot: Option<PathBuf>,
+    /// A ratings file (`bench-provers --calibrate`): also show the rating
+    /// histogram of the records rated in it, and their difficulty buckets.
+    #[arg(long)]
+    rating_from: Option<PathBuf>,
+    /// With --rating-from: K equal buckets, or shares P1,P2,… easiest first.
+    #[arg(long, default_value = "4", requires = "rating_from")]
+    buckets: String,
+    /// With --rating-from: buckets on this prover's scale (see `select`).
+    #[arg(long, requires = "rating_from")]
+    reference: Option<String>,
 }
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
@@ -34,6 +44,30 @@ pub fn run(a: StatsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let rated = match &a.rating_from {
+        None => None,
+        Some(f) => match (
+            crate::cli::rating::Ratings::read(f),
+            crate::cli::rating::BucketSpec::parse(&a.buckets),
+        ) {
+            (Ok(r), Ok(spec)) => match r.buckets(&spec.with_reference(a.reference.as_deref())) {
+                Ok(b) => Some((r, b)),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            (Err(e), _) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut hashes: std::collections::HashSet<String> = Default::default();
     let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
     let mut rules: BTreeMap<String, u64> = BTreeMap::new();
     let mut families: BTreeMap<String, u64> = BTreeMap::new();
@@ -59,6 +93,9 @@ pub fn run(a: StatsArgs) -> ExitCode {
         };
         for r in recs {
             n += 1;
+            if rated.is_some() {
+                hashes.insert(r.canonical_hash.clone());
+            }
             problems += u64::from(r.problem.is_some());
             if let Some(p) = &r.problem {
                 q.add(p);
@@ -122,6 +159,34 @@ pub fn run(a: StatsArgs) -> ExitCode {
         .zip(&hs)
     {
         histogram(name, h);
+    }
+    if let Some((r, buckets)) = &rated {
+        let mine: Vec<&crate::cli::rating::Rated> = r
+            .problems
+            .iter()
+            .filter(|q| hashes.contains(&q.canonical_hash))
+            .collect();
+        outln!(
+            "ratings ({} of {n} records rated by {} at {} s: {}):",
+            mine.len(),
+            a.rating_from
+                .as_ref()
+                .map_or(String::new(), |f| f.display().to_string()),
+            r.timeout_s,
+            r.provers.join(", ")
+        );
+        let h = crate::cli::rating::histogram(mine.iter().copied());
+        let max = h.iter().map(|(_, k)| *k).max().unwrap_or(1).max(1);
+        for (label, k) in &h {
+            outln!("  {label} {k:>8} {}", "#".repeat(40 * k / max));
+        }
+        let mut by: BTreeMap<u32, u64> = BTreeMap::new();
+        for q in &mine {
+            if let Some(b) = buckets.get(&q.canonical_hash) {
+                *by.entry(*b).or_default() += 1;
+            }
+        }
+        histogram("difficulty bucket (1 = easiest)", &by);
     }
     outln!("rule uses:");
     for (r, k) in &rules {

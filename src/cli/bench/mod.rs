@@ -9,6 +9,7 @@ mod problems;
 mod provers;
 mod report;
 
+use crate::cli::rating::{BucketSpec, Rated, Ratings};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use problems::Problem;
@@ -52,6 +53,24 @@ pub struct BenchArgs {
     /// Write into a --out that already holds files.
     #[arg(long)]
     force: bool,
+    /// The rules the problems state as axioms: all, or base (the theory's
+    /// axioms only, its derived rules withheld; see `export --axioms`).
+    #[arg(long, default_value = "all")]
+    axioms: String,
+    /// Also write each theorem's rating, effort and per-prover times to
+    /// this JSON file (the input of `select`, `--rating-from`, `stats`).
+    #[arg(long)]
+    calibrate: Option<PathBuf>,
+    /// Sum up by the difficulty buckets of this ratings file too (every
+    /// theorem run must be rated in it).
+    #[arg(long)]
+    rating_from: Option<PathBuf>,
+    /// With --rating-from: K equal buckets, or shares P1,P2,… easiest first.
+    #[arg(long, default_value = "4", requires = "rating_from")]
+    buckets: String,
+    /// With --rating-from: buckets on this prover's scale (see `select`).
+    #[arg(long, requires = "rating_from")]
+    reference: Option<String>,
 }
 
 const MAX_TIMEOUT_SECS: f64 = 3600.0;
@@ -146,6 +165,17 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
     if a.sample == Some(0) {
         return Err("--sample 0: nothing to run".into());
     }
+    let axioms = proofmill_export::AxiomSet::parse(&a.axioms).map_err(|e| e.to_string())?;
+    let rated = match &a.rating_from {
+        Some(f) => {
+            let spec = BucketSpec::parse(&a.buckets)
+                .map_err(|e| e.to_string())?
+                .with_reference(a.reference.as_deref());
+            let r = Ratings::read(f).map_err(|e| e.to_string())?;
+            Some(r.buckets(&spec).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
     let (specs, skipped) = provers(&a.prover, &a.dir)?;
     for (name, why) in &skipped {
         eprintln!("warning: prover {name} skipped: {why}");
@@ -170,9 +200,25 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
         std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     }
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let problems = problems::prepare(&a.dir, &work, a.sample)?;
+    let mut problems = problems::prepare(&a.dir, &work, a.sample, axioms)?;
     if problems.is_empty() {
         return Err(format!("{}: no problem to run", a.dir.display()));
+    }
+    if let (Some(buckets), Some(f)) = (&rated, &a.rating_from) {
+        for p in problems
+            .iter_mut()
+            .filter(|p| p.expected == problems::Expected::Theorem)
+        {
+            let b = buckets.get(&p.canonical_hash).ok_or_else(|| {
+                format!(
+                    "{}: {} is not rated in {}",
+                    a.dir.display(),
+                    p.id,
+                    f.display()
+                )
+            })?;
+            p.rating_bucket = Some(*b);
+        }
     }
     let timeout = Duration::from_secs_f64(a.timeout);
     let rows = run_all(&problems, &specs, timeout, a, &a.out.join(".scratch"))?;
@@ -184,6 +230,16 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
         timeout,
     };
     write_report(&report, &a.out)?;
+    if let Some(f) = &a.calibrate {
+        let r = calibration(&report, &a.dir, a.axioms.trim())?;
+        let text = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(f, text).map_err(|e| format!("{}: {e}", f.display()))?;
+        outln!(
+            "ratings of {} theorems in {}",
+            r.problems.len(),
+            f.display()
+        );
+    }
     outln!(
         "{} problems × {} provers, {} s each; by steps:\n",
         problems.len(),
@@ -193,6 +249,12 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
     let table = report.markdown();
     for line in table.lines().take_while(|l| !l.is_empty()) {
         outln!("{line}");
+    }
+    if let Some(at) = table.find("| rating_bucket") {
+        outln!("");
+        for line in table[at..].lines().take_while(|l| !l.is_empty()) {
+            outln!("{line}");
+        }
     }
     if let Some(at) = table.find("| non-theorems") {
         outln!("");
@@ -305,6 +367,57 @@ fn run_all(
     Ok(rows)
 }
 
+/// The ratings file of a run (`--calibrate`): each theorem's rating, effort
+/// and per-prover times (`rating.rs` says what they mean).
+fn calibration(r: &Report<'_>, dir: &Path, axioms: &str) -> Result<Ratings, String> {
+    let m = read_manifest(dir).map_err(|e| e.to_string())?;
+    let mp = dir.join("manifest.json");
+    let bytes = std::fs::read(&mp).map_err(|e| format!("{}: {e}", mp.display()))?;
+    let limit = r.timeout.as_secs_f64();
+    let mut problems = Vec::new();
+    for (i, p) in r.problems.iter().enumerate() {
+        if p.expected != problems::Expected::Theorem {
+            continue;
+        }
+        let mut times_s = std::collections::BTreeMap::new();
+        let mut solved_by = Vec::new();
+        let mut effort = 0.0;
+        for row in r.rows.iter().filter(|row| row.problem == i) {
+            let name = r.provers[row.prover].clone();
+            if row.judged == Judged::Solved {
+                let t = (row.time.as_secs_f64() * 1000.0).round() / 1000.0;
+                effort += (t / limit).min(1.0);
+                solved_by.push(name.clone());
+                times_s.insert(name, Some(t));
+            } else {
+                effort += 1.0;
+                times_s.insert(name, None);
+            }
+        }
+        let n = r.provers.len().max(1) as f64;
+        problems.push(Rated {
+            id: p.id.clone(),
+            canonical_hash: p.canonical_hash.clone(),
+            statement: p.statement.clone(),
+            expected: p.expected.as_str().to_string(),
+            rating: 1.0 - solved_by.len() as f64 / n,
+            effort: effort / n,
+            solved_by,
+            times_s,
+        });
+    }
+    Ok(Ratings {
+        format: crate::cli::rating::FORMAT.to_string(),
+        theory: m.theory,
+        seed: m.seed,
+        manifest_sha256: proofmill_corpora::corpus::sha256_hex(&bytes),
+        axioms: axioms.to_string(),
+        timeout_s: limit,
+        provers: r.provers.clone(),
+        problems,
+    })
+}
+
 fn write_report(r: &Report<'_>, out: &Path) -> Result<(), String> {
     let write = |name: &str, text: &str| {
         let p = out.join(name);
@@ -328,7 +441,14 @@ fn write_report(r: &Report<'_>, out: &Path) -> Result<(), String> {
             "Solve rate by term size",
             "largest term size (nodes; buckets of 8, by their upper end)",
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(r.dimensions().contains(&Dimension::Rating).then_some((
+        Dimension::Rating,
+        "solve_rate_rating",
+        "Solve rate by measured difficulty",
+        "difficulty bucket (1 = easiest; --rating-from)",
+    ))) {
         let series = r.series(dim);
         for ext in ["svg", "png"] {
             let p = out.join(format!("{stem}.{ext}"));

@@ -7,8 +7,8 @@
 //! another status (a non-theorem is `CounterSatisfiable`) is benchmarked
 //! with the verdict it expects.
 
-use proofmill_export::{export_where, CorpusSource, Format, SplitRatio};
-use std::collections::HashSet;
+use proofmill_export::{export_with, AxiomSet, CorpusSource, Format, SplitRatio};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What a correct prover answers.
@@ -48,6 +48,10 @@ pub struct Problem {
     pub difficulty: Difficulty,
     pub tptp: PathBuf,
     pub smt2: Option<PathBuf>,
+    /// The record's canonical hash (16 hex digits).
+    pub canonical_hash: String,
+    /// Its difficulty bucket (1 = easiest) under `--rating-from`, if given.
+    pub rating_bucket: Option<u32>,
 }
 
 /// SplitMix64's finalizer: the sample is the records with the smallest
@@ -73,8 +77,14 @@ fn sample_ids(source: &CorpusSource, k: usize) -> Result<HashSet<String>, String
 }
 
 /// Exports the sample of `dir` (every record when `sample` is `None`)
-/// into `work/` and reads its problems, sorted by id.
-pub fn prepare(dir: &Path, work: &Path, sample: Option<usize>) -> Result<Vec<Problem>, String> {
+/// into `work/`, stating the rules `axioms` says, and reads its problems,
+/// sorted by id.
+pub fn prepare(
+    dir: &Path,
+    work: &Path,
+    sample: Option<usize>,
+    axioms: AxiomSet,
+) -> Result<Vec<Problem>, String> {
     let source = CorpusSource::open(dir).map_err(|e| e.to_string())?;
     let keep = match sample {
         Some(k) => Some(sample_ids(&source, k)?),
@@ -82,14 +92,19 @@ pub fn prepare(dir: &Path, work: &Path, sample: Option<usize>) -> Result<Vec<Pro
     };
     drop(source);
     let split = SplitRatio::parse("100,0,0").map_err(|e| e.to_string())?;
-    export_where(
+    let mut hashes: HashMap<String, String> = HashMap::new();
+    export_with(
         dir,
         &[Format::Tptp, Format::Smt2],
         work,
         &split,
-        |r| match &keep {
-            Some(k) => k.contains(&r.id),
-            None => true,
+        axioms,
+        |r| {
+            hashes.insert(r.id.clone(), r.canonical_hash.clone());
+            match &keep {
+                Some(k) => k.contains(&r.id),
+                None => true,
+            }
         },
         |_| {},
     )
@@ -105,6 +120,9 @@ pub fn prepare(dir: &Path, work: &Path, sample: Option<usize>) -> Result<Vec<Pro
         let smt2 = work.join("smt2").join(rel).with_extension("smt2");
         p.smt2 = smt2.is_file().then_some(smt2);
         p.tptp = f;
+        if let Some(h) = hashes.get(&p.id) {
+            p.canonical_hash = h.clone();
+        }
         problems.push(p);
     }
     problems.sort_by(|a, b| a.id.cmp(&b.id));
@@ -173,6 +191,8 @@ pub fn read_header(text: &str) -> Result<Problem, String> {
         difficulty: d,
         tptp: PathBuf::new(),
         smt2: None,
+        canonical_hash: String::new(),
+        rating_bucket: None,
     })
 }
 

@@ -409,6 +409,8 @@ mod tests {
             difficulty: Default::default(),
             tptp: file,
             smt2: None,
+            canonical_hash: String::new(),
+            rating_bucket: None,
         };
         let (v, took) = run(&spec, &p, Duration::from_millis(200), 512, &dir);
         assert_eq!(v, Verdict::Killed);

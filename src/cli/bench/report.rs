@@ -55,11 +55,13 @@ pub struct Row {
 }
 
 /// A difficulty dimension the summary is bucketed by.
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Dimension {
     Steps,
     HardSteps,
     Size,
+    /// The measured difficulty bucket (`--rating-from … --buckets …`).
+    Rating,
 }
 
 impl Dimension {
@@ -69,6 +71,7 @@ impl Dimension {
             Dimension::Steps => "steps",
             Dimension::HardSteps => "hard_steps",
             Dimension::Size => "size",
+            Dimension::Rating => "rating_bucket",
         }
     }
     /// The bucket of `p`: its steps or hard steps; its size in eights (1–8, 9–16, …).
@@ -77,6 +80,7 @@ impl Dimension {
             Dimension::Steps => p.difficulty.steps,
             Dimension::HardSteps => p.difficulty.hard_steps,
             Dimension::Size => p.difficulty.size.saturating_sub(1) / 8,
+            Dimension::Rating => p.rating_bucket.unwrap_or(0),
         }
     }
     fn label(self, b: u32) -> String {
@@ -127,12 +131,22 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The dimensions summed up: steps, hard steps, size, and the rating
+    /// bucket when the problems have one.
+    pub fn dimensions(&self) -> Vec<Dimension> {
+        let mut d = Dimension::ALL.to_vec();
+        if self.problems.iter().any(|p| p.rating_bucket.is_some()) {
+            d.push(Dimension::Rating);
+        }
+        d
+    }
+
     /// Every (dimension, bucket, prover) with its counts, in order: the
     /// theorems' (non-theorems are summed up on their own, `non_theorems`).
     pub fn buckets(&self) -> Vec<Bucket> {
         let theorem = |i: usize| self.problems[i].expected == Expected::Theorem;
         let mut out = Vec::new();
-        for dim in Dimension::ALL {
+        for dim in self.dimensions() {
             let mut keys: Vec<u32> = self
                 .problems
                 .iter()
@@ -333,7 +347,7 @@ impl Report<'_> {
             None => "–".into(),
         };
         let buckets = self.buckets();
-        for dim in Dimension::ALL {
+        for dim in self.dimensions() {
             let _ = writeln!(
                 s,
                 "| {} | prover | problems | solved | rate | median | p90 | unsound | errors |",
@@ -425,6 +439,8 @@ mod tests {
             },
             tptp: Default::default(),
             smt2: None,
+            canonical_hash: String::new(),
+            rating_bucket: None,
         }
     }
 
