@@ -1,8 +1,8 @@
 //! Every integration test of the `proofmill` package, in one test binary.
 //!
 //! Each file under `tests/` is a module here rather than a test target of
-//! its own: one binary is compiled and linked instead of one per file, which is
-//! most of the release build's time in CI, and its tests share the test
+//! its own: one binary is compiled and linked instead of one per file (each
+//! linked with every dependency), and its tests share the test
 //! threads, so a long single-threaded test overlaps the others. A file
 //! added to `tests/` must be declared below: [`every_test_file_is_a_module`]
 //! fails otherwise (`autotests = false` would silently skip it).
