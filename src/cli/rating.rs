@@ -20,7 +20,40 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Each rated theorem's difficulty bucket (1 = easiest), by canonical hash.
+pub type Buckets = HashMap<String, u32>;
+
+/// `--rating-from FILE [--buckets SPEC] [--reference PROVER]`, as
+/// `bench-provers` and `stats` take them (`select` requires the file).
+#[derive(clap::Args, Debug)]
+pub struct RatingArgs {
+    /// A ratings file (`bench-provers --calibrate`): also sum up by its
+    /// difficulty buckets.
+    #[arg(long)]
+    pub rating_from: Option<PathBuf>,
+    /// With --rating-from: K equal buckets, or shares P1,P2,… easiest first.
+    #[arg(long, default_value = "4", requires = "rating_from")]
+    pub buckets: String,
+    /// With --rating-from: buckets on this prover's scale (see `select`).
+    #[arg(long, requires = "rating_from")]
+    pub reference: Option<String>,
+}
+
+impl RatingArgs {
+    /// The ratings file and each rated theorem's bucket (by canonical
+    /// hash), when `--rating-from` is given.
+    pub fn load(&self) -> Result<Option<(Ratings, Buckets)>, RatingError> {
+        let Some(f) = &self.rating_from else {
+            return Ok(None);
+        };
+        let spec = BucketSpec::parse(&self.buckets)?.with_reference(self.reference.as_deref());
+        let r = Ratings::read(f)?;
+        let b = r.buckets(&spec)?;
+        Ok(Some((r, b)))
+    }
+}
 
 /// The `format` field of a ratings file.
 pub const FORMAT: &str = "proofmill-ratings/1";

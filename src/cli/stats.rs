@@ -16,16 +16,8 @@ pub struct StatsArgs {
     /// with the edges the corpus covered.
     #[arg(long)]
     plot: Option<PathBuf>,
-    /// A ratings file (`bench-provers --calibrate`): also show the rating
-    /// histogram of the records rated in it, and their difficulty buckets.
-    #[arg(long)]
-    rating_from: Option<PathBuf>,
-    /// With --rating-from: K equal buckets, or shares P1,P2,… easiest first.
-    #[arg(long, default_value = "4", requires = "rating_from")]
-    buckets: String,
-    /// With --rating-from: buckets on this prover's scale (see `select`).
-    #[arg(long, requires = "rating_from")]
-    reference: Option<String>,
+    #[command(flatten)]
+    rating: crate::cli::rating::RatingArgs,
 }
 
 fn histogram(name: &str, h: &BTreeMap<u32, u64>) {
@@ -44,28 +36,12 @@ pub fn run(a: StatsArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rated = match &a.rating_from {
-        None => None,
-        Some(f) => match (
-            crate::cli::rating::Ratings::read(f),
-            crate::cli::rating::BucketSpec::parse(&a.buckets),
-        ) {
-            (Ok(r), Ok(spec)) => match r.buckets(&spec.with_reference(a.reference.as_deref())) {
-                Ok(b) => Some((r, b)),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            },
-            (Err(e), _) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-            (_, Err(e)) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        },
+    let rated = match a.rating.load() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
     let mut hashes: std::collections::HashSet<String> = Default::default();
     let mut hs: [BTreeMap<u32, u64>; 4] = Default::default();
@@ -169,7 +145,8 @@ pub fn run(a: StatsArgs) -> ExitCode {
         outln!(
             "ratings ({} of {n} records rated by {} at {} s: {}):",
             mine.len(),
-            a.rating_from
+            a.rating
+                .rating_from
                 .as_ref()
                 .map_or(String::new(), |f| f.display().to_string()),
             r.timeout_s,

@@ -9,7 +9,7 @@ mod problems;
 mod provers;
 mod report;
 
-use crate::cli::rating::{BucketSpec, Rated, Ratings};
+use crate::cli::rating::{Rated, Ratings};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use problems::Problem;
@@ -61,16 +61,9 @@ pub struct BenchArgs {
     /// this JSON file (the input of `select`, `--rating-from`, `stats`).
     #[arg(long)]
     calibrate: Option<PathBuf>,
-    /// Sum up by the difficulty buckets of this ratings file too (every
-    /// theorem run must be rated in it).
-    #[arg(long)]
-    rating_from: Option<PathBuf>,
-    /// With --rating-from: K equal buckets, or shares P1,P2,… easiest first.
-    #[arg(long, default_value = "4", requires = "rating_from")]
-    buckets: String,
-    /// With --rating-from: buckets on this prover's scale (see `select`).
-    #[arg(long, requires = "rating_from")]
-    reference: Option<String>,
+    // Every theorem run must be rated in the ratings file.
+    #[command(flatten)]
+    rating: crate::cli::rating::RatingArgs,
 }
 
 const MAX_TIMEOUT_SECS: f64 = 3600.0;
@@ -166,16 +159,11 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
         return Err("--sample 0: nothing to run".into());
     }
     let axioms = proofmill_export::AxiomSet::parse(&a.axioms).map_err(|e| e.to_string())?;
-    let rated = match &a.rating_from {
-        Some(f) => {
-            let spec = BucketSpec::parse(&a.buckets)
-                .map_err(|e| e.to_string())?
-                .with_reference(a.reference.as_deref());
-            let r = Ratings::read(f).map_err(|e| e.to_string())?;
-            Some(r.buckets(&spec).map_err(|e| e.to_string())?)
-        }
-        None => None,
-    };
+    let rated = a
+        .rating
+        .load()
+        .map_err(|e| e.to_string())?
+        .map(|(_, buckets)| buckets);
     let (specs, skipped) = provers(&a.prover, &a.dir)?;
     for (name, why) in &skipped {
         eprintln!("warning: prover {name} skipped: {why}");
@@ -204,7 +192,7 @@ fn bench(a: &BenchArgs) -> Result<ExitCode, String> {
     if problems.is_empty() {
         return Err(format!("{}: no problem to run", a.dir.display()));
     }
-    if let (Some(buckets), Some(f)) = (&rated, &a.rating_from) {
+    if let (Some(buckets), Some(f)) = (&rated, &a.rating.rating_from) {
         for p in problems
             .iter_mut()
             .filter(|p| p.expected == problems::Expected::Theorem)
