@@ -818,12 +818,11 @@ impl Generator {
             .count
             .saturating_mul(opts.max_attempts_per_theorem)
             .max(CHUNK);
+        let favor = self.favor_weights(opts);
         let mut next = 0u64;
         while report.accepted < opts.count && next < max_attempts {
             let snapshot = coverage.nodes.clone();
-            let walker = self
-                .walker(&limits, &snapshot)
-                .with_favor(self.favor_weights(opts));
+            let walker = self.walker(&limits, &snapshot).with_favor(favor.clone());
             let outcomes: Vec<(Outcome, Duration)> = (next..next + CHUNK)
                 .into_par_iter()
                 .map(|k| {
