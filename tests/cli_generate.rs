@@ -609,3 +609,53 @@ fn an_edited_import_is_noticed_by_verify() {
     assert!(out.contains("source hash"), "{out}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A theory too small for the count: exit 1, the theorems found are kept,
+/// and the error accounts for every attempt in the words of the summary
+/// line (each reason for a redraw, `unfolded constants` included).
+#[test]
+fn a_theory_that_runs_out_says_where_the_attempts_went() {
+    let dir = tmp("ran-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = bin()
+        .args(["generate", "--theory", "group", "--count", "3000"])
+        .args(["--steps", "1..1", "--max-size", "10", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("run proofmill");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error: the theory ran out: "))
+        .unwrap_or_else(|| panic!("no ran-out error in {err}"));
+    for reason in [
+        "duplicates",
+        "too short",
+        "too long",
+        "unfolded constants",
+        "trace conflicts",
+        "trivial",
+        "searches without result",
+        "excluded",
+        "kernel rejections",
+        "read-back failures",
+    ] {
+        assert!(line.contains(reason), "{reason} missing from {line}");
+    }
+    let summary = String::from_utf8_lossy(&out.stdout);
+    let attempts = summary
+        .lines()
+        .find_map(|l| l.strip_prefix("attempts "))
+        .expect("the summary line");
+    assert!(
+        line.contains(attempts.split_once(": ").expect("attempts N: …").1),
+        "the error and the summary disagree:\n{line}\n{attempts}"
+    );
+    assert_eq!(
+        verify(&dir).0,
+        0,
+        "the theorems found are written and verify"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

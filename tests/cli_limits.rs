@@ -57,6 +57,23 @@ fn generation_limits_are_usage_errors() {
         ],
         "--hard-steps 9",
     );
+    // Answers must fit the walk's terms where there are answers (calculus);
+    // elsewhere --answer-size is idle and a small --max-size is fine.
+    refused(
+        &["--theory", "calculus", "--max-size", "8"],
+        "--answer-size 4..10",
+    );
+    let d = tmp("small-terms");
+    let out = generate(
+        &d,
+        &["--theory", "ring", "--count", "20", "--max-size", "8"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -84,7 +101,7 @@ fn options_that_cannot_apply_are_refused() {
     );
     refused(
         &["--theory", "foo"],
-        "not a shipped theory (nat, ring, group, logic, calculus)",
+        "not a shipped theory (nat, ring, group, nilgroup, logic, calculus)",
     );
     refused(&["--theory", "prelude"], "the prelude has no rules");
 }

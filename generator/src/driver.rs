@@ -149,10 +149,9 @@ impl Options {
             ));
         }
         let (a, b) = self.answer_size;
-        if a < 1 || a > b || b > self.max_size {
+        if a < 1 || a > b {
             return Err(format!(
-                "--answer-size {a}..{b}: expected A..B with 1 ≤ A ≤ B ≤ --max-size ({})",
-                self.max_size
+                "--answer-size {a}..{b}: expected A..B with 1 ≤ A ≤ B"
             ));
         }
         if self.problems.is_empty() || self.problems.iter().all(|(_, w)| *w == 0) {
@@ -382,6 +381,25 @@ impl Report {
         } else {
             d / (self.accepted + self.duplicates) as f64
         }
+    }
+
+    /// Where the attempts that wrote nothing went, in the words of
+    /// `generate`'s summary line; the "theory ran out" error says the same.
+    pub fn attempts_breakdown(&self) -> String {
+        format!(
+            "duplicates {} ({:.1}%), too short {}, too long {}, unfolded constants {}, trace conflicts {}, trivial {}, searches without result {}, excluded {}, kernel rejections {}, read-back failures {}",
+            self.duplicates,
+            100.0 * self.duplicate_rate(),
+            self.too_short,
+            self.too_long,
+            self.unfolded,
+            self.trace_conflicts,
+            self.trivial,
+            self.not_found,
+            self.excluded,
+            self.rejections.len(),
+            self.readback_failures.len()
+        )
     }
 }
 
@@ -717,6 +735,15 @@ impl Generator {
     ) -> Result<Report, String> {
         let start = Instant::now();
         opts.check()?;
+        // Only answers-first problems (calculus) have an answer to size, so
+        // only there does a small --max-size clash with --answer-size.
+        let (a, b) = opts.answer_size;
+        if self.calculus.is_some() && b > opts.max_size {
+            return Err(format!(
+                "--answer-size {a}..{b}: expected A..B with 1 ≤ A ≤ B ≤ --max-size ({})",
+                opts.max_size
+            ));
+        }
         if opts.hard_steps > 0 && !self.rs.dirs.iter().any(|d| d.cost == Cost::Hard) {
             return Err(format!(
                 "--hard-steps {}: {} has no hard rules (@[rule (fwd := hard)]), so no theorem can have hard steps",
@@ -785,8 +812,10 @@ impl Generator {
         })?;
         if report.accepted < opts.count {
             report.ran_out = Some(format!(
-                "the theory ran out: {} distinct theorems after {} attempts ({} duplicates, {} too short, {} too long, {} trace conflicts, {} trivial, {} backward searches without a result); try wider --steps or a larger --max-size",
-                report.accepted, report.attempts, report.duplicates, report.too_short, report.too_long, report.trace_conflicts, report.trivial, report.not_found
+                "the theory ran out: {} distinct theorems after {} attempts ({}); try wider --steps or a larger --max-size",
+                report.accepted,
+                report.attempts,
+                report.attempts_breakdown()
             ));
         }
         report.coverage_nodes = coverage.nodes_covered();
