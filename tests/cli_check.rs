@@ -97,7 +97,9 @@ fn no_file_is_a_usage_error() {
 fn every_shipped_theory_round_trips_through_lean_check() {
     let tmp = std::env::temp_dir().join(format!("proofmill-emit-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    for name in ["prelude", "nat", "ring", "group", "logic", "calculus"] {
+    for name in [
+        "prelude", "nat", "ring", "group", "nilgroup", "logic", "calculus",
+    ] {
         let src = root().join("theories").join(format!("{name}.theory"));
         let out = tmp.join(format!("{name}.ndjson"));
         let o = check(

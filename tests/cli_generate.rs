@@ -49,7 +49,7 @@ fn tmp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn every_theory_generates_and_verifies() {
-    for theory in ["ring", "group", "nat", "logic", "calculus"] {
+    for theory in ["ring", "group", "nilgroup", "nat", "logic", "calculus"] {
         let dir = tmp(&format!("all-{theory}"));
         generate(
             &dir,
@@ -489,7 +489,7 @@ mod seeds {
         #[test]
         fn every_record_verifies_and_tampering_is_caught(
             seed in any::<u64>(),
-            theory in prop::sample::select(vec!["ring", "group", "logic", "calculus"]),
+            theory in prop::sample::select(vec!["ring", "group", "nilgroup", "logic", "calculus"]),
             index in 0usize..8,
             mode in 0u8..3,
         ) {

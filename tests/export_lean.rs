@@ -69,7 +69,7 @@ fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn lean_and_ndjson_exports_check_for_every_shipped_theory() {
-    for theory in ["ring", "group", "nat", "logic", "calculus"] {
+    for theory in ["ring", "group", "nilgroup", "nat", "logic", "calculus"] {
         let dir = scratch(theory);
         let c = dir.join("corpus");
         let out = dir.join("out");

@@ -53,6 +53,7 @@ fn leandojo_and_parquet_exports_read_as_ml_tools_read_them() {
     for (theory, extra) in [
         ("ring", &[][..]),
         ("group", &[][..]),
+        ("nilgroup", &[][..]),
         ("nat", &[][..]),
         ("logic", &[][..]),
         // Antiderivative problems: `problem` is set on these records.

@@ -45,6 +45,16 @@ const PLANS: &[(&str, &[&[&str]])] = &[
         ],
     ),
     (
+        "nilgroup",
+        &[
+            &[],
+            &["--steps", "5..10"],
+            &["--require-rule", "comm_mul_left"],
+            &["--favor", "comm_mul_left=32,comm_mul_right=32,comm_def=4"],
+            &["--min-size", "8"],
+        ],
+    ),
+    (
         "logic",
         &[
             &[],

@@ -9,7 +9,7 @@ use proofmill_corpora::corpus::verify_dir;
 use proofmill_generator::{Generator, Options};
 use proptest::prelude::*;
 
-const THEORIES: &[&str] = &["nat", "ring", "group", "logic", "calculus"];
+const THEORIES: &[&str] = &["nat", "ring", "group", "nilgroup", "logic", "calculus"];
 
 fn options(theory: &str, set: usize, seed: u64, out: std::path::PathBuf) -> Options {
     let mut o = Options::new(theory, out);

@@ -269,7 +269,7 @@ mod tests {
     fn theories() -> &'static Vec<(Theory, RuleSet)> {
         static T: OnceLock<Vec<(Theory, RuleSet)>> = OnceLock::new();
         T.get_or_init(|| {
-            ["ring", "group", "nat", "logic", "calculus"]
+            ["ring", "group", "nilgroup", "nat", "logic", "calculus"]
                 .iter()
                 .map(|n| {
                     let (t, _) =

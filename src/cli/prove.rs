@@ -20,7 +20,7 @@ pub struct ProveArgs {
     /// The statement, in the theory language: `∀ (a b : R), a + b = b + a`.
     #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     statement: Option<String>,
-    /// A shipped theory (nat, ring, group, logic, calculus) or a .theory path.
+    /// A shipped theory (nat, ring, group, nilgroup, logic, calculus) or a .theory path.
     #[arg(long, default_value = "ring")]
     theory: String,
     /// Seconds of search per statement (wall clock).

@@ -24,6 +24,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("nat", include_str!("../../theories/nat.theory")),
     ("ring", include_str!("../../theories/ring.theory")),
     ("group", include_str!("../../theories/group.theory")),
+    ("nilgroup", include_str!("../../theories/nilgroup.theory")),
     ("logic", include_str!("../../theories/logic.theory")),
     ("calculus", include_str!("../../theories/calculus.theory")),
 ];
