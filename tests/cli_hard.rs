@@ -5,7 +5,8 @@
 //! bucket holds problems E fails at 1 s and whose easiest E solved; the
 //! same cut twice is the same bytes; `stats` and `bench-provers` read the
 //! ratings; `export --axioms base` withholds the derived rules, and refuses
-//! a theory whose rules are not proven from its axioms alone.
+//! a theory whose rules are not proven from its axioms alone. `nilgroup`,
+//! the group theory E feels, gets the same cut in miniature.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -41,29 +42,86 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// The ring recipe of `scripts/hard-benchmark.sh`, `count` theorems.
-fn ring_pool(dir: &Path, count: &str) -> PathBuf {
-    let out = dir.join("pool");
-    ok(&run(
-        &[
-            "generate",
-            "--theory",
-            "ring",
-            "--count",
-            count,
-            "--seed",
-            "16",
+/// A theory's walk options in `scripts/hard-benchmark.sh` (the recipe).
+fn recipe_options(theory: &str) -> &'static [&'static str] {
+    match theory {
+        "ring" => &[
             "--steps",
             "16..30",
             "--max-size",
             "96",
             "--favor",
             "mul_add=32,add_mul=32,add_comm=8,mul_comm=8,add_assoc=8,mul_assoc=8",
-            "--out",
         ],
-        &[&out],
-    ));
+        "nilgroup" => &[
+            "--steps",
+            "12..20",
+            "--max-size",
+            "64",
+            "--favor",
+            "comm_mul_left=32,comm_mul_right=32,comm_central=8,mul_assoc=8,comm_def=4",
+        ],
+        _ => panic!("no recipe for {theory}"),
+    }
+}
+
+/// The recipe's pool of `count` theorems of `theory`.
+fn recipe_pool(dir: &Path, theory: &str, count: &str) -> PathBuf {
+    let out = dir.join("pool");
+    let mut args = vec![
+        "generate", "--theory", theory, "--count", count, "--seed", "16",
+    ];
+    args.extend(recipe_options(theory));
+    args.push("--out");
+    ok(&run(&args, &[&out]));
     out
+}
+
+/// E's calibration of `pool` at 1 s (`ratings.json` in `dir`): the ratings
+/// file and the canonical hashes of the theorems E failed.
+fn calibrate_with_e(dir: &Path, pool: &Path, count: usize) -> (PathBuf, Vec<String>) {
+    assert!(
+        Command::new("sh")
+            .args(["-c", "command -v eprover"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "eprover is not installed (./scripts/test.sh installs it)"
+    );
+    let ratings = dir.join("ratings.json");
+    // Exit 0: E answered CounterSatisfiable on none of these theorems.
+    let out = ok(&run(
+        &[
+            "bench-provers",
+            "--prover",
+            "eprover",
+            "--timeout",
+            "1",
+            "--jobs",
+            "2",
+            "--calibrate",
+        ],
+        &[&ratings, Path::new("--out"), &dir.join("calibration"), pool],
+    ));
+    assert!(
+        out.contains(&format!("ratings of {count} theorems")),
+        "{out}"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&ratings).unwrap()).unwrap();
+    assert_eq!(r["format"], "proofmill-ratings/1");
+    let problems = r["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), count);
+    // One prover: a rating is 0 (E solved it, with its time) or 1 (it did not).
+    let failed: Vec<String> = problems
+        .iter()
+        .filter(|p| {
+            let t = &p["times_s"]["eprover"];
+            assert_eq!(p["rating"].as_f64() == Some(1.0), t.is_null(), "{p}");
+            t.is_null()
+        })
+        .map(|p| p["canonical_hash"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!failed.is_empty(), "E solved every problem at 1 s");
+    (ratings, failed)
 }
 
 /// The canonical hashes of a corpus's records.
@@ -83,51 +141,9 @@ fn hashes(corpus: &Path) -> Vec<String> {
 
 #[test]
 fn calibrated_buckets_span_what_e_solves() {
-    assert!(
-        Command::new("sh")
-            .args(["-c", "command -v eprover"])
-            .output()
-            .is_ok_and(|o| o.status.success()),
-        "eprover is not installed (./scripts/test.sh installs it)"
-    );
     let dir = tmp("recipe");
-    let pool = ring_pool(&dir, "60");
-    let ratings = dir.join("ratings.json");
-    // Exit 0: E answered CounterSatisfiable on none of these theorems.
-    let out = ok(&run(
-        &[
-            "bench-provers",
-            "--prover",
-            "eprover",
-            "--timeout",
-            "1",
-            "--jobs",
-            "2",
-            "--calibrate",
-        ],
-        &[
-            &ratings,
-            Path::new("--out"),
-            &dir.join("calibration"),
-            &pool,
-        ],
-    ));
-    assert!(out.contains("ratings of 60 theorems"), "{out}");
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(&ratings).unwrap()).unwrap();
-    assert_eq!(r["format"], "proofmill-ratings/1");
-    let problems = r["problems"].as_array().unwrap();
-    assert_eq!(problems.len(), 60);
-    // One prover: a rating is 0 (E solved it, with its time) or 1 (it did not).
-    let failed: Vec<&str> = problems
-        .iter()
-        .filter(|p| {
-            let t = &p["times_s"]["eprover"];
-            assert_eq!(p["rating"].as_f64() == Some(1.0), t.is_null(), "{p}");
-            t.is_null()
-        })
-        .map(|p| p["canonical_hash"].as_str().unwrap())
-        .collect();
-    assert!(!failed.is_empty(), "E solved every problem at 1 s");
+    let pool = recipe_pool(&dir, "ring", "60");
+    let (ratings, failed) = calibrate_with_e(&dir, &pool, 60);
 
     let cut = |out: &Path, keep: Option<&str>| {
         let mut a = vec!["select", "--rating-from"];
@@ -171,12 +187,12 @@ fn calibrated_buckets_span_what_e_solves() {
     ok(&run(&["verify"], &[&hardest]));
     let h = hashes(&hardest);
     assert_eq!(h.len(), 6);
-    assert!(h.iter().any(|x| failed.contains(&x.as_str())), "{h:?}");
+    assert!(h.iter().any(|x| failed.contains(x)), "{h:?}");
     let easiest = dir.join("easiest");
     cut(&easiest, Some("1"));
     let e = hashes(&easiest);
     assert_eq!(e.len(), 33);
-    assert!(e.iter().all(|x| !failed.contains(&x.as_str())));
+    assert!(e.iter().all(|x| !failed.contains(x)));
 
     let stats = ok(&run(
         &[
@@ -217,6 +233,41 @@ fn calibrated_buckets_span_what_e_solves() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not rated"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The group-theory half of the recipe in miniature: `group` gives E
+/// nothing hard (its identities are decided by normal forms), `nilgroup`
+/// does. 50 of its theorems, E at 1 s: the hardest of 4 buckets holds a
+/// problem E failed, the easiest none, and `verify` accepts the cut.
+#[test]
+fn nilgroup_buckets_span_what_e_solves() {
+    let dir = tmp("nilgroup");
+    let pool = recipe_pool(&dir, "nilgroup", "50");
+    let (ratings, failed) = calibrate_with_e(&dir, &pool, 50);
+    let cut = |out: &Path, keep: &str| {
+        ok(&run(
+            &[
+                "select",
+                "--buckets",
+                "50,20,15,15",
+                "--reference",
+                "eprover",
+                "--keep",
+                keep,
+                "--rating-from",
+            ],
+            &[&ratings, Path::new("--out"), out, &pool],
+        ));
+        ok(&run(&["verify"], &[out]));
+        hashes(out)
+    };
+    let hardest = cut(&dir.join("hardest"), "4");
+    assert!(!hardest.is_empty());
+    assert!(hardest.iter().any(|x| failed.contains(x)), "{hardest:?}");
+    let easiest = cut(&dir.join("easiest"), "1");
+    assert_eq!(easiest.len(), 25);
+    assert!(easiest.iter().all(|x| !failed.contains(x)));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
