@@ -338,13 +338,7 @@ struct Rewrite {
 }
 
 fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), String> {
-    let t = parse_term(&format!("by {tactic}"), theory.notations()).map_err(|e| e.msg)?;
-    let TermKind::By(tacs) = t.kind else {
-        return Err(String::new());
-    };
-    let [tac] = &tacs[..] else {
-        return Err(String::new());
-    };
+    let tac = parse_tactic(tactic, theory.notations()).map_err(|e| format!(": {}", e.msg))?;
     let TacticKind::Rw {
         rules,
         at: None,
@@ -372,16 +366,14 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
             Arg::Named(..) => Err(": a named argument".to_string()),
         })
         .collect::<Result<_, _>>()?;
-    Ok((
-        Rewrite {
-            reversed: rw.reverse,
-            occ: *occ,
-            rule: rule.clone(),
-            explicit,
-            args,
-        },
-        tac.clone(),
-    ))
+    let rewrite = Rewrite {
+        reversed: rw.reverse,
+        occ: *occ,
+        rule: rule.clone(),
+        explicit,
+        args,
+    };
+    Ok((rewrite, tac))
 }
 
 impl FoTerm {
