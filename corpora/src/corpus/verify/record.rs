@@ -390,10 +390,12 @@ impl FoTerm {
     }
 }
 
-/// The chain the trace replays: t₀ … tₙ and the rule names and costs of
-/// its steps.
+/// What the trace replays to: the chain t₀ … tₙ (its largest terms), the
+/// rule names and costs of its steps.
 struct Replayed {
-    terms: Vec<FoTerm>,
+    /// The largest size and depth of t₀ … tₙ₋₁.
+    size: usize,
+    depth: usize,
     rules: Vec<String>,
     costs: Vec<&'static str>,
     /// The goals after each step but the last, and the steps' tactics.
@@ -444,19 +446,11 @@ pub(super) fn check_fields(
         id: &r.id,
     };
     let (rel, l0, rn) = rd.relation("statement", body)?;
-    let replayed = replay(
-        theory,
-        rules,
-        &rd,
-        r,
-        (&lines, rel),
-        body,
-        (l0.clone(), rn.clone()),
-    )?;
+    let first = (l0, rn);
+    let replayed = replay(theory, rules, &rd, r, (&lines, rel), body, &first)?;
+    let (l0, rn) = first;
 
     // Difficulty, from the replayed chain t₀ … tₙ (tₙ the statement's right side).
-    let mut terms = replayed.terms;
-    terms.push(rn.clone());
     let mut distinct: Vec<&str> = Vec::new();
     for n in &replayed.rules {
         if !distinct.contains(&n.as_str()) {
@@ -470,16 +464,8 @@ pub(super) fn check_fields(
         ("distinct_rules", d.distinct_rules.into(), distinct.len()),
         ("hard_steps", d.hard_steps.into(), count("hard")),
         ("invent_steps", d.invent_steps.into(), count("invent")),
-        (
-            "size",
-            d.size.into(),
-            terms.iter().map(FoTerm::size).max().unwrap_or(0),
-        ),
-        (
-            "depth",
-            d.depth.into(),
-            terms.iter().map(FoTerm::depth).max().unwrap_or(0),
-        ),
+        ("size", d.size.into(), replayed.size.max(rn.size())),
+        ("depth", d.depth.into(), replayed.depth.max(rn.depth())),
     ];
     for (field, found, want) in expected {
         if found != want as u64 {
@@ -642,11 +628,12 @@ fn replay(
     r: &Record,
     (lines, rel): (&str, &str),
     body: &str,
-    first: (FoTerm, FoTerm),
+    first: &(FoTerm, FoTerm),
 ) -> Result<Replayed, VerifyError> {
     let id = || r.id.clone();
     let mut out = Replayed {
-        terms: Vec::new(),
+        size: 0,
+        depth: 0,
         rules: Vec::new(),
         costs: Vec::new(),
         after: Vec::new(),
@@ -654,14 +641,18 @@ fn replay(
     };
     let first_state = format!("{lines}⊢ {body}");
     let mut expected: &str = &first_state;
-    let mut goal = first;
     for (i, s) in r.steps.iter().enumerate() {
         if s.state_before != expected {
             return Err(VerifyError::StateMismatch { id: id(), step: i });
         }
         // The goal before this step: the statement's, or the previous
         // step's `state_after` (equal to `state_before`, as just checked).
-        let (t, rhs) = goal.clone();
+        let (t, rhs) = match out.after.last() {
+            Some((t, rhs)) => (t, rhs),
+            None => (&first.0, &first.1),
+        };
+        out.size = out.size.max(t.size());
+        out.depth = out.depth.max(t.depth());
         let not_rule = |detail: String| VerifyError::NotARuleRewrite {
             id: id(),
             step: i,
@@ -813,10 +804,8 @@ fn replay(
                 }
                 (a, b)
             };
-            out.after.push((a.clone(), b.clone()));
-            goal = (a, b);
+            out.after.push((a, b));
         }
-        out.terms.push(t);
         out.rules.push(rw.rule);
         out.costs.push(cost);
         expected = &s.state_after;
