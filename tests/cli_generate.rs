@@ -224,6 +224,26 @@ fn tampering_is_caught_and_named() {
                 steps.swap(0, 1);
             }),
         ),
+        // A goal that reads as the right one but is not in printed form,
+        // and the goal before the step given as the goal after it (each
+        // also as the next step's `state_before`).
+        (
+            "unprinted goal",
+            Box::new(|v| {
+                let s = v["steps"][0]["state_after"].as_str().unwrap();
+                let s = s.replacen("⊢ ", "⊢ (", 1) + ")";
+                v["steps"][0]["state_after"] = s.clone().into();
+                v["steps"][1]["state_before"] = s.into();
+            }),
+        ),
+        (
+            "stale goal",
+            Box::new(|v| {
+                let s = v["steps"][0]["state_before"].clone();
+                v["steps"][0]["state_after"] = s.clone();
+                v["steps"][1]["state_before"] = s;
+            }),
+        ),
     ];
     for (name, f) in cases {
         let d = tmp(&format!("tamper-{name}"));
@@ -240,6 +260,12 @@ fn tampering_is_caught_and_named() {
             out.contains(&format!("error: {first_id}:")),
             "{name}: {out}"
         );
+        let why = match name {
+            "unprinted goal" => "steps[0].state_after is not in printed form",
+            "stale goal" => "state_after is not the goal with every occurrence",
+            _ => "",
+        };
+        assert!(out.contains(why), "{name}: {out}");
         let _ = std::fs::remove_dir_all(&d);
     }
     // A flipped byte and a truncated bincode shard.

@@ -76,50 +76,69 @@ fn as_mixfix<'t, 'n>(t: &'t Term, nt: &'n NotationTable) -> Option<(&'n Mixfix, 
     Some((m, vars.into_iter().collect::<Option<_>>()?))
 }
 
-/// Whether `t`, printed without parentheses, would take in an operator of
-/// precedence `r` that follows it.
-fn absorbs(t: &Term, nt: &NotationTable, r: u32) -> bool {
-    if let Some((m, _)) = as_mixfix(t, nt) {
-        return m.right_open().is_some_and(|q| r >= q);
+/// How a term prints: by a general notation, by an operator notation, or
+/// as itself. Worked out once per term printed (each asks the notation
+/// table and gathers the operands).
+enum Shape<'t, 'n> {
+    Mixfix(&'n Mixfix, Vec<&'t Term>),
+    Notation(&'n crate::notation::Notation, Vec<&'t Term>),
+    Plain,
+}
+
+fn shape<'t, 'n>(t: &'t Term, nt: &'n NotationTable) -> Shape<'t, 'n> {
+    if let Some((m, vars)) = as_mixfix(t, nt) {
+        return Shape::Mixfix(m, vars);
     }
-    if let Some((n, _)) = as_notation(t, nt) {
-        return n.absorbs(r);
+    if let Some((n, args)) = as_notation(t, nt) {
+        return Shape::Notation(n, args);
     }
-    match &t.kind {
-        TermKind::Arrow(..) => r >= ARROW_PREC,
-        TermKind::Lam(..) | TermKind::Pi(..) | TermKind::Exists(..) | TermKind::Show(..) => true,
-        TermKind::By(_) | TermKind::Calc(_) => true,
-        _ => false,
+    Shape::Plain
+}
+
+/// Whether `t` (of shape `sh`), printed without parentheses, would take in
+/// an operator of precedence `r` that follows it.
+fn absorbs(t: &Term, sh: &Shape<'_, '_>, r: u32) -> bool {
+    match sh {
+        Shape::Mixfix(m, _) => m.right_open().is_some_and(|q| r >= q),
+        Shape::Notation(n, _) => n.absorbs(r),
+        Shape::Plain => match &t.kind {
+            TermKind::Arrow(..) => r >= ARROW_PREC,
+            TermKind::Lam(..) | TermKind::Pi(..) | TermKind::Exists(..) | TermKind::Show(..) => {
+                true
+            }
+            TermKind::By(_) | TermKind::Calc(_) => true,
+            _ => false,
+        },
     }
 }
 
-/// The precedence a printed term has as an operand.
-fn prec_of(t: &Term, nt: &NotationTable) -> u32 {
-    if let Some((m, _)) = as_mixfix(t, nt) {
+/// The precedence a printed term (of shape `sh`) has as an operand.
+fn prec_of(t: &Term, sh: &Shape<'_, '_>, nt: &NotationTable) -> u32 {
+    match sh {
         // Only a closed leading notation of precedence `max` is an argument.
-        return if nt.is_argument(m) {
-            MAX_PREC
-        } else {
-            m.prec.min(MAX_PREC - 1)
-        };
-    }
-    if let Some((n, _)) = as_notation(t, nt) {
-        return n.prec_as_operand();
-    }
-    match &t.kind {
-        TermKind::Ident(_)
-        | TermKind::Explicit(_)
-        | TermKind::Num(_)
-        | TermKind::Hole
-        | TermKind::Prop
-        | TermKind::Anon(_)
-        | TermKind::ProjIdx(..)
-        | TermKind::ProjField(..)
-        | TermKind::Ascribe(..) => MAX_PREC,
-        TermKind::Type(LevelSyn::Num(0)) | TermKind::Sort(LevelSyn::Num(0)) => MAX_PREC,
-        TermKind::Sort(_) | TermKind::Type(_) | TermKind::App(..) => MAX_PREC - 1,
-        TermKind::Arrow(..) => ARROW_PREC,
-        _ => 0,
+        Shape::Mixfix(m, _) => {
+            if nt.is_argument(m) {
+                MAX_PREC
+            } else {
+                m.prec.min(MAX_PREC - 1)
+            }
+        }
+        Shape::Notation(n, _) => n.prec_as_operand(),
+        Shape::Plain => match &t.kind {
+            TermKind::Ident(_)
+            | TermKind::Explicit(_)
+            | TermKind::Num(_)
+            | TermKind::Hole
+            | TermKind::Prop
+            | TermKind::Anon(_)
+            | TermKind::ProjIdx(..)
+            | TermKind::ProjField(..)
+            | TermKind::Ascribe(..) => MAX_PREC,
+            TermKind::Type(LevelSyn::Num(0)) | TermKind::Sort(LevelSyn::Num(0)) => MAX_PREC,
+            TermKind::Sort(_) | TermKind::Type(_) | TermKind::App(..) => MAX_PREC - 1,
+            TermKind::Arrow(..) => ARROW_PREC,
+            _ => 0,
+        },
     }
 }
 
@@ -197,18 +216,30 @@ fn print_mixfix(
 }
 
 fn go(t: &Term, nt: &NotationTable, ctx: u32, follow: Option<u32>, out: &mut String) {
-    let p = prec_of(t, nt);
-    if p < ctx || (p == 0 && ctx > 0) || follow.is_some_and(|r| absorbs(t, nt, r)) {
+    let sh = shape(t, nt);
+    let p = prec_of(t, &sh, nt);
+    if p < ctx || (p == 0 && ctx > 0) || follow.is_some_and(|r| absorbs(t, &sh, r)) {
         out.push('(');
-        go(t, nt, 0, None, out);
+        go_shaped(t, sh, nt, None, out);
         out.push(')');
         return;
     }
-    if let Some((m, vars)) = as_mixfix(t, nt) {
+    go_shaped(t, sh, nt, follow, out);
+}
+
+/// `go` of `t`, of shape `sh`, unparenthesized.
+fn go_shaped(
+    t: &Term,
+    sh: Shape<'_, '_>,
+    nt: &NotationTable,
+    follow: Option<u32>,
+    out: &mut String,
+) {
+    if let Shape::Mixfix(m, vars) = sh {
         print_mixfix(m, &vars, nt, follow, out);
         return;
     }
-    if let Some((n, args)) = as_notation(t, nt) {
+    if let Shape::Notation(n, args) = sh {
         match n.kind {
             NotationKind::Prefix => {
                 let mut arg = String::new();

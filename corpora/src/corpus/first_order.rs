@@ -65,6 +65,32 @@ impl FoTerm {
         }
     }
 
+    /// The surface term [`FoTerm::from_syntax`] reads as this one over the
+    /// variables `vars` (positions left at their default): what the printer
+    /// turns into this term's printed form. `None` when no surface term
+    /// reads as it (a symbol named as a variable, a variable out of range).
+    pub fn to_syntax(&self, vars: &[&str]) -> Option<Syn> {
+        let kind = match self {
+            FoTerm::Var(k) => TermKind::Ident(vars.get(*k as usize)?.to_string()),
+            FoTerm::Lit(n) => TermKind::Num((*n).into()),
+            FoTerm::App(f, _) if vars.contains(&f.as_str()) => return None,
+            FoTerm::App(f, xs) if xs.is_empty() => TermKind::Ident(f.clone()),
+            FoTerm::App(f, xs) => TermKind::App(
+                Box::new(Syn {
+                    pos: Default::default(),
+                    kind: TermKind::Ident(f.clone()),
+                }),
+                xs.iter()
+                    .map(|x| x.to_syntax(vars).map(Arg::Pos))
+                    .collect::<Option<_>>()?,
+            ),
+        };
+        Some(Syn {
+            pos: Default::default(),
+            kind,
+        })
+    }
+
     /// A kernel expression under `nvars` binders (bound variable `i` is
     /// variable `nvars - 1 - i`).
     pub fn from_expr(store: &impl ExprStore, e: ExprId, nvars: u32) -> Result<FoTerm, String> {
@@ -256,6 +282,11 @@ mod tests {
         assert_eq!(f.size(), 7);
         assert_eq!(f.depth(), 4);
         assert_eq!(f.find(&FoTerm::Var(1)), Some(vec![0, 1, 0]));
+        // Back to syntax: the very term the text parses to, and none when a
+        // symbol bears a variable's name.
+        assert_eq!(f.to_syntax(&["a", "b"]), Some(s));
+        assert_eq!(FoTerm::App("a".into(), vec![]).to_syntax(&["a"]), None);
+        assert_eq!(FoTerm::Var(2).to_syntax(&["a", "b"]), None);
         let lam = parse_term("fun (x : R) => x", t.notations()).unwrap();
         assert!(FoTerm::from_syntax(&lam, &[]).is_err());
     }

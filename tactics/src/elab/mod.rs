@@ -355,6 +355,10 @@ pub(crate) struct Names {
     /// universe parameters of the constant (the globals do not change while
     /// an elaborator lives).
     pub(crate) resolved: rustc_hash::FxHashMap<String, Option<(Name, usize)>>,
+    /// A prelude constant the tactics build proofs with (`Eq.mpr`,
+    /// `congrArg`, …), by its dotted name: its name and the names of its
+    /// universe parameters (`None`: not declared).
+    pub(crate) prelude: rustc_hash::FxHashMap<String, Option<(Name, Vec<String>)>>,
     /// No universe levels (a constant without universe parameters).
     pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
     /// The globals `resolved` answers for.
@@ -437,6 +441,7 @@ impl<'e> Elab<'e> {
         let here = GlobalsKey::of(&g);
         if names.globals.as_ref() != Some(&here) {
             names.resolved.clear();
+            names.prelude.clear();
             names.globals = Some(here);
         }
         Elab {

@@ -22,22 +22,28 @@ impl Elab<'_> {
         levels: &[(&str, Level)],
         pos: Pos,
     ) -> EResult<ExprId> {
-        let name = Name::from_dotted(c);
-        let Some(info) = self.g.env.get(&name) else {
+        if !self.names.prelude.contains_key(c) {
+            let name = Name::from_dotted(c);
+            let known = self.g.env.get(&name).map(|info| {
+                let params = info.level_params.iter().map(|p| p.to_string()).collect();
+                (name, params)
+            });
+            self.names.prelude.insert(c.to_string(), known);
+        }
+        let Some(Some((name, params))) = self.names.prelude.get(c) else {
             return err(
                 pos,
                 format!("the prelude's '{c}' is needed here but is not declared"),
             );
         };
-        let mut ls = Vec::new();
-        for p in info.level_params.iter() {
-            let s = p.to_string();
-            match levels.iter().find(|(n, _)| *n == s) {
-                Some((_, l)) => ls.push(l.clone()),
-                None => ls.push(Level::zero()),
-            }
-        }
-        if info.level_params.len() != levels.len() {
+        let ls: Vec<Level> = params
+            .iter()
+            .map(|s| match levels.iter().find(|(n, _)| *n == s.as_str()) {
+                Some((_, l)) => l.clone(),
+                None => Level::zero(),
+            })
+            .collect();
+        if params.len() != levels.len() {
             return err(
                 pos,
                 format!(
@@ -46,6 +52,7 @@ impl Elab<'_> {
                 ),
             );
         }
+        let name = name.clone();
         Ok(self.store().mk_const(name, Arc::from(ls)))
     }
 

@@ -232,13 +232,19 @@ impl Elab<'_> {
         if found.occ.is_some_and(|k| found.seen >= k) {
             return e;
         }
-        if self.tc.store_ref().bvar_range(e) == 0 {
-            let (eh, eargs) = self.tc.store_ref().app_args(e);
-            let same_head = match (self.kind(eh), head) {
-                (ExprKind::Const(a, _), ExprKind::Const(b, _)) => a == *b,
-                (a, b) => a == *b,
+        let st = self.tc.store_ref();
+        if st.bvar_range(e) == 0 {
+            // The head and the number of arguments, read off the spine.
+            let (mut eh, mut n) = (e, 0);
+            while let ExprKind::App(f, _) = *st.kind(eh) {
+                eh = f;
+                n += 1;
+            }
+            let same_head = match (st.kind(eh), head) {
+                (ExprKind::Const(a, _), ExprKind::Const(b, _)) => a == b,
+                (a, b) => a == b,
             };
-            if same_head && eargs.len() == nargs && self.unify(e, p) {
+            if same_head && n == nargs && self.unify(e, p) {
                 found.seen += 1;
                 if found.occ.is_none_or(|k| k == found.seen) {
                     found.abstracted = true;
@@ -246,21 +252,26 @@ impl Elab<'_> {
                 }
             }
         }
-        match self.kind(e) {
+        // A node none of whose parts changed is kept as it is.
+        match *self.tc.store_ref().kind(e) {
             ExprKind::App(f, a) => {
                 let f2 = self.kabstract_go(f, p, head, nargs, offset, found);
                 let a2 = self.kabstract_go(a, p, head, nargs, offset, found);
-                self.store().mk_app(f2, a2)
+                if (f2, a2) == (f, a) {
+                    e
+                } else {
+                    self.store().mk_app(f2, a2)
+                }
             }
-            ExprKind::Lam(n, bi, t, b) => {
+            ExprKind::Lam(_, _, t, b) | ExprKind::Pi(_, _, t, b) => {
                 let t2 = self.kabstract_go(t, p, head, nargs, offset, found);
                 let b2 = self.kabstract_go(b, p, head, nargs, offset + 1, found);
-                self.store().mk_lam(n, bi, t2, b2)
-            }
-            ExprKind::Pi(n, bi, t, b) => {
-                let t2 = self.kabstract_go(t, p, head, nargs, offset, found);
-                let b2 = self.kabstract_go(b, p, head, nargs, offset + 1, found);
-                self.store().mk_pi(n, bi, t2, b2)
+                match self.kind(e) {
+                    _ if (t2, b2) == (t, b) => e,
+                    ExprKind::Lam(n, bi, ..) => self.store().mk_lam(n, bi, t2, b2),
+                    ExprKind::Pi(n, bi, ..) => self.store().mk_pi(n, bi, t2, b2),
+                    _ => e,
+                }
             }
             _ => e,
         }

@@ -130,8 +130,8 @@ impl<'t> RecordChecker<'t> {
             accepted: u64::MAX,
             attempts: u64::MAX,
         };
-        let who = record::check_fields(self.theory, &self.rules, &expect, r)?;
-        record::check_proofs(reader, self.theory, r, &who.trace)
+        let mut who = record::check_fields(self.theory, &self.rules, &expect, r)?;
+        record::check_proofs(reader, self.theory, r, &mut who.trace)
     }
 }
 
@@ -227,9 +227,9 @@ impl Verifier {
     /// The checks of one record that need no other record.
     fn check_one(&self, reader: &mut TheoremReader<'_>, r: &Record) -> Checked {
         let index = record::identity(&self.expect, r).ok().map(|(i, _)| i);
-        let fields = record::check_fields(&self.theory, &self.rules, &self.expect, r);
-        let proofs = match &fields {
-            Ok(who) => record::check_proofs(reader, &self.theory, r, &who.trace),
+        let mut fields = record::check_fields(&self.theory, &self.rules, &self.expect, r);
+        let proofs = match &mut fields {
+            Ok(who) => record::check_proofs(reader, &self.theory, r, &mut who.trace),
             Err(_) => Ok(()),
         };
         Checked {

@@ -164,6 +164,7 @@ pub(super) struct Trace {
     pub first: (FoTerm, FoTerm),
     /// The goal each step but the last leaves (the last leaves none).
     pub after: Vec<(FoTerm, FoTerm)>,
+    /// (Handed on to the tactic engine by `check_proofs`.)
     pub steps: Vec<Tactic>,
 }
 
@@ -272,15 +273,51 @@ impl Reader<'_> {
 
     /// An equation `l = r` (or `l ↔ r`) in printed form, as its two sides.
     fn equation(&self, field: &str, text: &str) -> Result<(FoTerm, FoTerm), VerifyError> {
+        self.relation(field, text).map(|(_, l, r)| (l, r))
+    }
+
+    /// [`Reader::equation`], with its relation (`Eq` or `Iff`).
+    fn relation(
+        &self,
+        field: &str,
+        text: &str,
+    ) -> Result<(&'static str, FoTerm, FoTerm), VerifyError> {
         let t = self.syntax(field, text)?;
         if let TermKind::App(f, args) = &t.kind {
             if let (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) = (&f.kind, &args[..]) {
-                if rel == "Eq" || rel == "Iff" {
-                    return Ok((self.term(field, l)?, self.term(field, r)?));
+                let rel = match rel.as_str() {
+                    "Eq" => Some("Eq"),
+                    "Iff" => Some("Iff"),
+                    _ => None,
+                };
+                if let Some(rel) = rel {
+                    return Ok((rel, self.term(field, l)?, self.term(field, r)?));
                 }
             }
         }
         Err(self.not_fo(field, "not an equation"))
+    }
+
+    /// The printed form of the equation `l rel r` over the record's
+    /// variables: the one text [`Reader::equation`] reads as these sides
+    /// (it accepts a text only when printing what it parses to gives the
+    /// text back, and distinct sides are distinct surface terms). `None`
+    /// when no surface term reads as them.
+    fn printed_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
+        let eq = Syn {
+            pos: Default::default(),
+            kind: TermKind::App(
+                Box::new(Syn {
+                    pos: Default::default(),
+                    kind: TermKind::Ident(rel.to_string()),
+                }),
+                vec![
+                    Arg::Pos(l.to_syntax(&self.vars)?),
+                    Arg::Pos(r.to_syntax(&self.vars)?),
+                ],
+            ),
+        };
+        Some(print_term(&eq, self.theory.notations()))
     }
 }
 
@@ -301,13 +338,7 @@ struct Rewrite {
 }
 
 fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), String> {
-    let t = parse_term(&format!("by {tactic}"), theory.notations()).map_err(|e| e.msg)?;
-    let TermKind::By(tacs) = t.kind else {
-        return Err(String::new());
-    };
-    let [tac] = &tacs[..] else {
-        return Err(String::new());
-    };
+    let tac = parse_tactic(tactic, theory.notations()).map_err(|e| format!(": {}", e.msg))?;
     let TacticKind::Rw {
         rules,
         at: None,
@@ -335,16 +366,14 @@ fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), Str
             Arg::Named(..) => Err(": a named argument".to_string()),
         })
         .collect::<Result<_, _>>()?;
-    Ok((
-        Rewrite {
-            reversed: rw.reverse,
-            occ: *occ,
-            rule: rule.clone(),
-            explicit,
-            args,
-        },
-        tac.clone(),
-    ))
+    let rewrite = Rewrite {
+        reversed: rw.reverse,
+        occ: *occ,
+        rule: rule.clone(),
+        explicit,
+        args,
+    };
+    Ok((rewrite, tac))
 }
 
 impl FoTerm {
@@ -361,10 +390,12 @@ impl FoTerm {
     }
 }
 
-/// The chain the trace replays: t₀ … tₙ and the rule names and costs of
-/// its steps.
+/// What the trace replays to: the chain t₀ … tₙ (its largest terms), the
+/// rule names and costs of its steps.
 struct Replayed {
-    terms: Vec<FoTerm>,
+    /// The largest size and depth of t₀ … tₙ₋₁.
+    size: usize,
+    depth: usize,
     rules: Vec<String>,
     costs: Vec<&'static str>,
     /// The goals after each step but the last, and the steps' tactics.
@@ -414,20 +445,12 @@ pub(super) fn check_fields(
         vars: names,
         id: &r.id,
     };
-    let (l0, rn) = rd.equation("statement", body)?;
-    let replayed = replay(
-        theory,
-        rules,
-        &rd,
-        r,
-        &lines,
-        body,
-        (l0.clone(), rn.clone()),
-    )?;
+    let (rel, l0, rn) = rd.relation("statement", body)?;
+    let first = (l0, rn);
+    let replayed = replay(theory, rules, &rd, r, (&lines, rel), body, &first)?;
+    let (l0, rn) = first;
 
     // Difficulty, from the replayed chain t₀ … tₙ (tₙ the statement's right side).
-    let mut terms = replayed.terms;
-    terms.push(rn.clone());
     let mut distinct: Vec<&str> = Vec::new();
     for n in &replayed.rules {
         if !distinct.contains(&n.as_str()) {
@@ -441,16 +464,8 @@ pub(super) fn check_fields(
         ("distinct_rules", d.distinct_rules.into(), distinct.len()),
         ("hard_steps", d.hard_steps.into(), count("hard")),
         ("invent_steps", d.invent_steps.into(), count("invent")),
-        (
-            "size",
-            d.size.into(),
-            terms.iter().map(FoTerm::size).max().unwrap_or(0),
-        ),
-        (
-            "depth",
-            d.depth.into(),
-            terms.iter().map(FoTerm::depth).max().unwrap_or(0),
-        ),
+        ("size", d.size.into(), replayed.size.max(rn.size())),
+        ("depth", d.depth.into(), replayed.depth.max(rn.depth())),
     ];
     for (field, found, want) in expected {
         if found != want as u64 {
@@ -611,27 +626,33 @@ fn replay(
     rules: &Rules,
     rd: &Reader<'_>,
     r: &Record,
-    lines: &str,
+    (lines, rel): (&str, &str),
     body: &str,
-    first: (FoTerm, FoTerm),
+    first: &(FoTerm, FoTerm),
 ) -> Result<Replayed, VerifyError> {
     let id = || r.id.clone();
     let mut out = Replayed {
-        terms: Vec::new(),
+        size: 0,
+        depth: 0,
         rules: Vec::new(),
         costs: Vec::new(),
         after: Vec::new(),
         tactics: Vec::new(),
     };
-    let mut expected = format!("{lines}⊢ {body}");
-    let mut goal = first;
+    let first_state = format!("{lines}⊢ {body}");
+    let mut expected: &str = &first_state;
     for (i, s) in r.steps.iter().enumerate() {
         if s.state_before != expected {
             return Err(VerifyError::StateMismatch { id: id(), step: i });
         }
         // The goal before this step: the statement's, or the previous
         // step's `state_after` (equal to `state_before`, as just checked).
-        let (t, rhs) = goal.clone();
+        let (t, rhs) = match out.after.last() {
+            Some((t, rhs)) => (t, rhs),
+            None => (&first.0, &first.1),
+        };
+        out.size = out.size.max(t.size());
+        out.depth = out.depth.max(t.depth());
         let not_rule = |detail: String| VerifyError::NotARuleRewrite {
             id: id(),
             step: i,
@@ -761,22 +782,33 @@ fn replay(
                 step: i,
                 which: "state_after",
             })?;
-            let (a, b) = rd.equation(&format!("steps[{i}].state_after"), after)?;
-            if a != t2 || b != rhs2 || a == b {
-                return Err(VerifyError::StepDiverges {
-                    id: id(),
-                    step: i,
-                    tactic: s.tactic.clone(),
-                    msg: "state_after is not the goal with every occurrence of the instance rewritten".into(),
-                });
-            }
-            out.after.push((a.clone(), b.clone()));
-            goal = (a, b);
+            // A text that is the goal's printed form (with the statement's
+            // relation) passes unread: reading it would give these very
+            // sides back. Any other text is read, to pass (the other
+            // relation) or to say what is wrong with it.
+            let printed = t2 != rhs2
+                && rd
+                    .printed_equation(rel, &t2, &rhs2)
+                    .is_some_and(|p| p == after);
+            let (a, b) = if printed {
+                (t2, rhs2)
+            } else {
+                let (a, b) = rd.equation(&format!("steps[{i}].state_after"), after)?;
+                if a != t2 || b != rhs2 || a == b {
+                    return Err(VerifyError::StepDiverges {
+                        id: id(),
+                        step: i,
+                        tactic: s.tactic.clone(),
+                        msg: "state_after is not the goal with every occurrence of the instance rewritten".into(),
+                    });
+                }
+                (a, b)
+            };
+            out.after.push((a, b));
         }
-        out.terms.push(t);
         out.rules.push(rw.rule);
         out.costs.push(cost);
-        expected = s.state_after.clone();
+        expected = &s.state_after;
     }
     Ok(out)
 }
@@ -792,12 +824,18 @@ pub(super) fn check_proofs(
     reader: &mut TheoremReader<'_>,
     theory: &Theory,
     r: &Record,
-    trace: &Trace,
+    trace: &mut Trace,
 ) -> Result<(), VerifyError> {
     let id = || r.id.clone();
     let name = Name::from_dotted("proofmill_verify");
+    // Both proofs are checked against the one statement, in one checker:
+    // the kernel checks that the statement is a type once.
+    let mut type_checked = false;
     let kernel_check = |tc: &mut TypeChecker<'_>, ty, proof| -> Result<(), String> {
-        tc.check_type(ty).map_err(|e| e.to_string())?;
+        if !type_checked {
+            tc.check_type(ty).map_err(|e| e.to_string())?;
+            type_checked = true;
+        }
         tc.check_value(&name, proof, ty).map_err(|e| e.to_string())
     };
     // The tactics in order: `intro` (when there are variables), then the steps.
@@ -811,7 +849,8 @@ pub(super) fn check_proofs(
             })?;
         tactics.push(t);
     }
-    tactics.extend(trace.steps.iter().cloned());
+    // The steps' tactics are the trace's: the trace is read no more.
+    tactics.append(&mut trace.steps);
     // The goal left after the first `k` tactics: none before `intro`, then
     // the statement's, then each step's `state_after` (none after the last).
     let expected = |k: usize| -> Option<Option<&(FoTerm, FoTerm)>> {
