@@ -73,7 +73,8 @@ fn failures(r: &Report) -> Vec<String> {
     steps = "3..8".to_string(), max_size = 24, threads = 0, shard = "0/1".to_string(),
     format = "jsonl".to_string(), hard_steps = 0, require_rule = None, min_size = 0,
     curriculum = false, exclude = None, resume = false, overwrite = false,
-    answer_size = "4..10".to_string(), problems = "antiderivative=1".to_string()
+    answer_size = "4..10".to_string(), problems = "antiderivative=1".to_string(),
+    non_theorems = 0, favor = String::new()
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn generate<'py>(
@@ -96,6 +97,8 @@ pub fn generate<'py>(
     overwrite: bool,
     answer_size: String,
     problems: String,
+    non_theorems: u32,
+    favor: String,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut args = GenerateArgs::default();
     args.theory = theory;
@@ -116,6 +119,8 @@ pub fn generate<'py>(
     args.overwrite = overwrite;
     args.answer_size = answer_size;
     args.problems = problems;
+    args.non_theorems = non_theorems;
+    args.favor = favor;
     let report = py.detach(|| -> Result<Report, String> {
         let opts = args.options()?;
         let g = Generator::load(&args.theory)?;

@@ -64,6 +64,22 @@ def test_generate_returns_the_summary_and_writes_what_the_cli_writes(corpus, tmp
     assert files(out) == files(tmp_path / "cli")
 
 
+def test_favor_and_non_theorems_write_what_the_cli_writes(tmp_path):
+    # The benchmark recipe's walks (--favor) and non-theorems: the same files.
+    s = proofmill.generate("ring", count=40, seed=3, out=tmp_path / "py", steps="4..8",
+                           favor="mul_add=32,add_mul", non_theorems=100)
+    assert s["written"] == 40
+    p = cli("generate", "--theory", "ring", "--count", "40", "--seed", "3", "--steps", "4..8",
+            "--favor", "mul_add=32,add_mul", "--non-theorems", "100", "--out", tmp_path / "cli")
+    assert p.returncode == 0, p.stderr
+    py, c = files(tmp_path / "py"), files(tmp_path / "cli")
+    assert py == c
+    assert any(n.startswith("non-theorems-") for n in py)
+    assert '"favor"' in py["manifest.json"].decode()
+    with pytest.raises(proofmill.UsageError, match="--favor no_such_rule: not a rule"):
+        proofmill.generate("ring", count=5, out=tmp_path / "bad", favor="no_such_rule")
+
+
 def test_generate_refuses_what_the_cli_refuses_with_its_words(tmp_path):
     for kwargs, flags in [
         ({"steps": "5..2"}, ["--steps", "5..2"]),
