@@ -2,7 +2,12 @@
 //! coverage and the duplicate rate of a corpus.
 
 use clap::Args;
+use proofmill_corpora::corpus::FoTerm;
 use proofmill_corpora::corpus::{read_bin, read_jsonl, read_manifest, Manifest};
+use proofmill_tactics::notation::NotationTable;
+use proofmill_tactics::parse::parse_term;
+use proofmill_tactics::syntax::{Arg, TermKind};
+use proofmill_tactics::theory::Theory;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +56,8 @@ pub fn run(a: StatsArgs) -> ExitCode {
     let mut n = 0u64;
     let mut problems = 0u64;
     let mut q = Quality::default();
+    // The theory, read once the first problem needs its notations.
+    let mut theory: Option<Theory> = None;
     // One format is enough: the shards of the other hold the same records.
     let jsonl = m.shards.iter().any(|s| s.file.ends_with(".jsonl"));
     for s in m
@@ -74,7 +81,18 @@ pub fn run(a: StatsArgs) -> ExitCode {
             }
             problems += u64::from(r.problem.is_some());
             if let Some(p) = &r.problem {
-                q.add(p);
+                if theory.is_none() {
+                    match corpus_theory(&m) {
+                        Ok(t) => theory = Some(t),
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                if let Some(t) = &theory {
+                    q.add(p, t.notations());
+                }
             }
             let d = &r.difficulty;
             for (h, v) in hs
@@ -242,19 +260,22 @@ fn write_plots(
             plot::bars(p, "problem quality", "% of problems", &q.ratios(problems))
         })?;
     }
+    let theory = corpus_theory(m)?;
+    both("rule_space", &|p| {
+        plot::rule_space(p, &theory, covered).map(|_| ())
+    })?;
+    Ok(files)
+}
+
+/// The corpus's theory, read from the sources its manifest records.
+fn corpus_theory(m: &Manifest) -> Result<Theory, String> {
     let sources: Vec<(String, String)> = m
         .theory_sources
         .iter()
         .map(|s| (s.origin.clone(), s.text.clone()))
         .collect();
-    let theory = proofmill_kernel::with_kernel_stack(|| {
-        proofmill_tactics::theory::Theory::load_recorded(&sources)
-    })
-    .map_err(|e| format!("the corpus's theory: {e}"))?;
-    both("rule_space", &|p| {
-        plot::rule_space(p, &theory, covered).map(|_| ())
-    })?;
-    Ok(files)
+    proofmill_kernel::with_kernel_stack(|| Theory::load_recorded(&sources))
+        .map_err(|e| format!("the corpus's theory: {e}"))
 }
 
 /// Data quality of a corpus's problems (issue 17): kinds, distinct and
@@ -266,185 +287,80 @@ struct Quality {
     constant: u64,
     unsimplified: u64,
     foldable: u64,
+    /// Problems whose question or answer does not parse (a tampered corpus:
+    /// `verify` says what is wrong): counted in the kinds and answers only.
+    unreadable: u64,
     answer_size: BTreeMap<u32, u64>,
     question_size: BTreeMap<u32, u64>,
 }
 
-/// Nodes of a printed calculus term: identifiers, numerals and operators
-/// (`F.const 2` is two nodes, as in the generator's terms).
-fn nodes(t: &str) -> u32 {
-    let mut n = 0;
-    let mut in_word = false;
-    for c in t.chars() {
-        let word = (c.is_alphanumeric() || c == '.' || c == '_') && c != '¹';
-        if word && !in_word {
-            n += 1;
-        }
-        in_word = word;
-        if matches!(c, '+' | '*' | '-' | '∘' | '⁻') {
-            n += 1;
+/// A calculus function, or the two sides of an ODE question's equation,
+/// as `stats` reads them: the printed text parsed with the corpus's own
+/// theory's notations (the parser `verify` uses), as first-order terms
+/// whose symbols are named in full (`F.mul`, `F.const`). Only ODE
+/// questions have a variable, `y`.
+fn parse_function(t: &str, notations: &NotationTable) -> Option<Vec<FoTerm>> {
+    let syn = parse_term(t, notations).ok()?;
+    if let TermKind::App(f, args) = &syn.kind {
+        if let (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) = (&f.kind, args.as_slice()) {
+            if rel == "Eq" {
+                let side = |x| FoTerm::from_syntax(x, &["y"]).ok();
+                return Some(vec![side(l)?, side(r)?]);
+            }
         }
     }
-    n
+    Some(vec![FoTerm::from_syntax(&syn, &["y"]).ok()?])
 }
 
-/// Forms a simplified question has no place for: `∘ id`, `id ∘`, `* const
-/// 1`, `const 1 *`, `+ const 0`, `const 0 +`, `const 0 *`, `* const 0`,
-/// `∘ const n`, `- -`.
-fn unsimplified(t: &str) -> bool {
-    let comp_id = t.match_indices("∘ F.id").any(|(i, m)| {
-        let rest = &t[i + m.len()..];
-        !rest.starts_with('⁻') && !rest.starts_with(|c: char| c.is_alphanumeric())
-    });
-    // `f ∘ (F.const 2)`, not `f ∘ (F.const 2 * g)`.
-    let comp_const = t.match_indices("∘ (F.const ").any(|(i, m)| {
-        let rest = t[i + m.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
-        rest.starts_with(')')
-    });
-    comp_id
-        || comp_const
-        || [
-            "F.id ∘",
-            "* F.const 1",
-            "F.const 1 *",
-            "+ F.const 0",
-            "F.const 0 +",
-            "F.const 0 *",
-            "* F.const 0",
-            "∘ F.const",
-            "- -",
-        ]
-        .iter()
-        .any(|p| t.contains(p))
+fn is_const(t: &FoTerm, n: Option<u32>) -> bool {
+    matches!(t, FoTerm::App(f, xs) if f == "F.const"
+        && matches!(xs.as_slice(), [FoTerm::Lit(k)] if n.is_none_or(|n| n == *k)))
 }
 
-/// A printed calculus term, parsed as far as folding needs: constants,
-/// the binary operators and everything else as opaque.
-#[derive(Debug, PartialEq)]
-enum Printed {
-    Const(u32),
-    Bin(char, Box<Printed>, Box<Printed>),
-    Other(Vec<Printed>),
+/// Forms a simplified question has no place for: `f ∘ id`, `id ∘ f`,
+/// `f * const 1`, `const 1 * f`, `f + const 0`, `const 0 + f`, `const 0 *
+/// f`, `f * const 0`, `f ∘ const n`, `- -f`.
+fn unsimplified(t: &FoTerm) -> bool {
+    let FoTerm::App(f, xs) = t else {
+        return false;
+    };
+    let id = |x: &FoTerm| matches!(x, FoTerm::App(g, a) if g == "F.id" && a.is_empty());
+    let here = match (f.as_str(), xs.as_slice()) {
+        ("F.comp", [l, r]) => id(l) || id(r) || is_const(r, None),
+        ("F.mul", [l, r]) => [0, 1]
+            .iter()
+            .any(|&k| is_const(l, Some(k)) || is_const(r, Some(k))),
+        ("F.add", [l, r]) => is_const(l, Some(0)) || is_const(r, Some(0)),
+        ("F.neg", [x]) => matches!(x, FoTerm::App(g, _) if g == "F.neg"),
+        _ => false,
+    };
+    here || xs.iter().any(unsimplified)
 }
 
-/// Parses a printed calculus term with Lean's precedences (`+` 65, `*` 70
-/// left; prefix `-` 75; `∘` 90 right; `⁻¹` postfix; application tightest).
-fn parse_printed(t: &str) -> Option<Printed> {
-    let mut toks: Vec<String> = Vec::new();
-    let cs: Vec<char> = t.chars().collect();
-    let mut i = 0;
-    while i < cs.len() {
-        let c = cs[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c.is_alphanumeric() && c != '∘' {
-            let st = i;
-            while i < cs.len() && (cs[i].is_alphanumeric() || cs[i] == '.' || cs[i] == '_') {
-                i += 1;
-            }
-            toks.push(cs[st..i].iter().collect());
-        } else if c == '⁻' && cs.get(i + 1) == Some(&'¹') {
-            toks.push("⁻¹".into());
-            i += 2;
-        } else {
-            toks.push(c.to_string());
-            i += 1;
-        }
-    }
-    struct P<'a>(&'a [String], usize);
-    impl P<'_> {
-        fn peek(&self) -> Option<&str> {
-            self.0.get(self.1).map(|s| s.as_str())
-        }
-        fn expr(&mut self, min: u32) -> Option<Printed> {
-            let mut l = if self.peek() == Some("-") {
-                self.1 += 1;
-                Printed::Other(vec![self.expr(75)?])
-            } else {
-                self.app()?
-            };
-            loop {
-                let (op, prec, right) = match self.peek() {
-                    Some("+") => ('+', 65, false),
-                    Some("*") => ('*', 70, false),
-                    Some("∘") => ('∘', 90, true),
-                    _ => return Some(l),
-                };
-                if prec < min {
-                    return Some(l);
-                }
-                self.1 += 1;
-                let r = self.expr(if right { prec } else { prec + 1 })?;
-                l = Printed::Bin(op, Box::new(l), Box::new(r));
-            }
-        }
-        fn app(&mut self) -> Option<Printed> {
-            let head = self.atom()?;
-            let mut args = Vec::new();
-            while matches!(self.peek(), Some(t) if t == "(" || t.starts_with(|c: char| c.is_alphanumeric()))
-            {
-                args.push(self.atom()?);
-            }
-            Some(if args.is_empty() {
-                head
-            } else {
-                Printed::Other(std::iter::once(head).chain(args).collect())
-            })
-        }
-        fn atom(&mut self) -> Option<Printed> {
-            let t = self.peek()?.to_string();
-            self.1 += 1;
-            let mut e = if t == "(" {
-                let e = self.expr(0)?;
-                (self.peek() == Some(")")).then_some(())?;
-                self.1 += 1;
-                e
-            } else if t == "F.const" {
-                let n = self.peek()?.parse().ok()?;
-                self.1 += 1;
-                Printed::Const(n)
-            } else if t.starts_with(|c: char| c.is_alphanumeric()) {
-                Printed::Other(Vec::new())
-            } else {
-                return None;
-            };
-            while self.peek() == Some("⁻¹") {
-                self.1 += 1;
-                e = Printed::Other(vec![e]);
-            }
-            Some(e)
-        }
-    }
-    let mut p = P(&toks, 0);
-    let e = p.expr(0)?;
-    (p.1 == toks.len()).then_some(e)
-}
-
-/// Whether a printed question holds two constants under one `+` or `*`,
-/// or one regrouping apart (`F.const 2 * (F.const 3 * F.sin)`), as
+/// Whether a question holds two constants under one `+` or `*`, or one
+/// regrouping apart (`F.const 2 * (F.const 3 * F.sin)`), as
 /// `Calculus::foldable` says of terms.
-fn foldable(t: &str) -> bool {
-    fn go(e: &Printed) -> bool {
-        match e {
-            Printed::Const(_) => false,
-            Printed::Other(xs) => xs.iter().any(go),
-            Printed::Bin(op, l, r) => {
-                let k = |x: &Printed| matches!(x, Printed::Const(_));
-                let under = |x: &Printed, left: bool| match x {
-                    Printed::Bin(o, a, b) if o == op => k(if left { a } else { b }),
-                    _ => false,
-                };
-                let here =
-                    *op != '∘' && ((k(l) && (k(r) || under(r, true))) || (under(l, false) && k(r)));
-                here || go(l) || go(r)
-            }
+fn foldable(t: &FoTerm) -> bool {
+    let FoTerm::App(f, xs) = t else {
+        return false;
+    };
+    let here = match (f.as_str(), xs.as_slice()) {
+        (op @ ("F.add" | "F.mul"), [l, r]) => {
+            let k = |x: &FoTerm| is_const(x, None);
+            // `x` is `op` applied with a constant as its left (or right) operand.
+            let under = |x: &FoTerm, left: bool| {
+                matches!(x, FoTerm::App(g, ab) if g == op
+                    && ab.len() == 2 && k(&ab[if left { 0 } else { 1 }]))
+            };
+            (k(l) && (k(r) || under(r, true))) || (under(l, false) && k(r))
         }
-    }
-    parse_printed(t).is_some_and(|e| go(&e))
+        _ => false,
+    };
+    here || xs.iter().any(foldable)
 }
 
 impl Quality {
-    fn add(&mut self, p: &proofmill_corpora::corpus::Problem) {
+    fn add(&mut self, p: &proofmill_corpora::corpus::Problem, notations: &NotationTable) {
         *self.kinds.entry(p.kind.clone()).or_default() += 1;
         *self.answers.entry(p.answer.clone()).or_default() += 1;
         // A constant answer names no function of x.
@@ -460,10 +376,19 @@ impl Quality {
             .or_else(|| p.question.strip_prefix("find the derivative of "))
             .or_else(|| p.question.strip_prefix("find y such that "))
             .unwrap_or(&p.question);
-        self.unsimplified += u64::from(unsimplified(subject));
-        self.foldable += u64::from(foldable(subject));
-        *self.answer_size.entry(nodes(&p.answer)).or_default() += 1;
-        *self.question_size.entry(nodes(subject)).or_default() += 1;
+        let (Some(answer), Some(question)) = (
+            parse_function(&p.answer, notations),
+            parse_function(subject, notations),
+        ) else {
+            self.unreadable += 1;
+            return;
+        };
+        self.unsimplified += u64::from(question.iter().any(unsimplified));
+        self.foldable += u64::from(question.iter().any(foldable));
+        let answer: usize = answer.iter().map(FoTerm::size).sum();
+        *self.answer_size.entry(answer as u32).or_default() += 1;
+        let size: usize = question.iter().map(FoTerm::size).sum();
+        *self.question_size.entry(size as u32).or_default() += 1;
     }
 
     /// Distinct answers, top-10 share, constant answers and unsimplified
@@ -508,6 +433,12 @@ impl Quality {
             pct(self.unsimplified),
             pct(self.foldable)
         );
+        if self.unreadable > 0 {
+            outln!(
+                "problems whose question or answer does not parse (not in the sizes, nor counted unsimplified or foldable): {}",
+                self.unreadable
+            );
+        }
         histogram("answer size", &self.answer_size);
         histogram("question size", &self.question_size);
     }
@@ -541,7 +472,20 @@ fn non_theorems(dir: &std::path::Path, m: &Manifest) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{foldable, nodes, unsimplified};
+    use super::{foldable, parse_function, unsimplified, FoTerm, Theory};
+    use std::sync::OnceLock;
+
+    fn calculus() -> &'static Theory {
+        static CALCULUS: OnceLock<Theory> = OnceLock::new();
+        CALCULUS.get_or_init(|| {
+            proofmill_kernel::with_kernel_stack(|| Theory::shipped("calculus")).unwrap()
+        })
+    }
+
+    /// A printed calculus function (or ODE equation), read as `stats` reads it.
+    fn read(t: &str) -> Vec<FoTerm> {
+        parse_function(t, calculus().notations()).unwrap_or_else(|| panic!("{t} does not parse"))
+    }
 
     #[test]
     fn foldable_constants_are_found_and_only_they() {
@@ -552,8 +496,9 @@ mod tests {
             "F.cos + F.const 1 + F.const 4",
             "F.const 2 * F.const 3 * F.id⁻¹",
             "-(F.const 3 * (F.const 3 * F.sin ∘ F.exp))",
+            "F.deriv y = F.const 2 * F.const 3 * y",
         ] {
-            assert!(foldable(t), "{t}");
+            assert!(read(t).iter().any(foldable), "{t}");
         }
         for t in [
             "F.sin * F.const 2 + F.const 3",
@@ -562,8 +507,9 @@ mod tests {
             "F.const 2 + F.sin * F.const 3",
             "-F.const 1 + F.const 2 * F.id",
             "F.deriv y + F.const 2 * y",
+            "F.deriv y = F.const 2 * y",
         ] {
-            assert!(!foldable(t), "{t}");
+            assert!(!read(t).iter().any(foldable), "{t}");
         }
     }
 
@@ -578,22 +524,35 @@ mod tests {
             "F.sin ∘ F.const 2",
             "F.sin ∘ (F.const 2)",
             "- -F.sin",
+            "F.deriv y = y * F.const 1",
         ] {
-            assert!(unsimplified(t), "{t}");
+            assert!(read(t).iter().any(unsimplified), "{t}");
         }
         for t in [
             "F.sin ∘ F.id⁻¹",
             "F.cos ∘ (F.const 4 * F.id) * F.const 4",
             "F.const 1 + F.cos",
             "F.identity ∘ F.sin",
+            // A product with 12, not with 1 (the old text search took it for one).
+            "F.sin * F.const 12",
+            "F.deriv y = F.const 2 * y",
         ] {
-            assert!(!unsimplified(t), "{t}");
+            assert!(!read(t).iter().any(unsimplified), "{t}");
         }
     }
 
     #[test]
-    fn nodes_count_symbols_numerals_and_operators() {
-        assert_eq!(nodes("F.const 2 * F.id"), 4);
-        assert_eq!(nodes("-(F.sin ∘ F.id⁻¹)"), 5);
+    fn sizes_count_symbols_and_numerals() {
+        let size = |t: &str| read(t).iter().map(FoTerm::size).sum::<usize>();
+        assert_eq!(size("F.const 2 * F.id"), 4);
+        assert_eq!(size("-(F.sin ∘ F.id⁻¹)"), 5);
+        assert_eq!(size("F.deriv y = F.const 2 * y"), 2 + 4);
+    }
+
+    #[test]
+    fn text_that_is_no_term_is_not_read() {
+        for t in ["F.sin +", "(F.cos", "fun x => x", "F.sin x y z = "] {
+            assert!(parse_function(t, calculus().notations()).is_none(), "{t}");
+        }
     }
 }
