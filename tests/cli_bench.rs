@@ -4,13 +4,10 @@
 //! unsound; the report's files are written; the sample is deterministic;
 //! bad input exits 2.
 
+use crate::export_common::bin;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("proofmill-bench-{}-{name}", std::process::id()));

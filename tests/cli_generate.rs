@@ -7,12 +7,8 @@
 //! say; and, over random seeds (proptest), every record verifies and
 //! tampering with any one record is caught.
 
+use crate::export_common::bin;
 use std::path::Path;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
 
 fn generate(dir: &Path, args: &[&str]) -> std::process::Output {
     let _ = std::fs::remove_dir_all(dir);

@@ -8,13 +8,10 @@
 //! a theory whose rules are not proven from its axioms alone. `nilgroup`,
 //! the group theory E feels, gets the same cut in miniature.
 
+use crate::export_common::bin;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("proofmill-hard-{}-{name}", std::process::id()));

@@ -4,12 +4,9 @@
 //! means one thread per core in every command, and a closed standard output
 //! ends a command quietly with its usual exit status.
 
+use crate::export_common::bin;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("proofmill-limits-{}-{name}", std::process::id()));

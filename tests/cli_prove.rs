@@ -3,13 +3,10 @@
 //! refused with a step dropped), false statements are not proved, and bad
 //! input exits 2 with the position.
 
+use crate::export_common::bin;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("run proofmill")

@@ -8,16 +8,12 @@
 //! record replays and it exits 0. A tampered corpus or a theory that does
 //! not parse exits 2, and `--format github` prints workflow commands.
 
+use crate::export_common::bin;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
 
 fn tmp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("proofmill-regress-{}-{name}", std::process::id()))

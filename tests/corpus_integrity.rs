@@ -6,13 +6,10 @@
 //! Each test here started as a reproducer of a way a corpus that `verify`
 //! accepted could hold false or foreign data.
 
+use crate::export_common::bin;
 use proofmill_corpora::corpus::sha256_hex;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_proofmill"))
-}
+use std::process::Output;
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("proofmill-integrity-{}-{name}", std::process::id()));
