@@ -1316,6 +1316,27 @@ mod tests {
         assert!(t.is_ok(), "{t:?}");
     }
 
+    /// A lambda's type is the Π over its body's known type (not inferred
+    /// again), and it is still checked against the statement: a binder
+    /// declared with another type than the statement's is refused even
+    /// though the body checks.
+    #[test]
+    fn a_lambda_with_the_wrong_binder_type_is_refused() {
+        let t = load("axiom add_comm (n m : Nat) : n + m = m + n\n").unwrap();
+        let ok = t.read_theorem(
+            "∀ (a : Nat), a + 0 = 0 + a",
+            "fun (a : Nat) => add_comm a 0",
+            |_, _, _| (),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        let bad = t.read_theorem(
+            "∀ (a : Nat), 0 + 0 = 0 + 0",
+            "fun (a : Prop) => add_comm 0 0",
+            |_, _, _| (),
+        );
+        assert!(bad.is_err(), "{bad:?}");
+    }
+
     #[test]
     fn a_theorem_reads_back_from_its_text() {
         let t = load("axiom add_comm (n m : Nat) : n + m = m + n\n").unwrap();

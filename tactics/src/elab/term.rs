@@ -121,6 +121,7 @@ impl<'e> Elab<'e> {
                 };
                 self.app_core_typed(f, explicit, pos_args, named, expected, pos)
             }
+            TermKind::Lam(binders, body) => self.elab_lam_typed(binders, body, expected),
             _ => Ok((self.elab_core(t, expected)?, None)),
         }
     }
@@ -419,6 +420,38 @@ impl<'e> Elab<'e> {
         self.pop_scope(xs.len());
         let b = self.inst(b?);
         Ok(self.close_over(&xs, b, false))
+    }
+
+    /// [`Elab::elab_lam`], and the lambda's type when its body's is known
+    /// (see [`Elab::app_core_typed`]) and has no metavariable left: the Π
+    /// over the same binders, which is what the kernel's `infer_only` of
+    /// the lambda gives. A proof term `fun (a b : R) => Eq.trans …` is then
+    /// checked against its statement without inferring the whole proof's
+    /// type again (the unification finds the two types the same term).
+    fn elab_lam_typed(
+        &mut self,
+        binders: &[Binder],
+        body: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<(ExprId, Option<ExprId>)> {
+        let (xs, exp) = self.elab_binders(binders, expected)?;
+        let b = self.elab_typed(body, exp);
+        self.pop_scope(xs.len());
+        let (b, bty) = b?;
+        let b = self.inst(b);
+        let e = self.close_over(&xs, b, false);
+        let ty = match bty {
+            Some(t) => {
+                let t = self.inst(t);
+                if self.is_mvar_free(t) && self.is_mvar_free(b) {
+                    Some(self.close_over(&xs, t, true))
+                } else {
+                    None
+                }
+            }
+            None => None,
+        };
+        Ok((e, ty))
     }
 
     fn elab_pi(&mut self, binders: &[Binder], body: &Term) -> EResult<ExprId> {

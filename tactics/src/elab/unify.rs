@@ -64,6 +64,9 @@ impl Elab<'_> {
         if let Some(r) = self.unify_pattern(b, a, depth) {
             return r;
         }
+        if self.stuck_flex(a, b) {
+            return false;
+        }
         let (ka, kb) = (self.kind(a), self.kind(b));
         match (&ka, &kb) {
             (ExprKind::Sort(l1), ExprKind::Sort(l2)) => return self.unify_level(l1, l2),
@@ -179,6 +182,26 @@ impl Elab<'_> {
         }
         let lam = self.close_over(&args, b, false);
         Some(self.assign_checked(head, lam, depth))
+    }
+
+    /// Whether `a =?= b` is certain to fail for the reason `congrArg`'s
+    /// `?f ?a₁ =?= lhs` fails against a known expected type: `a` is an
+    /// unassigned metavariable applied to arguments that are not a pattern
+    /// (checked before), and `b` holds no unassigned metavariable. No rule
+    /// below can then succeed: `b` is not a metavariable, nor a pattern,
+    /// nor does it reduce to either (reducing a term without metavariables
+    /// gives one without); the argument-wise rule is not tried when `a`'s
+    /// head is a metavariable (`a` on the left: no first-order
+    /// approximation), the kernel's comparison needs both sides without
+    /// metavariables, and `a` does not reduce (its head is a free
+    /// variable). So this skips only reductions of `b` whose outcome is
+    /// known, and assigns nothing either way.
+    fn stuck_flex(&mut self, a: ExprId, b: ExprId) -> bool {
+        if !matches!(self.tc.store_ref().kind(a), ExprKind::App(..)) {
+            return false;
+        }
+        let head = self.tc.store_ref().app_fn(a);
+        self.is_unassigned_mvar(head) && !self.has_unassigned(b)
     }
 
     fn unify_nat_lit(&mut self, a: ExprId, b: ExprId, depth: u32) -> Option<bool> {
