@@ -90,9 +90,8 @@ pub fn run(a: StatsArgs) -> ExitCode {
                         }
                     }
                 }
-                if let Some(t) = &theory {
-                    q.add(p, t.notations());
-                }
+                let t = theory.as_ref().expect("read just above");
+                q.add(p, t.notations());
             }
             let d = &r.difficulty;
             for (h, v) in hs
@@ -209,7 +208,7 @@ pub fn run(a: StatsArgs) -> ExitCode {
             v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             v
         };
-        match write_plots(out, &m, &shares, &q, problems, &covered) {
+        match write_plots(out, &m, theory.as_ref(), &shares, &q, problems, &covered) {
             Ok(files) => outln!("plots: {} ({})", out.display(), files.join(", ")),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -220,10 +219,12 @@ pub fn run(a: StatsArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The charts of `stats --plot`; the files written.
+/// The charts of `stats --plot`; the files written. `theory`: the corpus's,
+/// if already read.
 fn write_plots(
     out: &std::path::Path,
     m: &Manifest,
+    theory: Option<&Theory>,
     shares: &[(String, f64)],
     q: &Quality,
     problems: u64,
@@ -260,9 +261,18 @@ fn write_plots(
             plot::bars(p, "problem quality", "% of problems", &q.ratios(problems))
         })?;
     }
-    let theory = corpus_theory(m)?;
+    // The theory the problems were read with, or (a corpus without
+    // problems) the manifest's, read now.
+    let read;
+    let theory = match theory {
+        Some(t) => t,
+        None => {
+            read = corpus_theory(m)?;
+            &read
+        }
+    };
     both("rule_space", &|p| {
-        plot::rule_space(p, &theory, covered).map(|_| ())
+        plot::rule_space(p, theory, covered).map(|_| ())
     })?;
     Ok(files)
 }
