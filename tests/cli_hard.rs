@@ -121,6 +121,17 @@ fn calibrate_with_e(dir: &Path, pool: &Path, count: usize) -> (PathBuf, Vec<Stri
     (ratings, failed)
 }
 
+/// `select` of `pool`'s theorems, cut into `buckets` on E's scale by
+/// `ratings`, into `out`: the buckets `keep` (all without it). What it printed.
+fn select(pool: &Path, ratings: &Path, buckets: &str, keep: Option<&str>, out: &Path) -> String {
+    let mut args = vec!["select", "--buckets", buckets, "--reference", "eprover"];
+    if let Some(k) = keep {
+        args.extend(["--keep", k]);
+    }
+    args.push("--rating-from");
+    ok(&run(&args, &[ratings, Path::new("--out"), out, pool]))
+}
+
 /// The canonical hashes of a corpus's records.
 fn hashes(corpus: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -142,17 +153,7 @@ fn calibrated_buckets_span_what_e_solves() {
     let pool = recipe_pool(&dir, "ring", "60");
     let (ratings, failed) = calibrate_with_e(&dir, &pool, 60);
 
-    let cut = |out: &Path, keep: Option<&str>| {
-        let mut a = vec!["select", "--rating-from"];
-        let r = ratings.to_str().unwrap();
-        a.push(r);
-        a.extend(["--buckets", "55,25,10,10", "--reference", "eprover"]);
-        if let Some(k) = keep {
-            a.extend(["--keep", k]);
-        }
-        a.push("--out");
-        ok(&run(&a, &[out, &pool]))
-    };
+    let cut = |out: &Path, keep: Option<&str>| select(&pool, &ratings, "55,25,10,10", keep, out);
     let all = dir.join("benchmark");
     let table = cut(&all, None);
     assert!(
@@ -243,19 +244,7 @@ fn nilgroup_buckets_span_what_e_solves() {
     let pool = recipe_pool(&dir, "nilgroup", "50");
     let (ratings, failed) = calibrate_with_e(&dir, &pool, 50);
     let cut = |out: &Path, keep: &str| {
-        ok(&run(
-            &[
-                "select",
-                "--buckets",
-                "50,20,15,15",
-                "--reference",
-                "eprover",
-                "--keep",
-                keep,
-                "--rating-from",
-            ],
-            &[&ratings, Path::new("--out"), out, &pool],
-        ));
+        select(&pool, &ratings, "50,20,15,15", Some(keep), out);
         ok(&run(&["verify"], &[out]));
         hashes(out)
     };
