@@ -138,24 +138,34 @@ impl FoTerm {
         e: ExprId,
         var: &impl Fn(ExprId) -> Option<u32>,
     ) -> bool {
-        let (head, args) = store.app_args(e);
         match self {
-            FoTerm::Var(v) => args.is_empty() && var(head) == Some(*v),
-            FoTerm::Lit(n) => {
-                args.is_empty()
-                    && matches!(store.kind(head), ExprKind::NatLit(m) if **m == (*n).into())
-            }
+            FoTerm::Var(v) => !matches!(store.kind(e), ExprKind::App(..)) && var(e) == Some(*v),
+            FoTerm::Lit(n) => matches!(store.kind(e), ExprKind::NatLit(m) if **m == (*n).into()),
             FoTerm::App(f, xs) => {
+                // The spine is walked in place (this runs for every node of
+                // every goal `verify` replays): the head first, then the
+                // arguments from the last.
+                let mut head = e;
+                for _ in 0..xs.len() {
+                    match store.kind(head) {
+                        ExprKind::App(g, _) => head = *g,
+                        _ => return false,
+                    }
+                }
                 let ExprKind::Const(name, _) = store.kind(head) else {
                     return false;
                 };
-                (!args.is_empty() || var(head).is_none())
-                    && xs.len() == args.len()
-                    && name_is(name, f)
-                    && xs
-                        .iter()
-                        .zip(args.iter())
-                        .all(|(x, &a)| x.is_expr(store, a, var))
+                if !((!xs.is_empty() || var(head).is_none()) && name_is(name, f)) {
+                    return false;
+                }
+                let mut spine = e;
+                xs.iter().rev().all(|x| match store.kind(spine) {
+                    ExprKind::App(g, a) => {
+                        spine = *g;
+                        x.is_expr(store, *a, var)
+                    }
+                    _ => false,
+                })
             }
         }
     }
@@ -289,5 +299,62 @@ mod tests {
         assert_eq!(FoTerm::Var(2).to_syntax(&["a", "b"]), None);
         let lam = parse_term("fun (x : R) => x", t.notations()).unwrap();
         assert!(FoTerm::from_syntax(&lam, &[]).is_err());
+    }
+
+    /// `is_expr` says of every kernel expression exactly what reading it
+    /// (`from_expr_with`) and comparing would: over all terms of a few
+    /// symbols, variables and literals up to depth 3, each against each.
+    #[test]
+    fn is_expr_agrees_with_reading_the_expression() {
+        use proofmill_kernel::{Arena, FVarId, Level};
+        use std::sync::Arc;
+        let mut store = Arena::new();
+        let no_levels: Arc<[Level]> = Arc::from(Vec::new());
+        let var_ids: Vec<ExprId> = (0..2).map(|i| store.mk_fvar(FVarId(i))).collect();
+        let var = |e: ExprId| var_ids.iter().position(|&v| v == e).map(|k| k as u32);
+        // Terms as (first-order term, kernel expression), built together,
+        // plus expressions no term reads as (a symbol applied to too few or
+        // too many arguments).
+        let mut layer: Vec<(FoTerm, ExprId)> = vec![
+            (FoTerm::Var(0), var_ids[0]),
+            (FoTerm::Var(1), var_ids[1]),
+            (FoTerm::Lit(2), store.mk_nat(2u32.into())),
+            (
+                FoTerm::App("R.zero".into(), vec![]),
+                store.mk_const(Name::from_dotted("R.zero"), no_levels.clone()),
+            ),
+        ];
+        let mut all = layer.clone();
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for (i, (a, ea)) in layer.iter().enumerate() {
+                for f in ["R.neg", "R.inv"] {
+                    let c = store.mk_const(Name::from_dotted(f), no_levels.clone());
+                    next.push((FoTerm::App(f.into(), vec![a.clone()]), store.mk_app(c, *ea)));
+                }
+                for (b, eb) in layer.iter().skip(i % 3).step_by(3) {
+                    let add = store.mk_const(Name::from_dotted("R.add"), no_levels.clone());
+                    let e = store.mk_apps(add, &[*ea, *eb]);
+                    next.push((FoTerm::App("R.add".into(), vec![a.clone(), b.clone()]), e));
+                    let bad = store.mk_app(e, *eb);
+                    all.push((FoTerm::Var(7), bad));
+                }
+            }
+            all.extend(next.iter().cloned());
+            layer = next;
+        }
+        let add = store.mk_const(Name::from_dotted("R.add"), no_levels.clone());
+        let partial = store.mk_app(add, var_ids[0]);
+        all.push((FoTerm::Var(7), partial));
+        let mut agree = 0;
+        for (t, _) in all.iter().filter(|(t, _)| *t != FoTerm::Var(7)) {
+            for (_, e) in &all {
+                let read = FoTerm::from_expr_with(&store, *e, &var);
+                assert_eq!(t.is_expr(&store, *e, &var), read.as_ref() == Ok(t), "{t:?}");
+                agree += 1;
+            }
+        }
+        assert!(agree > 10_000, "{agree} comparisons");
+        assert!(all.iter().filter(|(t, _)| t.size() == 7).count() > 10);
     }
 }
