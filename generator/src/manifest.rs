@@ -30,7 +30,7 @@
 use crate::driver::{Candidate, Generator, Options, Report};
 use crate::space::Coverage;
 use proofmill_corpora::corpus::{self, Manifest, ShardInfo, TheorySource};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -67,10 +67,19 @@ pub struct ManifestFile {
     finished_interval: Duration,
     /// Rewrites so far (for the tests).
     writes: u64,
+    /// Files in the directory that are no corpus's: never reserved, so
+    /// that an interrupted run's manifest never claims one the run has not
+    /// reached.
+    foreign: HashSet<String>,
 }
 
 impl ManifestFile {
-    fn new(dir: PathBuf, base: Manifest, entries: Vec<ShardInfo>) -> ManifestFile {
+    fn new(
+        dir: PathBuf,
+        base: Manifest,
+        entries: Vec<ShardInfo>,
+        foreign: &[String],
+    ) -> ManifestFile {
         let mut file = ManifestFile {
             dir,
             base,
@@ -81,6 +90,7 @@ impl ManifestFile {
             unwritten: true,
             finished_interval: FINISHED_WRITE_INTERVAL,
             writes: 0,
+            foreign: foreign.iter().cloned().collect(),
         };
         for e in entries {
             file.put(e);
@@ -103,7 +113,9 @@ impl ManifestFile {
             let reserve = self.entries.len() / 4 + 1;
             let mut next = name;
             for _ in 0..reserve {
-                let Some(n) = successor(&next) else { break };
+                let Some(n) = successor(&next).filter(|n| !self.foreign.contains(n)) else {
+                    break;
+                };
                 if !self.index.contains_key(&n) {
                     self.put(ShardInfo {
                         file: n.clone(),
@@ -300,7 +312,12 @@ impl Generator {
                 }
             }
         }
-        let mut file = ManifestFile::new(dir.clone(), base, prepared.carried.clone());
+        let mut file = ManifestFile::new(
+            dir.clone(),
+            base,
+            prepared.carried.clone(),
+            &prepared.foreign,
+        );
         file.write()?;
         Ok((prepared, file))
     }
@@ -482,7 +499,7 @@ mod tests {
     #[test]
     fn begun_files_are_listed_first_and_rewrites_stay_few() {
         let d = dir("few");
-        let mut m = ManifestFile::new(d.clone(), base(), Vec::new());
+        let mut m = ManifestFile::new(d.clone(), base(), Vec::new(), &[]);
         m.finished_interval = Duration::MAX;
         m.write().unwrap();
         let files = 2000;
@@ -522,7 +539,7 @@ mod tests {
     #[test]
     fn finished_files_are_written_once_the_interval_has_passed() {
         let d = dir("interval");
-        let mut m = ManifestFile::new(d.clone(), base(), Vec::new());
+        let mut m = ManifestFile::new(d.clone(), base(), Vec::new(), &[]);
         m.finished_interval = Duration::ZERO;
         m.write().unwrap();
         for i in 0..20 {
@@ -535,6 +552,26 @@ mod tests {
                 "{name}"
             );
         }
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// A name in the directory that is no corpus's is never reserved: it is
+    /// listed only when the run begins that very file.
+    #[test]
+    fn foreign_files_are_not_reserved() {
+        let d = dir("foreign");
+        let foreign = ["shard-00003.bin".to_string()];
+        let mut m = ManifestFile::new(d.clone(), base(), Vec::new(), &foreign);
+        m.write().unwrap();
+        for i in 0..3 {
+            let name = format!("shard-{i:05}.bin");
+            m.set(entry(&name, "")).unwrap();
+            m.set(entry(&name, "ab")).unwrap();
+            let listed = on_disk(&d).shards;
+            assert!(listed.iter().all(|s| s.file != foreign[0]), "{listed:?}");
+        }
+        m.set(entry(&foreign[0], "")).unwrap();
+        assert!(on_disk(&d).shards.iter().any(|s| s.file == foreign[0]));
         let _ = std::fs::remove_dir_all(&d);
     }
 }
