@@ -9,8 +9,9 @@
 //! for every file begun and finished would cost time and disk quadratic in
 //! the number of files (a 10-million-record run has 10,000 and a 1.6 MB
 //! manifest), so a file begun that is not yet listed is listed together
-//! with the next names of its series (a quarter as many as are listed), and
-//! finished files are written out at most once a second. An interrupted
+//! with the next names of its series (a quarter as many as are listed, up
+//! to the first name a foreign file has), and finished files are written
+//! out at most once a second. An interrupted
 //! run's manifest may therefore list, as begun, names reserved but never
 //! created, and miss the finish of the files of its last second, which
 //! `--resume` writes again.
