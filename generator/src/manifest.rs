@@ -471,26 +471,15 @@ mod tests {
 
     #[test]
     fn successor_counts_on_in_the_same_width() {
-        assert_eq!(
-            successor("shard-00041.bin").as_deref(),
-            Some("shard-00042.bin")
-        );
-        assert_eq!(
-            successor("shard-00099.jsonl").as_deref(),
-            Some("shard-00100.jsonl")
-        );
-        assert_eq!(
-            successor("shard-1-of-2-00009.jsonl").as_deref(),
-            Some("shard-1-of-2-00010.jsonl")
-        );
-        assert_eq!(
-            successor("non-theorems-00000.jsonl").as_deref(),
-            Some("non-theorems-00001.jsonl")
-        );
-        assert_eq!(
-            successor("shard-99999.bin").as_deref(),
-            Some("shard-100000.bin")
-        );
+        for (name, next) in [
+            ("shard-00041.bin", "shard-00042.bin"),
+            ("shard-00099.jsonl", "shard-00100.jsonl"),
+            ("shard-1-of-2-00009.jsonl", "shard-1-of-2-00010.jsonl"),
+            ("non-theorems-00000.jsonl", "non-theorems-00001.jsonl"),
+            ("shard-99999.bin", "shard-100000.bin"),
+        ] {
+            assert_eq!(successor(name).as_deref(), Some(next), "{name}");
+        }
         assert_eq!(successor("manifest.json"), None);
     }
 
