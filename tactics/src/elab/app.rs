@@ -145,17 +145,14 @@ impl<'e> Elab<'e> {
         });
         for (m, a) in pending {
             let mty = self.mvar_type(m);
-            let (v, vty, apos) = match a {
-                EArg::Syn(t) => {
-                    let (v, vty) = self.elab_typed(t, Some(mty))?;
-                    (v, vty, t.pos)
-                }
+            let (v, apos) = match a {
+                EArg::Syn(t) => (self.elab(t, Some(mty))?, t.pos),
                 EArg::Done(v, p) => {
                     self.ensure_type(v, mty, p)?;
-                    (v, None, p)
+                    (v, p)
                 }
             };
-            if !self.unify_arg(m, v, mty, vty) {
+            if !self.unify_arg(m, v) {
                 self.ensure_type(v, mty, apos)?;
                 let sv = self.show(v);
                 return err(apos, format!("cannot use\n  {sv}\nas this argument"));
@@ -189,20 +186,19 @@ impl<'e> Elab<'e> {
     }
 
     /// `unify(m, v)` for an argument `v` just elaborated against the type
-    /// `mty` of metavariable `m`. When `m` is still unassigned and `v`'s
-    /// type is known to be `mty` itself, a term without metavariables or
-    /// universe parameters, unification would assign `m := inst(v)` after
-    /// checking what [`Elab::assign_checked`] checks: that `m` does not
-    /// occur in it and its locals are older than `m` (done here too), and
-    /// that its type unifies with `mty`, which holds (the kernel's
-    /// `infer_only` of `inst(v)` is `mty`: the type does not mention what
-    /// instantiation changes). Otherwise, or when a check fails, it unifies.
-    fn unify_arg(&mut self, m: ExprId, v: ExprId, mty: ExprId, vty: Option<ExprId>) -> bool {
-        let shortcut = vty == Some(mty)
-            && self.is_unassigned_mvar(m)
-            && self.is_mvar_free(mty)
-            && !self.tc.store_ref().has_level_param(mty);
-        if shortcut && m != v {
+    /// `mty` of metavariable `m` (by `elab_typed` or `ensure_type`, which
+    /// unified `v`'s type with `mty`). When `m` is still unassigned,
+    /// unification would assign `m := inst(v)` after checking what
+    /// [`Elab::assign_checked`] checks: that `m` does not occur in it and
+    /// its locals are older than `m` (done here too), and that its type
+    /// unifies with `m`'s. That last check is the one just made: it
+    /// succeeded, and unifying the same two types again assigns nothing
+    /// (both sides are instantiated now; what the first pass assigned
+    /// makes them equal or leaves them to the same reduction), so it is
+    /// skipped, with the kernel inference of `v`'s type it needs.
+    /// Otherwise, or when a check fails, it unifies.
+    fn unify_arg(&mut self, m: ExprId, v: ExprId) -> bool {
+        if m != v && self.is_unassigned_mvar(m) {
             let v2 = self.inst(v);
             if let (Some(i), Some(mid)) = (self.mvar_index(m), self.fvar_id(m)) {
                 let info = self.fvar_info(v2);
