@@ -9,6 +9,7 @@
 
 mod app;
 mod delab;
+mod first_order;
 mod inst;
 mod term;
 mod unify;
@@ -359,6 +360,9 @@ pub(crate) struct Names {
     /// `congrArg`, …), by its dotted name: its name and the names of its
     /// universe parameters (`None`: not declared).
     pub(crate) prelude: rustc_hash::FxHashMap<String, Option<(Name, Vec<String>)>>,
+    /// The first-order types of constants (`None`: not first-order), by
+    /// name ([`first_order`]).
+    pub(crate) first_order: rustc_hash::FxHashMap<Name, Option<first_order::FirstOrderType>>,
     /// No universe levels (a constant without universe parameters).
     pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
     /// The globals `resolved` answers for.
@@ -442,6 +446,7 @@ impl<'e> Elab<'e> {
         if names.globals.as_ref() != Some(&here) {
             names.resolved.clear();
             names.prelude.clear();
+            names.first_order.clear();
             names.globals = Some(here);
         }
         Elab {

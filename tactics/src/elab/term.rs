@@ -100,6 +100,11 @@ impl<'e> Elab<'e> {
         expected: Option<ExprId>,
     ) -> EResult<(ExprId, Option<ExprId>)> {
         let pos = t.pos;
+        if matches!(t.kind, TermKind::Ident(_) | TermKind::App(..)) {
+            if let Some((v, ty, _)) = self.first_order(t, expected)? {
+                return Ok((v, Some(ty)));
+            }
+        }
         match &t.kind {
             TermKind::Ident(name) => {
                 let (f, _) = self.resolve_head(name, pos)?;
@@ -261,7 +266,7 @@ impl<'e> Elab<'e> {
     }
 
     /// `c.{?u…}` for a constant with `n` universe parameters.
-    fn mk_const_levels(&mut self, c: Name, n: usize) -> ExprId {
+    pub(super) fn mk_const_levels(&mut self, c: Name, n: usize) -> ExprId {
         let ls: Arc<[Level]> = if n == 0 {
             self.names
                 .no_levels
@@ -275,7 +280,7 @@ impl<'e> Elab<'e> {
 
     /// [`Globals::resolve`], remembered, with the constant's number of
     /// universe parameters.
-    fn resolve_global(&mut self, name: &str) -> Option<(Name, usize)> {
+    pub(super) fn resolve_global(&mut self, name: &str) -> Option<(Name, usize)> {
         if let Some(r) = self.names.resolved.get(name) {
             return r.clone();
         }

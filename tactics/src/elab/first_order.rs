@@ -1,0 +1,187 @@
+//! First-order terms, elaborated directly.
+//!
+//! Most of what the elaborator reads is first-order: a corpus statement's
+//! two sides, the bodies of `congrArg`'s motives, a rule's arguments, a
+//! rewrite's instance. Such a term is a local variable or a constant, or a
+//! constant applied to as many arguments as its type has binders, where the
+//! type is `A₁ → … → Aₙ → B` with every `Aᵢ` and `B` closed (no bound, free
+//! or universe variable: `R → R → R`), every binder explicit and `B` not
+//! itself a function type; a local's type is closed and not a function
+//! type, and a constant has no universe parameters.
+//!
+//! On such a term the general path ([`Elab::app_core_typed`]) creates no
+//! metavariable: each argument's expected type is known in full, so each is
+//! elaborated at once against it and instantiated, the application is
+//! built, and its type, `B`, is unified with the expected type. This module
+//! does exactly those steps, in the same order, without the general path's
+//! bookkeeping (the head's type inferred again, the binder types
+//! instantiated, the argument lists collected); an argument that is not
+//! first-order goes to the general path, as before. Where the general path
+//! unifies two types that are the very same term, which succeeds and
+//! assigns nothing, it is skipped, and so is instantiating a term built
+//! here from first-order parts alone (it has no metavariable). The terms,
+//! the metavariables and the errors are those of the general path; only
+//! the work is less.
+
+use super::{EResult, Elab};
+use crate::syntax::{Arg, Term, TermKind};
+use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
+
+/// A constant's type `A₁ → … → Aₙ → B` as above: its binder types and `B`.
+#[derive(Clone, Debug)]
+pub(crate) struct FirstOrderType {
+    doms: Vec<ExprId>,
+    cod: ExprId,
+}
+
+/// A first-order term elaborated: the term, its type, and whether it was
+/// built from first-order parts alone (so holds no metavariable).
+type Elaborated = (ExprId, ExprId, bool);
+
+impl Elab<'_> {
+    /// `t` elaborated as [`Elab::elab_core_typed`] would, with `expected`
+    /// unified with its type the same way, when `t` is first-order; `None`,
+    /// having done nothing, when it is not.
+    pub(super) fn first_order(
+        &mut self,
+        t: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<Option<Elaborated>> {
+        let (v, ty, pure) = match &t.kind {
+            TermKind::Ident(name) => match self.first_order_atom(name) {
+                Some((v, ty)) => (v, ty, true),
+                None => return Ok(None),
+            },
+            TermKind::App(head, args) => {
+                let TermKind::Ident(name) = &head.kind else {
+                    return Ok(None);
+                };
+                let eligible = args
+                    .iter()
+                    .all(|a| matches!(a, Arg::Pos(x) if !matches!(x.kind, TermKind::By(_))));
+                if !eligible {
+                    return Ok(None);
+                }
+                let Some((c, sig)) = self.first_order_head(name, args.len()) else {
+                    return Ok(None);
+                };
+                let mut e = self.mk_const_levels(c, 0);
+                let mut pure = true;
+                for (a, &dom) in args.iter().zip(sig.doms.iter()) {
+                    let Arg::Pos(a) = a else {
+                        unreachable!("only positional arguments are eligible")
+                    };
+                    let (v, p) = self.first_order_arg(a, dom)?;
+                    pure &= p;
+                    e = self.store().mk_app(e, v);
+                }
+                (e, sig.cod, pure)
+            }
+            _ => return Ok(None),
+        };
+        if let Some(x) = expected {
+            if x != ty {
+                self.unify(ty, x);
+            }
+        }
+        Ok(Some((v, ty, pure)))
+    }
+
+    /// An argument against its binder type `dom` (closed), as
+    /// `app_core_typed` elaborates it at once: elaborated against `dom`,
+    /// checked, and instantiated. Returns it and whether it is pure.
+    fn first_order_arg(&mut self, a: &Term, dom: ExprId) -> EResult<(ExprId, bool)> {
+        match self.first_order(a, Some(dom))? {
+            Some((v, ty, pure)) => {
+                if ty != dom {
+                    self.ensure_has_type(v, ty, dom, a.pos)?;
+                }
+                if pure {
+                    Ok((v, true))
+                } else {
+                    Ok((self.inst(v), false))
+                }
+            }
+            None => {
+                let v = self.elab(a, Some(dom))?;
+                Ok((self.inst(v), false))
+            }
+        }
+    }
+
+    /// A name standing alone, resolved as [`Elab::resolve_head`] does, when
+    /// it is a local or a constant of a closed type that is not a function
+    /// type: the term and its type.
+    fn first_order_atom(&mut self, name: &str) -> Option<(ExprId, ExprId)> {
+        if let Some(x) = self.lookup_local(name) {
+            if self.mvar_index(x).is_some() {
+                return None;
+            }
+            let ty = self.tc.local_decl(x)?.ty;
+            return self.closed_value_type(ty).then_some((x, ty));
+        }
+        let c = self.first_order_global(name)?;
+        let ty = self.g.env.get(&c)?.ty;
+        if !self.closed_value_type(ty) {
+            return None;
+        }
+        Some((self.mk_const_levels(c, 0), ty))
+    }
+
+    /// The head of an application, resolved as [`Elab::resolve_head`] does,
+    /// when it is a constant whose type is first-order with `n` binders.
+    fn first_order_head(&mut self, name: &str, n: usize) -> Option<(Name, FirstOrderType)> {
+        if self.lookup_local(name).is_some() {
+            return None;
+        }
+        let c = self.first_order_global(name)?;
+        let sig = match self.names.first_order.get(&c) {
+            Some(s) => s.clone(),
+            None => {
+                let s = self.first_order_type(&c);
+                self.names.first_order.insert(c.clone(), s.clone());
+                s
+            }
+        }?;
+        (sig.doms.len() == n).then_some((c, sig))
+    }
+
+    /// The constant `name` resolves to when [`Elab::resolve_head`] would
+    /// resolve it to a constant without universe parameters.
+    fn first_order_global(&mut self, name: &str) -> Option<Name> {
+        if let Some((first, _)) = name.split_once('.') {
+            if self.lookup_local(first).is_some() {
+                return None;
+            }
+        }
+        match self.resolve_global(name)? {
+            (c, 0) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Constant `c`'s type as a first-order function type, if it is one.
+    fn first_order_type(&self, c: &Name) -> Option<FirstOrderType> {
+        let st = self.tc.store_ref();
+        let mut ty = self.g.env.get(c)?.ty;
+        let mut doms = Vec::new();
+        while let ExprKind::Pi(_, bi, dom, body) = *st.kind(ty) {
+            if bi != BinderInfo::Default || !self.closed(dom) {
+                return None;
+            }
+            doms.push(dom);
+            ty = body;
+        }
+        (!doms.is_empty() && self.closed(ty)).then_some(FirstOrderType { doms, cod: ty })
+    }
+
+    /// `ty` has no bound, free or universe variable and is not a function type.
+    fn closed_value_type(&self, ty: ExprId) -> bool {
+        self.closed(ty) && !matches!(self.tc.store_ref().kind(ty), ExprKind::Pi(..))
+    }
+
+    fn closed(&self, e: ExprId) -> bool {
+        let n = self.tc.store_ref().node(e);
+        n.bvar_range == 0 && !n.has_fvar && !n.has_level_param
+    }
+}
