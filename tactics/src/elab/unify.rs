@@ -170,10 +170,13 @@ impl Elab<'_> {
     /// solution. This is how `congrFun h a` finds the codomain `β : α → Sort v`
     /// of a non-dependent `h : f = g`. `None` when `a` is not such a pattern.
     fn unify_pattern(&mut self, a: ExprId, b: ExprId, depth: u32) -> Option<bool> {
-        let (head, args) = self.tc.store_ref().app_args(a);
-        if args.is_empty() || !self.is_unassigned_mvar(head) {
+        // The head first, without collecting the arguments: most terms unified
+        // are not headed by a metavariable.
+        let st = self.tc.store_ref();
+        if !matches!(st.kind(a), ExprKind::App(..)) || !self.is_unassigned_mvar(st.app_fn(a)) {
             return None;
         }
+        let (head, args) = self.tc.store_ref().app_args(a);
         for (i, &x) in args.iter().enumerate() {
             let local = self.fvar_id(x).is_some() && self.mvar_index(x).is_none();
             if !local || args[..i].contains(&x) {
@@ -205,9 +208,10 @@ impl Elab<'_> {
     }
 
     fn unify_nat_lit(&mut self, a: ExprId, b: ExprId, depth: u32) -> Option<bool> {
-        let ExprKind::NatLit(n) = self.kind(a) else {
+        let ExprKind::NatLit(n) = self.tc.store_ref().kind(a) else {
             return None;
         };
+        let n = n.clone();
         if n.bits() == 0
             && self
                 .tc
