@@ -47,6 +47,10 @@ impl Elab<'_> {
         t: &Term,
         expected: Option<ExprId>,
     ) -> EResult<Option<Elaborated>> {
+        #[cfg(test)]
+        if tests::GENERAL_PATH_ONLY.with(|g| g.get()) {
+            return Ok(None);
+        }
         let (v, ty, pure) = match &t.kind {
             TermKind::Ident(name) => match self.first_order_atom(name) {
                 Some((v, ty)) => (v, ty, true),
@@ -183,5 +187,89 @@ impl Elab<'_> {
     fn closed(&self, e: ExprId) -> bool {
         let n = self.tc.store_ref().node(e);
         n.bvar_range == 0 && !n.has_fvar && !n.has_level_param
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::reader::TheoremReader;
+    use crate::theory::Theory;
+    use proofmill_kernel::alpha_eq;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Set: every term takes the general path.
+        pub(super) static GENERAL_PATH_ONLY: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Reads `statement` and `proof` with the shortcut and without it: the
+    /// terms must be the same, or both reads fail with the same error.
+    fn same_either_way(theory: &Theory, statement: &str, proof: &str) {
+        let mut fast = TheoremReader::new(theory);
+        let mut general = TheoremReader::new(theory);
+        GENERAL_PATH_ONLY.with(|g| g.set(false));
+        let shortcut = fast.read(statement, proof, |tc, s, p| {
+            GENERAL_PATH_ONLY.with(|g| g.set(true));
+            let r = general.read(statement, proof, |tc2, s2, p2| {
+                let (a, b) = (tc.store_ref(), tc2.store_ref());
+                (alpha_eq(a, s, b, s2), alpha_eq(a, p, b, p2))
+            });
+            GENERAL_PATH_ONLY.with(|g| g.set(false));
+            r
+        });
+        match shortcut {
+            Ok(Ok(same)) => assert_eq!(same, (true, true), "{statement} := {proof}"),
+            Ok(Err(e)) => panic!("only the general path fails on {proof}: {e}"),
+            Err(e) => {
+                GENERAL_PATH_ONLY.with(|g| g.set(true));
+                let general = general.read(statement, proof, |_, _, _| ());
+                GENERAL_PATH_ONLY.with(|g| g.set(false));
+                let general = general.expect_err("only the shortcut fails");
+                assert_eq!(e.to_string(), general.to_string(), "{statement} := {proof}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_order_terms_elaborate_as_the_general_path_elaborates_them() {
+        let ring = Theory::shipped("ring").expect("ring checks");
+        let chain = "fun (c : R) => Eq.trans (Eq.trans (congrArg (fun (x : R) => x * c) \
+            (add_comm (-c) (-(c * R.one)))) (congrArg (fun (x : R) => (-x + -c) * c) \
+            (mul_comm c R.one))) (add_mul (-(R.one * c)) (-c) c)";
+        let cases = [
+            (
+                "∀ (c : R), (-c + -(c * R.one)) * c = -(R.one * c) * c + -c * c",
+                chain,
+            ),
+            (
+                "∀ (a b c : R), a * (b + c) = a * b + a * c",
+                "fun (a b c : R) => mul_add a b c",
+            ),
+            ("∀ (a : R), a * R.one = a", "fun (a : R) => mul_one a"),
+            (
+                "∀ (a : R), a * R.one = a",
+                "fun (a : R) => mul_one (a * R.one)",
+            ),
+            ("∀ (a : R), a = a", "fun (a : R) => Eq.refl (R.add a)"),
+            ("∀ (a : R), a = a", "fun (a : R) => Eq.refl (R.add a a a)"),
+            ("∀ (a : R), a = a", "fun (a : R) => Eq.refl (R.neg R)"),
+            ("∀ (a : R), a + a = a + a", "fun (a : R) => Eq.refl (a + _)"),
+            ("∀ (a : R), a + a = a + a", "fun (a : R) => rfl"),
+            ("∀ (a : R), R.add a = R.add a", "fun (a : R) => rfl"),
+        ];
+        for (statement, proof) in cases {
+            same_either_way(&ring, statement, proof);
+        }
+        let nat = Theory::shipped("nat").expect("nat checks");
+        for (statement, proof) in [
+            ("∀ (n : Nat), 0 + n = n", "fun (n : Nat) => Nat.zero_add n"),
+            (
+                "∀ (n : Nat), 0 + n = n",
+                "fun (n : Nat) => Nat.zero_add (Nat.succ n)",
+            ),
+            ("Nat.succ 1 = 2", "rfl"),
+        ] {
+            same_either_way(&nat, statement, proof);
+        }
     }
 }
