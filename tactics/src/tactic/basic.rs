@@ -6,15 +6,23 @@ use crate::syntax::{CalcStep, Pos, Term};
 use proofmill_kernel::{instantiate1, BinderInfo, ConstantKind, ExprId, ExprKind, ExprStore, Name};
 
 impl Elab<'_> {
+    /// `intro x y …`: one goal for all the binders, and one delayed
+    /// assignment, `fun x y … => ?g`, so that the proof is closed over the
+    /// binders in one pass over it when it is instantiated, not one pass per
+    /// binder (the term is the same).
     pub(crate) fn tac_intro(&mut self, g: &Goal, names: &[String], pos: Pos) -> EResult<Goal> {
         let count = names.len().max(1);
-        let mut g = g.clone();
+        let mut target = self.goal_type(g);
+        let mut ctx = g.ctx.clone();
+        let mut xs = Vec::with_capacity(count);
         for i in 0..count {
-            let ty = self.goal_type(&g);
-            let ty = if matches!(self.kind(ty), ExprKind::Pi(..)) {
-                ty
+            if i > 0 {
+                target = self.inst(target);
+            }
+            let ty = if matches!(self.kind(target), ExprKind::Pi(..)) {
+                target
             } else {
-                self.whnf(ty, pos)?
+                self.whnf(target, pos)?
             };
             let ExprKind::Pi(n, bi, dom, body) = self.kind(ty) else {
                 return err(pos, "intro: the goal is not a function type or ∀");
@@ -24,21 +32,20 @@ impl Elab<'_> {
                 Some(s) => s.to_string(),
             };
             let x = self.tc.mk_local(Name::str(&Name::anon(), &name), bi, dom);
-            let nt = instantiate1(self.store(), body, x);
-            let mut ctx = g.ctx.clone();
+            target = instantiate1(self.store(), body, x);
             ctx.push(x);
-            let g2 = self.new_goal(nt, ctx, pos);
-            self.assign(
-                g.mvar,
-                Assignment::Delayed {
-                    xs: vec![x],
-                    body: g2.mvar,
-                    args: vec![],
-                },
-            );
-            g = g2;
+            xs.push(x);
         }
-        Ok(g)
+        let g2 = self.new_goal(target, ctx, pos);
+        self.assign(
+            g.mvar,
+            Assignment::Delayed {
+                xs,
+                body: g2.mvar,
+                args: vec![],
+            },
+        );
+        Ok(g2)
     }
 
     pub(crate) fn tac_exact(&mut self, g: &Goal, e: &Term, pos: Pos) -> EResult<()> {
