@@ -67,12 +67,19 @@ impl Elab<'_> {
         if self.stuck_flex(a, b) {
             return false;
         }
-        let (ka, kb) = (self.kind(a), self.kind(b));
-        match (&ka, &kb) {
-            (ExprKind::Sort(l1), ExprKind::Sort(l2)) => return self.unify_level(l1, l2),
+        // The two nodes' kinds, cloned only where the levels are needed.
+        let st = self.tc.store_ref();
+        let (ka, kb) = (st.kind(a), st.kind(b));
+        let both_apps = matches!((ka, kb), (ExprKind::App(..), ExprKind::App(..)));
+        match (ka, kb) {
+            (ExprKind::Sort(l1), ExprKind::Sort(l2)) => {
+                let (l1, l2) = (l1.clone(), l2.clone());
+                return self.unify_level(&l1, &l2);
+            }
             (ExprKind::Const(n1, l1), ExprKind::Const(n2, l2))
                 if n1 == n2 && l1.len() == l2.len() =>
             {
+                let (l1, l2) = (l1.clone(), l2.clone());
                 let snap = self.snapshot();
                 if l1
                     .iter()
@@ -83,18 +90,18 @@ impl Elab<'_> {
                 }
                 self.rollback(snap);
             }
-            (ExprKind::Pi(_, _, t1, b1), ExprKind::Pi(_, _, t2, b2))
-            | (ExprKind::Lam(_, _, t1, b1), ExprKind::Lam(_, _, t2, b2)) => {
-                if !self.unify_at(*t1, *t2, depth + 1, self.epoch == epoch) {
+            (&ExprKind::Pi(_, _, t1, b1), &ExprKind::Pi(_, _, t2, b2))
+            | (&ExprKind::Lam(_, _, t1, b1), &ExprKind::Lam(_, _, t2, b2)) => {
+                if !self.unify_at(t1, t2, depth + 1, self.epoch == epoch) {
                     return false;
                 }
                 let x = self.tc.mk_local(
                     Name::str(&Name::anon(), "x"),
                     proofmill_kernel::BinderInfo::Default,
-                    *t1,
+                    t1,
                 );
-                let b1 = instantiate1(self.store(), *b1, x);
-                let b2 = instantiate1(self.store(), *b2, x);
+                let b1 = instantiate1(self.store(), b1, x);
+                let b2 = instantiate1(self.store(), b2, x);
                 return self.unify_at(b1, b2, depth + 1, self.epoch == epoch);
             }
             _ => {}
@@ -114,7 +121,7 @@ impl Elab<'_> {
             return self.tc.is_def_eq(a, b).unwrap_or(false);
         }
         // Same head applied to the same number of arguments: argument-wise.
-        if let (ExprKind::App(..), ExprKind::App(..)) = (&ka, &kb) {
+        if both_apps {
             let (fa, xs) = self.tc.store_ref().app_args(a);
             let (fb, ys) = self.tc.store_ref().app_args(b);
             if xs.len() == ys.len() && !self.is_unassigned_mvar(fa) {
