@@ -155,9 +155,10 @@ impl Mixfix {
 
 /// Operators by token (for parsing) and by target (for printing).
 ///
-/// Cheap to clone (a parser takes its own copy for every term it reads): the
-/// tables are shared until one copy changes them, and the operator tokens
-/// indexed for the lexer are computed once per version of the tables.
+/// Cheap to clone (the theory driver's parser takes its own copy; one that
+/// reads a single term or tactic borrows it): the tables are shared until
+/// one copy changes them, and the operator tokens indexed for the lexer are
+/// computed once per version of the tables.
 #[derive(Clone, Debug, Default)]
 pub struct NotationTable {
     tables: Arc<Tables>,

@@ -16,6 +16,7 @@ pub use lexer::{is_keyword, Tok, SYMBOLS};
 use crate::notation::NotationTable;
 use crate::syntax::{Command, Pos, Term};
 use lexer::LineIndex;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How deeply terms may nest (parentheses, binders, operators) before the
@@ -48,7 +49,11 @@ pub struct Parser<'s> {
     lines: LineIndex,
     /// The operators in force; change them with [`Parser::notations_mut`]
     /// or [`Parser::set_notations`], which forget the token read ahead.
-    notations: NotationTable,
+    /// Borrowed by [`parse_term`] and friends, which read one term or
+    /// tactic with a fixed table (`verify` calls them for every step), so
+    /// that they neither copy nor drop it; owned by the theory driver's
+    /// parser, which adds notation as the file declares it.
+    notations: Cow<'s, NotationTable>,
     /// Tokens read ahead, by offset (direct-mapped): a term's parser peeks
     /// at the same token several times, and backtracks over a few.
     peeked: [std::cell::Cell<Option<Lexed<'s>>>; PEEKED],
@@ -65,6 +70,11 @@ pub struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str, notations: NotationTable) -> Parser<'s> {
+        Parser::with_table(src, Cow::Owned(notations))
+    }
+
+    /// A parser that borrows the operators in force until they change.
+    fn with_table(src: &'s str, notations: Cow<'s, NotationTable>) -> Parser<'s> {
         Parser {
             src,
             off: 0,
@@ -96,13 +106,13 @@ impl<'s> Parser<'s> {
     /// The operators in force, to change (between commands).
     pub fn notations_mut(&mut self) -> &mut NotationTable {
         self.forget_peeked();
-        &mut self.notations
+        self.notations.to_mut()
     }
 
     /// Replaces the operators in force (between commands).
     pub fn set_notations(&mut self, notations: NotationTable) {
         self.forget_peeked();
-        self.notations = notations;
+        self.notations = Cow::Owned(notations);
     }
 
     /// Whether the first command is `prelude`.
@@ -299,7 +309,7 @@ impl<'s> Parser<'s> {
 
 /// Parses a single term (for tests, the printer's round trip, and the CLI).
 pub fn parse_term(src: &str, notations: &NotationTable) -> PResult<Term> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let t = p.term()?;
     match p.peek()? {
         (Tok::Eof, _, _) => Ok(t),
@@ -310,7 +320,7 @@ pub fn parse_term(src: &str, notations: &NotationTable) -> PResult<Term> {
 /// Parses a single tactic (a corpus record's trace step, which `verify`
 /// replays one at a time).
 pub fn parse_tactic(src: &str, notations: &NotationTable) -> PResult<crate::syntax::Tactic> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let t = p.tactic()?;
     match p.peek()? {
         (Tok::Eof, _, _) => Ok(t),
@@ -320,7 +330,7 @@ pub fn parse_tactic(src: &str, notations: &NotationTable) -> PResult<crate::synt
 
 /// Parses every command of a file with a fixed notation table (for tests).
 pub fn parse_commands(src: &str, notations: &NotationTable) -> PResult<Vec<Command>> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let mut out = Vec::new();
     while let Some(c) = p.next_command()? {
         out.push(c);
@@ -448,7 +458,7 @@ mod tests {
             let m = crate::notation::Mixfix::from_command(&c.kind).expect("a notation");
             p.notations_mut().add_mixfix(m);
         }
-        p.notations
+        p.notations.into_owned()
     }
 
     fn app(t: &Term) -> (String, Vec<Term>) {
