@@ -17,6 +17,7 @@ use crate::notation::NotationTable;
 use crate::syntax::{Command, Pos, Term};
 use lexer::LineIndex;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 /// How deeply terms may nest (parentheses, binders, operators) before the
@@ -38,10 +39,8 @@ impl fmt::Display for ParseError {
 
 pub type PResult<T> = Result<T, ParseError>;
 
-/// A token read ahead: where it was read from, the token, its position and end.
-type Lexed<'s> = (usize, Tok<'s>, Pos, usize);
-/// How many tokens read ahead are kept.
-const PEEKED: usize = 8;
+/// A token read: the token, its position and where it ends.
+type Lexed<'s> = (Tok<'s>, Pos, usize);
 
 pub struct Parser<'s> {
     src: &'s str,
@@ -54,9 +53,14 @@ pub struct Parser<'s> {
     /// that they neither copy nor drop it; owned by the theory driver's
     /// parser, which adds notation as the file declares it.
     notations: Cow<'s, NotationTable>,
-    /// Tokens read ahead, by offset (direct-mapped): a term's parser peeks
-    /// at the same token several times, and backtracks over a few.
-    peeked: [std::cell::Cell<Option<Lexed<'s>>>; PEEKED],
+    /// The tokens read so far, in order; the next token is `toks[tok]` once
+    /// read. A term's parser peeks at the same token several times and
+    /// backtracks over a few (`save`/`restore` move `tok` with `off`), so
+    /// every token is read once; tokens past `tok` are forgotten when the
+    /// operators change.
+    toks: RefCell<Vec<Lexed<'s>>>,
+    /// The index in `toks` of the token at `off`.
+    tok: usize,
     /// Tokens that start a line at or left of this column end the current term.
     stop_col: u32,
     depth: u32,
@@ -80,7 +84,8 @@ impl<'s> Parser<'s> {
             off: 0,
             lines: LineIndex::new(src),
             notations,
-            peeked: Default::default(),
+            toks: RefCell::new(Vec::new()),
+            tok: 0,
             stop_col: 0,
             depth: 0,
             closing: None,
@@ -138,28 +143,25 @@ impl<'s> Parser<'s> {
     /// The next token, ignoring the layout.
     #[inline]
     pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        if let Some((off, tok, pos, end)) = self.peeked[self.off % PEEKED].get() {
-            if off == self.off {
-                return Ok((tok, pos, end));
-            }
+        if let Some(&t) = self.toks.borrow().get(self.tok) {
+            return Ok(t);
         }
         self.peek_new()
     }
 
-    /// `peek_raw` at an offset not read ahead yet.
+    /// `peek_raw` past the tokens read so far.
     #[inline(never)]
     fn peek_new(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        let r = self.lex_next();
-        if let Ok((tok, pos, end)) = r {
-            self.peeked[self.off % PEEKED].set(Some((self.off, tok, pos, end)));
-        }
-        r
+        let t = self.lex_next()?;
+        let mut toks = self.toks.borrow_mut();
+        debug_assert_eq!(toks.len(), self.tok);
+        toks.push(t);
+        Ok(t)
     }
 
+    /// Forgets the tokens read ahead (read with the operators then in force).
     fn forget_peeked(&mut self) {
-        for slot in &mut self.peeked {
-            *slot.get_mut() = None;
-        }
+        self.toks.get_mut().truncate(self.tok);
     }
 
     fn lex_next(&self) -> PResult<(Tok<'s>, Pos, usize)> {
@@ -183,6 +185,7 @@ impl<'s> Parser<'s> {
     pub(crate) fn bump(&mut self) -> PResult<(Tok<'s>, Pos)> {
         let (tok, pos, end) = self.peek_raw()?;
         self.off = end;
+        self.tok += 1;
         Ok((tok, pos))
     }
 
@@ -298,13 +301,26 @@ impl<'s> Parser<'s> {
     pub(crate) fn src(&self) -> &'s str {
         self.src
     }
-    pub(crate) fn save(&self) -> (usize, u32) {
-        (self.off, self.depth)
+    pub(crate) fn save(&self) -> Saved {
+        Saved {
+            off: self.off,
+            tok: self.tok,
+            depth: self.depth,
+        }
     }
-    pub(crate) fn restore(&mut self, s: (usize, u32)) {
-        self.off = s.0;
-        self.depth = s.1;
+    pub(crate) fn restore(&mut self, s: Saved) {
+        self.off = s.off;
+        self.tok = s.tok;
+        self.depth = s.depth;
     }
+}
+
+/// Where the parser was, to backtrack to.
+#[derive(Clone, Copy)]
+pub(crate) struct Saved {
+    off: usize,
+    tok: usize,
+    depth: u32,
 }
 
 /// Parses a single term (for tests, the printer's round trip, and the CLI).
