@@ -239,56 +239,55 @@ pub fn lex<'s>(src: &'s str, off: usize, notations: &NotationTable) -> Option<(T
     None
 }
 
-/// Line and column of byte offsets, remembering the last answer so that a
-/// forward scan of a long line stays linear.
+/// Line and column of byte offsets, counted from the last answer: the
+/// parser asks for the position of each token as it first reads it, so the
+/// offsets move forward and each byte of the source is looked at about once
+/// (no table of line starts is built first). An offset before the last
+/// answer (after the operators change, the tokens read ahead are read
+/// again) is counted back from it.
 pub struct LineIndex {
-    line_starts: Vec<usize>,
-    cache: std::cell::Cell<(usize, u32)>,
+    /// The last answer: an offset, its line and its column.
+    last: std::cell::Cell<(usize, u32, u32)>,
 }
 
 impl LineIndex {
-    pub fn new(src: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        for (i, b) in src.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
+    pub fn new() -> LineIndex {
         LineIndex {
-            line_starts,
-            cache: std::cell::Cell::new((0, 1)),
+            last: std::cell::Cell::new((0, 1, 1)),
         }
     }
 
     pub fn pos(&self, src: &str, off: usize) -> Pos {
         let off = off.min(src.len());
-        let line = match self.line_starts.len() {
-            1 => 0,
-            _ => match self.line_starts.binary_search(&off) {
-                Ok(l) => l,
-                Err(l) => l - 1,
-            },
-        };
-        let start = self.line_starts[line];
+        let bytes = src.as_bytes();
+        let (from, mut line, mut col) = self.last.get();
         // Characters are the bytes that do not continue a UTF-8 sequence.
-        let chars = |a: usize, b: usize| {
-            src.as_bytes()[a..b]
-                .iter()
-                .filter(|&&c| c & 0xC0 != 0x80)
-                .count() as u32
-        };
-        // From the last answer when it is on this line (the parser moves
-        // forward, and back a few tokens when it backtracks).
-        let (c_off, c_col) = self.cache.get();
-        let col = if c_off >= start && c_off <= off {
-            c_col + chars(c_off, off)
-        } else if c_off > off && c_off - off < off - start && !src[off..c_off].contains('\n') {
-            c_col - chars(off, c_off)
+        let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u32;
+        if off >= from {
+            for &c in &bytes[from..off] {
+                if c == b'\n' {
+                    line += 1;
+                    col = 1;
+                } else if c & 0xC0 != 0x80 {
+                    col += 1;
+                }
+            }
         } else {
-            1 + chars(start, off)
-        };
-        self.cache.set((off, col));
-        Pos::new(line as u32 + 1, col)
+            let back = &bytes[off..from];
+            let newlines = back.iter().filter(|&&c| c == b'\n').count() as u32;
+            if newlines == 0 {
+                col -= chars(back);
+            } else {
+                line -= newlines;
+                let start = bytes[..off]
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(0, |i| i + 1);
+                col = 1 + chars(&bytes[start..off]);
+            }
+        }
+        self.last.set((off, line, col));
+        Pos::new(line, col)
     }
 }
 
@@ -370,15 +369,45 @@ mod tests {
     #[test]
     fn columns_count_characters() {
         let src = "ab\n∀ x";
-        let li = LineIndex::new(src);
+        let li = LineIndex::new();
         assert_eq!(li.pos(src, 3), Pos::new(2, 1));
         assert_eq!(li.pos(src, 6), Pos::new(2, 2));
         // Backwards on a line, and back across lines.
         let src = "ab\n∀ x ∀ y";
-        let li = LineIndex::new(src);
+        let li = LineIndex::new();
         assert_eq!(li.pos(src, 9), Pos::new(2, 5));
         assert_eq!(li.pos(src, 7), Pos::new(2, 3));
         assert_eq!(li.pos(src, 1), Pos::new(1, 2));
         assert_eq!(li.pos(src, 13), Pos::new(2, 7));
+    }
+
+    /// Line and column counted from the start, as the definition says.
+    fn pos_from_scratch(src: &str, off: usize) -> Pos {
+        let before = &src[..off];
+        let line = before.matches('\n').count() as u32 + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos::new(line, 1 + src[start..off].chars().count() as u32)
+    }
+
+    #[test]
+    fn positions_counted_from_the_last_answer_agree_with_counting_from_the_start() {
+        let src = "theorem t : ∀ x, x = x := -- a comment with ∀ and ⊢\n  /- nested /- ⟨é⟩ -/ -/\n\n  fun x₁ => ⟨x₁, h.1⟩ -- ∎\r\nλ α => α";
+        let offs: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
+        // Forward, as the lexer reads; then backward; then hopping about.
+        let li = LineIndex::new();
+        for &o in &offs {
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "forward, {o}");
+        }
+        for &o in offs.iter().rev() {
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "backward, {o}");
+        }
+        let mut k = 7usize;
+        for _ in 0..500 {
+            k = (k * 31 + 17) % offs.len();
+            let o = offs[k];
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "hopping, {o}");
+        }
+        // Past the end clamps to the end.
+        assert_eq!(li.pos(src, src.len() + 5), pos_from_scratch(src, src.len()));
     }
 }

@@ -82,7 +82,7 @@ impl<'s> Parser<'s> {
         Parser {
             src,
             off: 0,
-            lines: LineIndex::new(src),
+            lines: LineIndex::new(),
             notations,
             toks: RefCell::new(Vec::new()),
             tok: 0,
