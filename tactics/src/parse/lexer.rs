@@ -4,12 +4,14 @@
 //! the longest operator or symbol wins, and an identifier wins over an
 //! operator no longer than itself.
 //!
-//! Performance contract: reading a token does not allocate. Operators and
+//! Performance contract: reading a token does not allocate (the parser
+//! keeps the tokens it has read in one vector, sized up front). Operators and
 //! the language's symbols are found through one index by first character
-//! (`notation::Operators`), identifiers and numerals by a byte loop with a
+//! (`notation::Operators`), which also tells the parser what a symbol
+//! stands for, identifiers and numerals by a byte loop with a
 //! character-by-character path only for non-ASCII text.
 
-use crate::notation::NotationTable;
+use crate::notation::{NotationTable, SymId};
 use crate::syntax::Pos;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,34 +208,43 @@ pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
     }
 }
 
-/// Reads the token at `off` (after trivia). Returns it and its end offset,
-/// or `None` when no token starts here.
-pub fn lex<'s>(src: &'s str, off: usize, notations: &NotationTable) -> Option<(Tok<'s>, usize)> {
+/// Which symbol a [`Tok::Sym`] is ([`notation::Operators::info`]); other
+/// tokens are no symbol.
+pub const NO_SYM: SymId = SymId::MAX;
+
+/// Reads the token at `off` (after trivia). Returns it, its end offset and
+/// which symbol it is ([`NO_SYM`] for other tokens), or `None` when no token
+/// starts here.
+pub fn lex<'s>(
+    src: &'s str,
+    off: usize,
+    notations: &NotationTable,
+) -> Option<(Tok<'s>, usize, SymId)> {
     let rest = &src[off..];
     let Some(&first) = rest.as_bytes().first() else {
-        return Some((Tok::Eof, off));
+        return Some((Tok::Eof, off, NO_SYM));
     };
     // Operators and symbols: the longest match.
-    let best = notations.operators().longest_prefix_of(rest);
+    let best = notations.operators().longest_match(rest);
     let id = ident_len(rest);
     if id > 0 {
         // An operator spelled with letters would not win over a longer identifier.
-        if best.is_none_or(|b| id >= b) {
-            return Some((Tok::Ident(&rest[..id]), off + id));
+        if best.is_none_or(|(b, _)| id >= b) {
+            return Some((Tok::Ident(&rest[..id]), off + id, NO_SYM));
         }
     }
-    if let Some(b) = best {
-        return Some((Tok::Sym(&rest[..b]), off + b));
+    if let Some((b, sym)) = best {
+        return Some((Tok::Sym(&rest[..b]), off + b, sym));
     }
     if first.is_ascii_digit() {
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
-        return Some((Tok::Num(&rest[..n]), off + n));
+        return Some((Tok::Num(&rest[..n]), off + n, NO_SYM));
     }
     if first == b'"' {
         let body = &rest[1..];
         let n = body.find(['"', '\n'])?;
         if body.as_bytes()[n] == b'"' {
-            return Some((Tok::Str(&body[..n]), off + n + 2));
+            return Some((Tok::Str(&body[..n]), off + n + 2, NO_SYM));
         }
     }
     None
@@ -298,6 +309,7 @@ mod tests {
     #[test]
     fn lexes_dotted_names_and_projections() {
         let t = NotationTable::new();
+        let lex = |src, off, t| lex(src, off, t).map(|(tok, end, _)| (tok, end));
         assert_eq!(lex("Nat.add x", 0, &t), Some((Tok::Ident("Nat.add"), 7)));
         assert_eq!(lex("h.1", 0, &t), Some((Tok::Ident("h"), 1)));
         assert_eq!(lex(":= x", 0, &t), Some((Tok::Sym(":="), 2)));

@@ -13,7 +13,7 @@ mod term;
 
 pub use lexer::{is_keyword, Tok, SYMBOLS};
 
-use crate::notation::NotationTable;
+use crate::notation::{NotationTable, SymId, SymInfo};
 use crate::syntax::{Command, Pos, Term};
 use lexer::LineIndex;
 use std::borrow::Cow;
@@ -39,8 +39,9 @@ impl fmt::Display for ParseError {
 
 pub type PResult<T> = Result<T, ParseError>;
 
-/// A token read: the token, its position and where it ends.
-type Lexed<'s> = (Tok<'s>, Pos, usize);
+/// A token read: the token, its position, where it ends, and which symbol
+/// it is (`lexer::NO_SYM` for other tokens).
+type Lexed<'s> = (Tok<'s>, Pos, usize, SymId);
 
 pub struct Parser<'s> {
     src: &'s str,
@@ -84,7 +85,9 @@ impl<'s> Parser<'s> {
             off: 0,
             lines: LineIndex::new(),
             notations,
-            toks: RefCell::new(Vec::new()),
+            // Sized for the tokens of a term or tactic (two bytes a token
+            // is typical of generated proofs), so that it rarely grows.
+            toks: RefCell::new(Vec::with_capacity((src.len() / 2 + 1).min(1 << 12))),
             tok: 0,
             stop_col: 0,
             depth: 0,
@@ -143,8 +146,8 @@ impl<'s> Parser<'s> {
     /// The next token, ignoring the layout.
     #[inline]
     pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        if let Some(&t) = self.toks.borrow().get(self.tok) {
-            return Ok(t);
+        if let Some(&(tok, pos, end, _)) = self.toks.borrow().get(self.tok) {
+            return Ok((tok, pos, end));
         }
         self.peek_new()
     }
@@ -156,7 +159,14 @@ impl<'s> Parser<'s> {
         let mut toks = self.toks.borrow_mut();
         debug_assert_eq!(toks.len(), self.tok);
         toks.push(t);
-        Ok(t)
+        Ok((t.0, t.1, t.2))
+    }
+
+    /// What the token just peeked at stands for, if it is a symbol (the
+    /// notation table's answers for it, looked up when it was read).
+    pub(crate) fn peeked_sym(&self) -> Option<&SymInfo> {
+        let id = self.toks.borrow().get(self.tok).map_or(lexer::NO_SYM, |t| t.3);
+        self.notations.operators().info(id)
     }
 
     /// Forgets the tokens read ahead (read with the operators then in force).
@@ -164,14 +174,14 @@ impl<'s> Parser<'s> {
         self.toks.get_mut().truncate(self.tok);
     }
 
-    fn lex_next(&self) -> PResult<(Tok<'s>, Pos, usize)> {
+    fn lex_next(&self) -> PResult<Lexed<'s>> {
         let start = lexer::skip_trivia(self.src, self.off).map_err(|at| ParseError {
             pos: self.pos_of(at),
             msg: "unterminated comment".into(),
         })?;
         let pos = self.pos_of(start);
         match lexer::lex(self.src, start, &self.notations) {
-            Some((tok, end)) => Ok((tok, pos, end)),
+            Some((tok, end, sym)) => Ok((tok, pos, end, sym)),
             None => {
                 let c = self.src[start..].chars().next().unwrap_or(' ');
                 Err(ParseError {

@@ -36,7 +36,9 @@ impl Parser<'_> {
                     lhs_prec = ARROW_PREC;
                     continue;
                 }
-                if let Some(n) = p.notations.infix(s) {
+                // What the operator is, in each position (one lookup, by the lexer).
+                let Some(info) = p.peeked_sym() else { break };
+                if let Some(n) = &info.infix {
                     if n.prec < min {
                         break;
                     }
@@ -51,7 +53,7 @@ impl Parser<'_> {
                     lhs_prec = prec;
                     continue;
                 }
-                if let Some(n) = p.notations.postfix(s) {
+                if let Some(n) = &info.postfix {
                     if n.prec < min {
                         break;
                     }
@@ -62,7 +64,7 @@ impl Parser<'_> {
                     lhs_prec = prec;
                     continue;
                 }
-                if let Some(m) = p.notations.trailing(s).cloned() {
+                if let Some(m) = info.trailing.clone() {
                     if m.prec < min || lhs_prec < m.left_prec().unwrap_or(0) {
                         break;
                     }
@@ -128,13 +130,14 @@ impl Parser<'_> {
             Tok::Sym(s) => matches!(s, "λ" | "∀" | "∃"),
             _ => false,
         };
-        if let Tok::Sym(s) = tok {
-            if let Some(n) = self.notations.prefix(s) {
+        if let (Tok::Sym(_), Some(info)) = (tok, self.peeked_sym()) {
+            if let Some(n) = &info.prefix {
                 let prec = n.prec;
                 return Ok((self.leading_term(min)?, prec));
             }
-            if let Some(m) = self.notations.leading(s).cloned() {
-                if !self.notations.is_argument(&m) {
+            if let Some(m) = &info.leading {
+                if !info.leading_is_argument {
+                    let m = m.clone();
                     let (_, pos, _) = self.peek()?;
                     return Ok((self.mixfix_rest(&m, pos, Vec::new())?, m.prec));
                 }
@@ -210,8 +213,8 @@ impl Parser<'_> {
                 }
                 self.application(min)
             }
-            Tok::Sym(s) => {
-                if let Some(n) = self.notations.prefix(s) {
+            Tok::Sym(_) => {
+                if let Some(n) = self.peeked_sym().and_then(|i| i.prefix.as_ref()) {
                     let prec = n.prec;
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
                     self.bump()?;
@@ -266,9 +269,8 @@ impl Parser<'_> {
             Tok::Sym(s) => {
                 matches!(s, "(" | "⟨" | "@")
                     || self
-                        .notations
-                        .leading(s)
-                        .is_some_and(|m| self.notations.is_argument(m))
+                        .peeked_sym()
+                        .is_some_and(|i| i.leading.is_some() && i.leading_is_argument)
             }
             _ => false,
         })
@@ -363,9 +365,9 @@ impl Parser<'_> {
                 self.expect_sym("⟩")?;
                 mk(pos, TermKind::Anon(items))
             }
-            Tok::Sym(s) if self.notations.leading(s).is_some() => {
-                let m = self.notations.leading(s).cloned().expect("a notation");
-                self.mixfix_rest(&m, pos, Vec::new())?
+            Tok::Sym(_) if self.peeked_sym().is_some_and(|i| i.leading.is_some()) => {
+                let m = self.peeked_sym().and_then(|i| i.leading.clone());
+                self.mixfix_rest(&m.expect("a notation"), pos, Vec::new())?
             }
             _ => return self.error_here("a term"),
         };
@@ -402,8 +404,8 @@ impl Parser<'_> {
                 continue;
             }
             // Postfix operators of the highest precedence bind to the atom.
-            if let Ok((Tok::Sym(op), opos, _)) = self.peek() {
-                if let Some(n) = self.notations.postfix(op) {
+            if let Ok((Tok::Sym(_), opos, _)) = self.peek() {
+                if let Some(n) = self.peeked_sym().and_then(|i| i.postfix.as_ref()) {
                     if n.prec >= MAX_PREC {
                         let f = mk(opos, TermKind::Ident(n.target.clone()));
                         self.bump()?;
