@@ -286,9 +286,12 @@ impl Operators {
         } else {
             self.other.get(&rest.chars().next()?)?
         };
+        // Tokens are a few bytes long: compared byte by byte, not by memcmp.
+        let rest = rest.as_bytes();
         candidates.iter().find_map(|&i| {
-            let t = &*self.syms[i as usize].0;
-            rest.starts_with(t).then_some((t.len(), i))
+            let t = self.syms[i as usize].0.as_bytes();
+            let hit = rest.len() >= t.len() && t.iter().zip(rest).all(|(a, b)| a == b);
+            hit.then_some((t.len(), i))
         })
     }
 

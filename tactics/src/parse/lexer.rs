@@ -164,7 +164,25 @@ pub fn ident_prefix_len(s: &str) -> usize {
 
 /// Skips whitespace and comments (`--` to the end of the line, nested `/- -/`).
 /// Returns the bytes skipped, or an error offset for an unterminated comment.
+#[inline]
 pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
+    let bytes = src.as_bytes();
+    // Most tokens follow one space or none: done when neither whitespace
+    // nor a comment can start after it.
+    if bytes.get(off) == Some(&b' ') {
+        off += 1;
+    }
+    match bytes.get(off) {
+        None => return Ok(off),
+        Some(&c) if c.is_ascii() && !c.is_ascii_whitespace() && c != b'-' && c != b'/' => {
+            return Ok(off)
+        }
+        _ => {}
+    }
+    skip_trivia_slow(src, off)
+}
+
+fn skip_trivia_slow(src: &str, mut off: usize) -> Result<usize, usize> {
     let bytes = src.as_bytes();
     loop {
         // ASCII whitespace by bytes; other whitespace by characters.
@@ -279,8 +297,8 @@ impl LineIndex {
                 if c == b'\n' {
                     line += 1;
                     col = 1;
-                } else if c & 0xC0 != 0x80 {
-                    col += 1;
+                } else {
+                    col += u32::from(c & 0xC0 != 0x80);
                 }
             }
         } else {

@@ -210,9 +210,12 @@ impl<'s> Parser<'s> {
         }
     }
 
+    // Inlined, so that comparing with a literal compares a few bytes in place.
+    #[inline]
     pub(crate) fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Ok((Tok::Sym(t), _, _)) if t == s)
     }
+    #[inline]
     pub(crate) fn is_word(&self, s: &str) -> bool {
         matches!(self.peek(), Ok((Tok::Ident(t), _, _)) if t == s)
     }
