@@ -101,6 +101,18 @@ fn is_id_rest(c: char) -> bool {
         || ('ᵢ'..='ᵪ').contains(&c)
 }
 
+/// The ASCII bytes that continue an identifier: `[A-Za-z0-9_'!?]`.
+static ID_REST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'!' | b'?');
+        c += 1;
+    }
+    t
+};
+
 /// The length of the identifier segment at the start of `s` (0 if none).
 fn segment_len(s: &str) -> usize {
     let b = s.as_bytes();
@@ -114,7 +126,7 @@ fn segment_len(s: &str) -> usize {
     let mut i = 1;
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'!' | b'?') {
+        if ID_REST[c as usize] {
             i += 1;
         } else if c.is_ascii() {
             return i;
@@ -286,6 +298,7 @@ impl LineIndex {
         }
     }
 
+    #[inline]
     pub fn pos(&self, src: &str, off: usize) -> Pos {
         let off = off.min(src.len());
         let bytes = src.as_bytes();

@@ -228,6 +228,7 @@ impl<'s> Parser<'s> {
         })
     }
 
+    #[inline]
     pub(crate) fn expect_sym(&mut self, s: &str) -> PResult<Pos> {
         if self.is_sym(s) {
             Ok(self.bump()?.1)

@@ -236,15 +236,19 @@ impl Parser<'_> {
         }
         let mut args = Vec::new();
         loop {
-            if let Some((name, val)) = self.try_named_arg()? {
-                args.push(Arg::Named(name, val));
-                continue;
+            // One look at the next token decides (it is read once per argument).
+            let tok = self.peek()?.0;
+            if tok == Tok::Sym("(") {
+                if let Some((name, val)) = self.try_named_arg()? {
+                    args.push(Arg::Named(name, val));
+                    continue;
+                }
             }
-            if self.starts_atom()? {
+            if self.starts_atom(tok) {
                 args.push(Arg::Pos(self.atom()?));
                 continue;
             }
-            if self.is_word("fun") || self.is_sym("λ") || self.is_word("by") {
+            if matches!(tok, Tok::Ident("fun" | "by") | Tok::Sym("λ")) {
                 args.push(Arg::Pos(self.term_prec(0)?));
             }
             break;
@@ -262,8 +266,9 @@ impl Parser<'_> {
         }
     }
 
-    fn starts_atom(&self) -> PResult<bool> {
-        Ok(match self.peek()?.0 {
+    /// Whether `tok`, the next token, starts an argument.
+    fn starts_atom(&self, tok: Tok<'_>) -> bool {
+        match tok {
             Tok::Ident(w) => !is_keyword(w) || w == "Prop" || w == "Type" || w == "Sort",
             Tok::Num(_) => true,
             Tok::Sym(s) => {
@@ -273,7 +278,7 @@ impl Parser<'_> {
                         .is_some_and(|i| i.leading.is_some() && i.leading_is_argument)
             }
             _ => false,
-        })
+        }
     }
 
     /// `(x := e)` in argument position.
