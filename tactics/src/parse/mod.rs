@@ -152,14 +152,39 @@ impl<'s> Parser<'s> {
         self.peek_new()
     }
 
-    /// `peek_raw` past the tokens read so far.
+    /// `peek_raw` past the tokens read so far: reads the next token into
+    /// the vector (errors, which end the parse, out of line).
     #[inline(never)]
     fn peek_new(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        let t = self.lex_next()?;
+        let start = match lexer::skip_trivia(self.src, self.off) {
+            Ok(start) => start,
+            Err(at) => return Err(self.unterminated_comment(at)),
+        };
+        let pos = self.pos_of(start);
+        let Some((tok, end, sym)) = lexer::lex(self.src, start, &self.notations) else {
+            return Err(self.unexpected_char(start, pos));
+        };
         let mut toks = self.toks.borrow_mut();
         debug_assert_eq!(toks.len(), self.tok);
-        toks.push(t);
-        Ok((t.0, t.1, t.2))
+        toks.push((tok, pos, end, sym));
+        Ok((tok, pos, end))
+    }
+
+    #[cold]
+    fn unterminated_comment(&self, at: usize) -> ParseError {
+        ParseError {
+            pos: self.pos_of(at),
+            msg: "unterminated comment".into(),
+        }
+    }
+
+    #[cold]
+    fn unexpected_char(&self, start: usize, pos: Pos) -> ParseError {
+        let c = self.src[start..].chars().next().unwrap_or(' ');
+        ParseError {
+            pos,
+            msg: format!("unexpected character '{c}'"),
+        }
     }
 
     /// What the token just peeked at stands for, if it is a symbol (the
@@ -172,24 +197,6 @@ impl<'s> Parser<'s> {
     /// Forgets the tokens read ahead (read with the operators then in force).
     fn forget_peeked(&mut self) {
         self.toks.get_mut().truncate(self.tok);
-    }
-
-    fn lex_next(&self) -> PResult<Lexed<'s>> {
-        let start = lexer::skip_trivia(self.src, self.off).map_err(|at| ParseError {
-            pos: self.pos_of(at),
-            msg: "unterminated comment".into(),
-        })?;
-        let pos = self.pos_of(start);
-        match lexer::lex(self.src, start, &self.notations) {
-            Some((tok, end, sym)) => Ok((tok, pos, end, sym)),
-            None => {
-                let c = self.src[start..].chars().next().unwrap_or(' ');
-                Err(ParseError {
-                    pos,
-                    msg: format!("unexpected character '{c}'"),
-                })
-            }
-        }
     }
 
     pub(crate) fn bump(&mut self) -> PResult<(Tok<'s>, Pos)> {
