@@ -114,6 +114,7 @@ static ID_REST: [bool; 256] = {
 };
 
 /// The length of the identifier segment at the start of `s` (0 if none).
+#[inline]
 fn segment_len(s: &str) -> usize {
     let b = s.as_bytes();
     // ASCII fast path: `[A-Za-z_][A-Za-z0-9_'!?]*`.

@@ -380,33 +380,35 @@ impl Parser<'_> {
         loop {
             let off = self.at_offset();
             let rest = &self.src()[off..];
-            let after = rest.strip_prefix('.').unwrap_or("\n");
-            let digits = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
-            if rest.starts_with('.') && !digits.is_empty() {
-                self.bump()?; // the dot
-                let (_, npos) = self.bump()?;
-                let i: u32 = digits.parse().map_err(|_| ParseError {
-                    pos: npos,
-                    msg: "bad projection index".into(),
-                })?;
-                t = mk(t.pos, TermKind::ProjIdx(Box::new(t), i));
-                continue;
-            }
-            if after
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_')
-            {
-                self.bump()?; // the dot
-                let (field, _) = self.ident("a field name")?;
-                t = match t.kind {
-                    TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
-                    // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
-                    kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
-                        mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
-                    }),
-                };
-                continue;
+            // Most atoms are followed by no dot: straight to the postfix check.
+            if let Some(after) = rest.strip_prefix('.') {
+                let digits = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
+                if !digits.is_empty() {
+                    self.bump()?; // the dot
+                    let (_, npos) = self.bump()?;
+                    let i: u32 = digits.parse().map_err(|_| ParseError {
+                        pos: npos,
+                        msg: "bad projection index".into(),
+                    })?;
+                    t = mk(t.pos, TermKind::ProjIdx(Box::new(t), i));
+                    continue;
+                }
+                if after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                {
+                    self.bump()?; // the dot
+                    let (field, _) = self.ident("a field name")?;
+                    t = match t.kind {
+                        TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
+                        // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
+                        kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
+                            mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
+                        }),
+                    };
+                    continue;
+                }
             }
             // Postfix operators of the highest precedence bind to the atom.
             if let Ok((Tok::Sym(_), opos, _)) = self.peek() {
