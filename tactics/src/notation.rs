@@ -238,6 +238,18 @@ pub struct SymInfo {
     pub leading_is_argument: bool,
 }
 
+impl SymInfo {
+    /// A symbol of the language that is no operator.
+    pub const NONE: SymInfo = SymInfo {
+        infix: None,
+        prefix: None,
+        postfix: None,
+        leading: None,
+        trailing: None,
+        leading_is_argument: false,
+    };
+}
+
 impl Default for Operators {
     fn default() -> Operators {
         Operators::new(&Tables::default())

@@ -128,6 +128,7 @@ impl<'s> Parser<'s> {
         self.is_word("prelude")
     }
 
+    #[inline]
     pub fn pos_of(&self, off: usize) -> Pos {
         self.lines.pos(self.src, off)
     }
@@ -146,16 +147,37 @@ impl<'s> Parser<'s> {
     /// The next token, ignoring the layout.
     #[inline]
     pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        if let Some(&(tok, pos, end, _)) = self.toks.borrow().get(self.tok) {
-            return Ok((tok, pos, end));
+        let (tok, pos, end, _) = self.peek_lexed()?;
+        Ok((tok, pos, end))
+    }
+
+    /// The next token, ignoring the layout, and which symbol it is.
+    #[inline]
+    fn peek_lexed(&self) -> PResult<Lexed<'s>> {
+        if let Some(&t) = self.toks.borrow().get(self.tok) {
+            return Ok(t);
         }
         self.peek_new()
+    }
+
+    /// The next token if it is a symbol (and not cut off by the layout),
+    /// with what it stands for: what an operand's parser looks at next.
+    #[inline]
+    pub(crate) fn peek_op(&self) -> PResult<Option<(&'s str, Pos, &SymInfo)>> {
+        let (tok, pos, _, sym) = self.peek_lexed()?;
+        Ok(match tok {
+            Tok::Sym(s) if pos.col > self.stop_col => {
+                let info = self.notations.operators().info(sym);
+                Some((s, pos, info.unwrap_or(&SymInfo::NONE)))
+            }
+            _ => None,
+        })
     }
 
     /// `peek_raw` past the tokens read so far: reads the next token into
     /// the vector (errors, which end the parse, out of line).
     #[inline(never)]
-    fn peek_new(&self) -> PResult<(Tok<'s>, Pos, usize)> {
+    fn peek_new(&self) -> PResult<Lexed<'s>> {
         let start = match lexer::skip_trivia(self.src, self.off) {
             Ok(start) => start,
             Err(at) => return Err(self.unterminated_comment(at)),
@@ -167,7 +189,7 @@ impl<'s> Parser<'s> {
         let mut toks = self.toks.borrow_mut();
         debug_assert_eq!(toks.len(), self.tok);
         toks.push((tok, pos, end, sym));
-        Ok((tok, pos, end))
+        Ok((tok, pos, end, sym))
     }
 
     #[cold]

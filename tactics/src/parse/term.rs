@@ -21,8 +21,10 @@ impl Parser<'_> {
             // a trailing notation's first variable may require (`a:51 " ≈ "`).
             let (mut lhs, mut lhs_prec) = p.leading(min)?;
             loop {
-                let (tok, pos, _) = p.peek()?;
-                let Tok::Sym(s) = tok else { break };
+                // What the operator is, in each position (looked up by the lexer).
+                let Some((s, pos, info)) = p.peek_op()? else {
+                    break;
+                };
                 if p.is_closing(s) {
                     break;
                 }
@@ -36,8 +38,6 @@ impl Parser<'_> {
                     lhs_prec = ARROW_PREC;
                     continue;
                 }
-                // What the operator is, in each position (one lookup, by the lexer).
-                let Some(info) = p.peeked_sym() else { break };
                 if let Some(n) = &info.infix {
                     if n.prec < min {
                         break;
