@@ -197,8 +197,7 @@ impl NotationTable {
 
     /// The operator tokens and the language's symbols, indexed for the lexer.
     pub fn operators(&self) -> &Operators {
-        self.operators
-            .get_or_init(|| Operators::new(&self.tables))
+        self.operators.get_or_init(|| Operators::new(&self.tables))
     }
 }
 
@@ -276,11 +275,7 @@ impl Operators {
         for v in ascii.iter_mut().chain(other.values_mut()) {
             v.sort_by_key(|&i| std::cmp::Reverse(syms[i as usize].0.len()));
         }
-        Operators {
-            ascii,
-            other,
-            syms,
-        }
+        Operators { ascii, other, syms }
     }
 
     /// The length of the longest operator token or symbol `rest` starts with.

@@ -436,7 +436,9 @@ mod tests {
     #[test]
     fn positions_counted_from_the_last_answer_agree_with_counting_from_the_start() {
         let src = "theorem t : ∀ x, x = x := -- a comment with ∀ and ⊢\n  /- nested /- ⟨é⟩ -/ -/\n\n  fun x₁ => ⟨x₁, h.1⟩ -- ∎\r\nλ α => α";
-        let offs: Vec<usize> = (0..=src.len()).filter(|&i| src.is_char_boundary(i)).collect();
+        let offs: Vec<usize> = (0..=src.len())
+            .filter(|&i| src.is_char_boundary(i))
+            .collect();
         // Forward, as the lexer reads; then backward; then hopping about.
         let li = LineIndex::new();
         for &o in &offs {

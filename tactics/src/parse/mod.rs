@@ -212,7 +212,11 @@ impl<'s> Parser<'s> {
     /// What the token just peeked at stands for, if it is a symbol (the
     /// notation table's answers for it, looked up when it was read).
     pub(crate) fn peeked_sym(&self) -> Option<&SymInfo> {
-        let id = self.toks.borrow().get(self.tok).map_or(lexer::NO_SYM, |t| t.3);
+        let id = self
+            .toks
+            .borrow()
+            .get(self.tok)
+            .map_or(lexer::NO_SYM, |t| t.3);
         self.notations.operators().info(id)
     }
 

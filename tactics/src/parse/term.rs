@@ -401,7 +401,9 @@ impl Parser<'_> {
                     self.bump()?; // the dot
                     let (field, _) = self.ident("a field name")?;
                     t = match t.kind {
-                        TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
+                        TermKind::Ident(base) => {
+                            mk(t.pos, TermKind::Ident(format!("{base}.{field}")))
+                        }
                         // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
                         kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
                             mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
