@@ -20,11 +20,8 @@ impl Parser<'_> {
             // `lhs_prec`: the precedence of what has been read so far, which
             // a trailing notation's first variable may require (`a:51 " ≈ "`).
             let (mut lhs, mut lhs_prec) = p.leading(min)?;
-            loop {
-                // What the operator is, in each position (looked up by the lexer).
-                let Some((s, pos, info)) = p.peek_op()? else {
-                    break;
-                };
+            // What the operator is, in each position (looked up by the lexer).
+            while let Some((s, pos, info)) = p.peek_op()? {
                 if p.is_closing(s) {
                     break;
                 }
