@@ -5,7 +5,8 @@
 //! operator no longer than itself.
 //!
 //! Performance contract: reading a token does not allocate (the parser
-//! keeps the tokens it has read in one vector, sized up front). Operators and
+//! keeps the tokens it has read in one vector, sized up front for typical
+//! text, so that it rarely grows). Operators and
 //! the language's symbols are found through one index by first character
 //! (`notation::Operators`), which also tells the parser what a symbol
 //! stands for, identifiers and numerals by a byte loop with a

@@ -48,7 +48,7 @@ pub struct Parser<'s> {
     off: usize,
     lines: LineIndex,
     /// The operators in force; change them with [`Parser::notations_mut`]
-    /// or [`Parser::set_notations`], which forget the token read ahead.
+    /// or [`Parser::set_notations`], which forget the tokens read ahead.
     /// Borrowed by [`parse_term`] and friends, which read one term or
     /// tactic with a fixed table (`verify` calls them for every step), so
     /// that they neither copy nor drop it; owned by the theory driver's
