@@ -155,9 +155,10 @@ impl Mixfix {
 
 /// Operators by token (for parsing) and by target (for printing).
 ///
-/// Cheap to clone (a parser takes its own copy for every term it reads): the
-/// tables are shared until one copy changes them, and the operator tokens
-/// indexed for the lexer are computed once per version of the tables.
+/// Cheap to clone (the theory driver's parser takes its own copy; one that
+/// reads a single term or tactic borrows it): the tables are shared until
+/// one copy changes them, and the operator tokens indexed for the lexer are
+/// computed once per version of the tables.
 #[derive(Clone, Debug, Default)]
 pub struct NotationTable {
     tables: Arc<Tables>,
@@ -196,8 +197,7 @@ impl NotationTable {
 
     /// The operator tokens and the language's symbols, indexed for the lexer.
     pub fn operators(&self) -> &Operators {
-        self.operators
-            .get_or_init(|| Operators::new(self.tables.tokens()))
+        self.operators.get_or_init(|| Operators::new(&self.tables))
     }
 }
 
@@ -210,54 +210,101 @@ impl std::ops::Deref for NotationTable {
 
 /// Operator tokens and the language's own symbols (`parse::SYMBOLS`) by
 /// their first character, longest first: what the lexer matches at every
-/// token. ASCII first characters index an array, others a small map.
+/// token. ASCII first characters index an array, others a small map. Each
+/// symbol comes with what it stands for ([`SymInfo`]), so that the parser
+/// looks a symbol token up once, when the lexer reads it.
 #[derive(Clone, Debug)]
 pub struct Operators {
-    ascii: Vec<Vec<Box<str>>>,
-    other: FxHashMap<char, Vec<Box<str>>>,
+    ascii: Vec<Vec<SymId>>,
+    other: FxHashMap<char, Vec<SymId>>,
+    syms: Vec<(Box<str>, SymInfo)>,
+}
+
+/// A symbol of an [`Operators`] index.
+pub type SymId = u32;
+
+/// What a symbol token stands for: the answers of [`Tables::infix`],
+/// [`Tables::prefix`], [`Tables::postfix`], [`Tables::leading`] and
+/// [`Tables::trailing`] for it.
+#[derive(Clone, Debug, Default)]
+pub struct SymInfo {
+    pub infix: Option<Notation>,
+    pub prefix: Option<Notation>,
+    pub postfix: Option<Notation>,
+    pub leading: Option<Mixfix>,
+    pub trailing: Option<Mixfix>,
+    /// Whether `leading` can be an argument ([`Tables::is_argument`]).
+    pub leading_is_argument: bool,
+}
+
+impl SymInfo {
+    /// A symbol of the language that is no operator.
+    pub const NONE: SymInfo = SymInfo {
+        infix: None,
+        prefix: None,
+        postfix: None,
+        leading: None,
+        trailing: None,
+        leading_is_argument: false,
+    };
 }
 
 impl Default for Operators {
     fn default() -> Operators {
-        Operators::new(std::iter::empty())
+        Operators::new(&Tables::default())
     }
 }
 
 impl Operators {
-    fn new<'a>(tokens: impl Iterator<Item = &'a str>) -> Operators {
-        let mut ops = Operators {
-            ascii: vec![Vec::new(); 128],
-            other: FxHashMap::default(),
-        };
-        for t in tokens.chain(crate::parse::SYMBOLS.iter().copied()) {
+    fn new(tables: &Tables) -> Operators {
+        let mut ascii: Vec<Vec<SymId>> = vec![Vec::new(); 128];
+        let mut other: FxHashMap<char, Vec<SymId>> = FxHashMap::default();
+        let mut syms: Vec<(Box<str>, SymInfo)> = Vec::new();
+        for t in tables.tokens().chain(crate::parse::SYMBOLS.iter().copied()) {
             let Some(c) = t.chars().next() else { continue };
             let v = if c.is_ascii() {
-                &mut ops.ascii[c as usize]
+                &mut ascii[c as usize]
             } else {
-                ops.other.entry(c).or_default()
+                other.entry(c).or_default()
             };
-            if !v.iter().any(|x| &**x == t) {
-                v.push(t.into());
+            if !v.iter().any(|&i| &*syms[i as usize].0 == t) {
+                v.push(syms.len() as SymId);
+                syms.push((t.into(), tables.sym_info(t)));
             }
         }
-        for v in ops.ascii.iter_mut().chain(ops.other.values_mut()) {
-            v.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        for v in ascii.iter_mut().chain(other.values_mut()) {
+            v.sort_by_key(|&i| std::cmp::Reverse(syms[i as usize].0.len()));
         }
-        ops
+        Operators { ascii, other, syms }
     }
 
     /// The length of the longest operator token or symbol `rest` starts with.
     pub fn longest_prefix_of(&self, rest: &str) -> Option<usize> {
+        self.longest_match(rest).map(|(n, _)| n)
+    }
+
+    /// The longest operator token or symbol `rest` starts with: its length
+    /// and which it is.
+    #[inline]
+    pub fn longest_match(&self, rest: &str) -> Option<(usize, SymId)> {
         let b = *rest.as_bytes().first()?;
         let candidates = if b.is_ascii() {
             &self.ascii[b as usize]
         } else {
             self.other.get(&rest.chars().next()?)?
         };
-        candidates
-            .iter()
-            .find(|t| rest.starts_with(&***t))
-            .map(|t| t.len())
+        // Tokens are a few bytes long: compared byte by byte, not by memcmp.
+        let rest = rest.as_bytes();
+        candidates.iter().find_map(|&i| {
+            let t = self.syms[i as usize].0.as_bytes();
+            let hit = rest.len() >= t.len() && t.iter().zip(rest).all(|(a, b)| a == b);
+            hit.then_some((t.len(), i))
+        })
+    }
+
+    /// What symbol `id` stands for.
+    pub fn info(&self, id: SymId) -> Option<&SymInfo> {
+        self.syms.get(id as usize).map(|(_, i)| i)
     }
 }
 
@@ -316,6 +363,19 @@ impl Tables {
         }
         self.by_target.remove(&m.target);
         self.mixfix_by_target.insert(m.target.clone(), m);
+    }
+
+    /// What `tok` stands for, in every position.
+    fn sym_info(&self, tok: &str) -> SymInfo {
+        let leading = self.leading.get(tok).cloned();
+        SymInfo {
+            infix: self.infix.get(tok).cloned(),
+            prefix: self.prefix.get(tok).cloned(),
+            postfix: self.postfix.get(tok).cloned(),
+            leading_is_argument: leading.as_ref().is_some_and(|m| self.is_argument(m)),
+            leading,
+            trailing: self.trailing.get(tok).cloned(),
+        }
     }
 
     /// The general notation that starts with `tok`.

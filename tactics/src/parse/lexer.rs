@@ -4,12 +4,15 @@
 //! the longest operator or symbol wins, and an identifier wins over an
 //! operator no longer than itself.
 //!
-//! Performance contract: reading a token does not allocate. Operators and
+//! Performance contract: reading a token does not allocate (the parser
+//! keeps the tokens it has read in one vector, sized up front for typical
+//! text, so that it rarely grows). Operators and
 //! the language's symbols are found through one index by first character
-//! (`notation::Operators`), identifiers and numerals by a byte loop with a
+//! (`notation::Operators`), which also tells the parser what a symbol
+//! stands for, identifiers and numerals by a byte loop with a
 //! character-by-character path only for non-ASCII text.
 
-use crate::notation::NotationTable;
+use crate::notation::{NotationTable, SymId};
 use crate::syntax::Pos;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +102,20 @@ fn is_id_rest(c: char) -> bool {
         || ('ᵢ'..='ᵪ').contains(&c)
 }
 
+/// The ASCII bytes that continue an identifier: `[A-Za-z0-9_'!?]`.
+static ID_REST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'!' | b'?');
+        c += 1;
+    }
+    t
+};
+
 /// The length of the identifier segment at the start of `s` (0 if none).
+#[inline]
 fn segment_len(s: &str) -> usize {
     let b = s.as_bytes();
     // ASCII fast path: `[A-Za-z_][A-Za-z0-9_'!?]*`.
@@ -112,7 +128,7 @@ fn segment_len(s: &str) -> usize {
     let mut i = 1;
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'!' | b'?') {
+        if ID_REST[c as usize] {
             i += 1;
         } else if c.is_ascii() {
             return i;
@@ -162,7 +178,25 @@ pub fn ident_prefix_len(s: &str) -> usize {
 
 /// Skips whitespace and comments (`--` to the end of the line, nested `/- -/`).
 /// Returns the bytes skipped, or an error offset for an unterminated comment.
+#[inline]
 pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
+    let bytes = src.as_bytes();
+    // Most tokens follow one space or none: done when neither whitespace
+    // nor a comment can start after it.
+    if bytes.get(off) == Some(&b' ') {
+        off += 1;
+    }
+    match bytes.get(off) {
+        None => return Ok(off),
+        Some(&c) if c.is_ascii() && !c.is_ascii_whitespace() && c != b'-' && c != b'/' => {
+            return Ok(off)
+        }
+        _ => {}
+    }
+    skip_trivia_slow(src, off)
+}
+
+fn skip_trivia_slow(src: &str, mut off: usize) -> Result<usize, usize> {
     let bytes = src.as_bytes();
     loop {
         // ASCII whitespace by bytes; other whitespace by characters.
@@ -206,89 +240,98 @@ pub fn skip_trivia(src: &str, mut off: usize) -> Result<usize, usize> {
     }
 }
 
-/// Reads the token at `off` (after trivia). Returns it and its end offset,
-/// or `None` when no token starts here.
-pub fn lex<'s>(src: &'s str, off: usize, notations: &NotationTable) -> Option<(Tok<'s>, usize)> {
+/// Which symbol a [`Tok::Sym`] is ([`notation::Operators::info`]); other
+/// tokens are no symbol.
+pub const NO_SYM: SymId = SymId::MAX;
+
+/// Reads the token at `off` (after trivia). Returns it, its end offset and
+/// which symbol it is ([`NO_SYM`] for other tokens), or `None` when no token
+/// starts here.
+pub fn lex<'s>(
+    src: &'s str,
+    off: usize,
+    notations: &NotationTable,
+) -> Option<(Tok<'s>, usize, SymId)> {
     let rest = &src[off..];
     let Some(&first) = rest.as_bytes().first() else {
-        return Some((Tok::Eof, off));
+        return Some((Tok::Eof, off, NO_SYM));
     };
     // Operators and symbols: the longest match.
-    let best = notations.operators().longest_prefix_of(rest);
+    let best = notations.operators().longest_match(rest);
     let id = ident_len(rest);
     if id > 0 {
         // An operator spelled with letters would not win over a longer identifier.
-        if best.is_none_or(|b| id >= b) {
-            return Some((Tok::Ident(&rest[..id]), off + id));
+        if best.is_none_or(|(b, _)| id >= b) {
+            return Some((Tok::Ident(&rest[..id]), off + id, NO_SYM));
         }
     }
-    if let Some(b) = best {
-        return Some((Tok::Sym(&rest[..b]), off + b));
+    if let Some((b, sym)) = best {
+        return Some((Tok::Sym(&rest[..b]), off + b, sym));
     }
     if first.is_ascii_digit() {
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
-        return Some((Tok::Num(&rest[..n]), off + n));
+        return Some((Tok::Num(&rest[..n]), off + n, NO_SYM));
     }
     if first == b'"' {
         let body = &rest[1..];
         let n = body.find(['"', '\n'])?;
         if body.as_bytes()[n] == b'"' {
-            return Some((Tok::Str(&body[..n]), off + n + 2));
+            return Some((Tok::Str(&body[..n]), off + n + 2, NO_SYM));
         }
     }
     None
 }
 
-/// Line and column of byte offsets, remembering the last answer so that a
-/// forward scan of a long line stays linear.
+/// Line and column of byte offsets, counted from the last answer: the
+/// parser asks for the position of each token as it first reads it, so the
+/// offsets move forward and each byte of the source is looked at about once
+/// (no table of line starts is built first). An offset before the last
+/// answer (after the operators change, the tokens read ahead are read
+/// again) is counted back from it.
 pub struct LineIndex {
-    line_starts: Vec<usize>,
-    cache: std::cell::Cell<(usize, u32)>,
+    /// The last answer: an offset, its line and its column.
+    last: std::cell::Cell<(usize, u32, u32)>,
 }
 
 impl LineIndex {
-    pub fn new(src: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        for (i, b) in src.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
+    pub fn new() -> LineIndex {
         LineIndex {
-            line_starts,
-            cache: std::cell::Cell::new((0, 1)),
+            last: std::cell::Cell::new((0, 1, 1)),
         }
     }
 
+    #[inline]
     pub fn pos(&self, src: &str, off: usize) -> Pos {
         let off = off.min(src.len());
-        let line = match self.line_starts.len() {
-            1 => 0,
-            _ => match self.line_starts.binary_search(&off) {
-                Ok(l) => l,
-                Err(l) => l - 1,
-            },
-        };
-        let start = self.line_starts[line];
+        let bytes = src.as_bytes();
+        let (from, mut line, mut col) = self.last.get();
         // Characters are the bytes that do not continue a UTF-8 sequence.
-        let chars = |a: usize, b: usize| {
-            src.as_bytes()[a..b]
-                .iter()
-                .filter(|&&c| c & 0xC0 != 0x80)
-                .count() as u32
-        };
-        // From the last answer when it is on this line (the parser moves
-        // forward, and back a few tokens when it backtracks).
-        let (c_off, c_col) = self.cache.get();
-        let col = if c_off >= start && c_off <= off {
-            c_col + chars(c_off, off)
-        } else if c_off > off && c_off - off < off - start && !src[off..c_off].contains('\n') {
-            c_col - chars(off, c_off)
+        let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u32;
+        if off >= from {
+            for &c in &bytes[from..off] {
+                if c == b'\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += u32::from(c & 0xC0 != 0x80);
+                }
+            }
         } else {
-            1 + chars(start, off)
-        };
-        self.cache.set((off, col));
-        Pos::new(line as u32 + 1, col)
+            let back = &bytes[off..from];
+            let newlines = back.iter().filter(|&&c| c == b'\n').count() as u32;
+            if newlines == 0 {
+                col -= chars(back);
+            } else {
+                line -= newlines;
+                let start = bytes[..off]
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(0, |i| i + 1);
+                col = 1 + chars(&bytes[start..off]);
+            }
+        }
+        self.last.set((off, line, col));
+        Pos::new(line, col)
     }
 }
 
@@ -299,6 +342,7 @@ mod tests {
     #[test]
     fn lexes_dotted_names_and_projections() {
         let t = NotationTable::new();
+        let lex = |src, off, t| lex(src, off, t).map(|(tok, end, _)| (tok, end));
         assert_eq!(lex("Nat.add x", 0, &t), Some((Tok::Ident("Nat.add"), 7)));
         assert_eq!(lex("h.1", 0, &t), Some((Tok::Ident("h"), 1)));
         assert_eq!(lex(":= x", 0, &t), Some((Tok::Sym(":="), 2)));
@@ -370,15 +414,47 @@ mod tests {
     #[test]
     fn columns_count_characters() {
         let src = "ab\n∀ x";
-        let li = LineIndex::new(src);
+        let li = LineIndex::new();
         assert_eq!(li.pos(src, 3), Pos::new(2, 1));
         assert_eq!(li.pos(src, 6), Pos::new(2, 2));
         // Backwards on a line, and back across lines.
         let src = "ab\n∀ x ∀ y";
-        let li = LineIndex::new(src);
+        let li = LineIndex::new();
         assert_eq!(li.pos(src, 9), Pos::new(2, 5));
         assert_eq!(li.pos(src, 7), Pos::new(2, 3));
         assert_eq!(li.pos(src, 1), Pos::new(1, 2));
         assert_eq!(li.pos(src, 13), Pos::new(2, 7));
+    }
+
+    /// Line and column counted from the start, as the definition says.
+    fn pos_from_scratch(src: &str, off: usize) -> Pos {
+        let before = &src[..off];
+        let line = before.matches('\n').count() as u32 + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos::new(line, 1 + src[start..off].chars().count() as u32)
+    }
+
+    #[test]
+    fn positions_counted_from_the_last_answer_agree_with_counting_from_the_start() {
+        let src = "theorem t : ∀ x, x = x := -- a comment with ∀ and ⊢\n  /- nested /- ⟨é⟩ -/ -/\n\n  fun x₁ => ⟨x₁, h.1⟩ -- ∎\r\nλ α => α";
+        let offs: Vec<usize> = (0..=src.len())
+            .filter(|&i| src.is_char_boundary(i))
+            .collect();
+        // Forward, as the lexer reads; then backward; then hopping about.
+        let li = LineIndex::new();
+        for &o in &offs {
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "forward, {o}");
+        }
+        for &o in offs.iter().rev() {
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "backward, {o}");
+        }
+        let mut k = 7usize;
+        for _ in 0..500 {
+            k = (k * 31 + 17) % offs.len();
+            let o = offs[k];
+            assert_eq!(li.pos(src, o), pos_from_scratch(src, o), "hopping, {o}");
+        }
+        // Past the end clamps to the end.
+        assert_eq!(li.pos(src, src.len() + 5), pos_from_scratch(src, src.len()));
     }
 }

@@ -13,9 +13,11 @@ mod term;
 
 pub use lexer::{is_keyword, Tok, SYMBOLS};
 
-use crate::notation::NotationTable;
+use crate::notation::{NotationTable, SymId, SymInfo};
 use crate::syntax::{Command, Pos, Term};
 use lexer::LineIndex;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 /// How deeply terms may nest (parentheses, binders, operators) before the
@@ -37,21 +39,29 @@ impl fmt::Display for ParseError {
 
 pub type PResult<T> = Result<T, ParseError>;
 
-/// A token read ahead: where it was read from, the token, its position and end.
-type Lexed<'s> = (usize, Tok<'s>, Pos, usize);
-/// How many tokens read ahead are kept.
-const PEEKED: usize = 8;
+/// A token read: the token, its position, where it ends, and which symbol
+/// it is (`lexer::NO_SYM` for other tokens).
+type Lexed<'s> = (Tok<'s>, Pos, usize, SymId);
 
 pub struct Parser<'s> {
     src: &'s str,
     off: usize,
     lines: LineIndex,
     /// The operators in force; change them with [`Parser::notations_mut`]
-    /// or [`Parser::set_notations`], which forget the token read ahead.
-    notations: NotationTable,
-    /// Tokens read ahead, by offset (direct-mapped): a term's parser peeks
-    /// at the same token several times, and backtracks over a few.
-    peeked: [std::cell::Cell<Option<Lexed<'s>>>; PEEKED],
+    /// or [`Parser::set_notations`], which forget the tokens read ahead.
+    /// Borrowed by [`parse_term`] and friends, which read one term or
+    /// tactic with a fixed table (`verify` calls them for every step), so
+    /// that they neither copy nor drop it; owned by the theory driver's
+    /// parser, which adds notation as the file declares it.
+    notations: Cow<'s, NotationTable>,
+    /// The tokens read so far, in order; the next token is `toks[tok]` once
+    /// read. A term's parser peeks at the same token several times and
+    /// backtracks over a few (`save`/`restore` move `tok` with `off`), so
+    /// every token is read once; tokens past `tok` are forgotten when the
+    /// operators change.
+    toks: RefCell<Vec<Lexed<'s>>>,
+    /// The index in `toks` of the token at `off`.
+    tok: usize,
     /// Tokens that start a line at or left of this column end the current term.
     stop_col: u32,
     depth: u32,
@@ -65,12 +75,20 @@ pub struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str, notations: NotationTable) -> Parser<'s> {
+        Parser::with_table(src, Cow::Owned(notations))
+    }
+
+    /// A parser that borrows the operators in force until they change.
+    fn with_table(src: &'s str, notations: Cow<'s, NotationTable>) -> Parser<'s> {
         Parser {
             src,
             off: 0,
-            lines: LineIndex::new(src),
+            lines: LineIndex::new(),
             notations,
-            peeked: Default::default(),
+            // Sized for the tokens of a term or tactic (two bytes a token
+            // is typical of generated proofs), so that it rarely grows.
+            toks: RefCell::new(Vec::with_capacity((src.len() / 2 + 1).min(1 << 12))),
+            tok: 0,
             stop_col: 0,
             depth: 0,
             closing: None,
@@ -96,13 +114,13 @@ impl<'s> Parser<'s> {
     /// The operators in force, to change (between commands).
     pub fn notations_mut(&mut self) -> &mut NotationTable {
         self.forget_peeked();
-        &mut self.notations
+        self.notations.to_mut()
     }
 
     /// Replaces the operators in force (between commands).
     pub fn set_notations(&mut self, notations: NotationTable) {
         self.forget_peeked();
-        self.notations = notations;
+        self.notations = Cow::Owned(notations);
     }
 
     /// Whether the first command is `prelude`.
@@ -110,6 +128,7 @@ impl<'s> Parser<'s> {
         self.is_word("prelude")
     }
 
+    #[inline]
     pub fn pos_of(&self, off: usize) -> Pos {
         self.lines.pos(self.src, off)
     }
@@ -128,51 +147,88 @@ impl<'s> Parser<'s> {
     /// The next token, ignoring the layout.
     #[inline]
     pub(crate) fn peek_raw(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        if let Some((off, tok, pos, end)) = self.peeked[self.off % PEEKED].get() {
-            if off == self.off {
-                return Ok((tok, pos, end));
-            }
+        let (tok, pos, end, _) = self.peek_lexed()?;
+        Ok((tok, pos, end))
+    }
+
+    /// The next token, ignoring the layout, and which symbol it is.
+    #[inline]
+    fn peek_lexed(&self) -> PResult<Lexed<'s>> {
+        if let Some(&t) = self.toks.borrow().get(self.tok) {
+            return Ok(t);
         }
         self.peek_new()
     }
 
-    /// `peek_raw` at an offset not read ahead yet.
+    /// The next token if it is a symbol (and not cut off by the layout),
+    /// with what it stands for: what an operand's parser looks at next.
+    #[inline]
+    pub(crate) fn peek_op(&self) -> PResult<Option<(&'s str, Pos, &SymInfo)>> {
+        let (tok, pos, _, sym) = self.peek_lexed()?;
+        Ok(match tok {
+            Tok::Sym(s) if pos.col > self.stop_col => {
+                let info = self.notations.operators().info(sym);
+                Some((s, pos, info.unwrap_or(&SymInfo::NONE)))
+            }
+            _ => None,
+        })
+    }
+
+    /// `peek_raw` past the tokens read so far: reads the next token into
+    /// the vector (errors, which end the parse, out of line).
     #[inline(never)]
-    fn peek_new(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        let r = self.lex_next();
-        if let Ok((tok, pos, end)) = r {
-            self.peeked[self.off % PEEKED].set(Some((self.off, tok, pos, end)));
-        }
-        r
+    fn peek_new(&self) -> PResult<Lexed<'s>> {
+        let start = match lexer::skip_trivia(self.src, self.off) {
+            Ok(start) => start,
+            Err(at) => return Err(self.unterminated_comment(at)),
+        };
+        let pos = self.pos_of(start);
+        let Some((tok, end, sym)) = lexer::lex(self.src, start, &self.notations) else {
+            return Err(self.unexpected_char(start, pos));
+        };
+        let mut toks = self.toks.borrow_mut();
+        debug_assert_eq!(toks.len(), self.tok);
+        toks.push((tok, pos, end, sym));
+        Ok((tok, pos, end, sym))
     }
 
-    fn forget_peeked(&mut self) {
-        for slot in &mut self.peeked {
-            *slot.get_mut() = None;
-        }
-    }
-
-    fn lex_next(&self) -> PResult<(Tok<'s>, Pos, usize)> {
-        let start = lexer::skip_trivia(self.src, self.off).map_err(|at| ParseError {
+    #[cold]
+    fn unterminated_comment(&self, at: usize) -> ParseError {
+        ParseError {
             pos: self.pos_of(at),
             msg: "unterminated comment".into(),
-        })?;
-        let pos = self.pos_of(start);
-        match lexer::lex(self.src, start, &self.notations) {
-            Some((tok, end)) => Ok((tok, pos, end)),
-            None => {
-                let c = self.src[start..].chars().next().unwrap_or(' ');
-                Err(ParseError {
-                    pos,
-                    msg: format!("unexpected character '{c}'"),
-                })
-            }
         }
+    }
+
+    #[cold]
+    fn unexpected_char(&self, start: usize, pos: Pos) -> ParseError {
+        let c = self.src[start..].chars().next().unwrap_or(' ');
+        ParseError {
+            pos,
+            msg: format!("unexpected character '{c}'"),
+        }
+    }
+
+    /// What the token just peeked at stands for, if it is a symbol (the
+    /// notation table's answers for it, looked up when it was read).
+    pub(crate) fn peeked_sym(&self) -> Option<&SymInfo> {
+        let id = self
+            .toks
+            .borrow()
+            .get(self.tok)
+            .map_or(lexer::NO_SYM, |t| t.3);
+        self.notations.operators().info(id)
+    }
+
+    /// Forgets the tokens read ahead (read with the operators then in force).
+    fn forget_peeked(&mut self) {
+        self.toks.get_mut().truncate(self.tok);
     }
 
     pub(crate) fn bump(&mut self) -> PResult<(Tok<'s>, Pos)> {
         let (tok, pos, end) = self.peek_raw()?;
         self.off = end;
+        self.tok += 1;
         Ok((tok, pos))
     }
 
@@ -187,9 +243,12 @@ impl<'s> Parser<'s> {
         }
     }
 
+    // Inlined, so that comparing with a literal compares a few bytes in place.
+    #[inline]
     pub(crate) fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Ok((Tok::Sym(t), _, _)) if t == s)
     }
+    #[inline]
     pub(crate) fn is_word(&self, s: &str) -> bool {
         matches!(self.peek(), Ok((Tok::Ident(t), _, _)) if t == s)
     }
@@ -202,6 +261,7 @@ impl<'s> Parser<'s> {
         })
     }
 
+    #[inline]
     pub(crate) fn expect_sym(&mut self, s: &str) -> PResult<Pos> {
         if self.is_sym(s) {
             Ok(self.bump()?.1)
@@ -288,18 +348,31 @@ impl<'s> Parser<'s> {
     pub(crate) fn src(&self) -> &'s str {
         self.src
     }
-    pub(crate) fn save(&self) -> (usize, u32) {
-        (self.off, self.depth)
+    pub(crate) fn save(&self) -> Saved {
+        Saved {
+            off: self.off,
+            tok: self.tok,
+            depth: self.depth,
+        }
     }
-    pub(crate) fn restore(&mut self, s: (usize, u32)) {
-        self.off = s.0;
-        self.depth = s.1;
+    pub(crate) fn restore(&mut self, s: Saved) {
+        self.off = s.off;
+        self.tok = s.tok;
+        self.depth = s.depth;
     }
+}
+
+/// Where the parser was, to backtrack to.
+#[derive(Clone, Copy)]
+pub(crate) struct Saved {
+    off: usize,
+    tok: usize,
+    depth: u32,
 }
 
 /// Parses a single term (for tests, the printer's round trip, and the CLI).
 pub fn parse_term(src: &str, notations: &NotationTable) -> PResult<Term> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let t = p.term()?;
     match p.peek()? {
         (Tok::Eof, _, _) => Ok(t),
@@ -310,7 +383,7 @@ pub fn parse_term(src: &str, notations: &NotationTable) -> PResult<Term> {
 /// Parses a single tactic (a corpus record's trace step, which `verify`
 /// replays one at a time).
 pub fn parse_tactic(src: &str, notations: &NotationTable) -> PResult<crate::syntax::Tactic> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let t = p.tactic()?;
     match p.peek()? {
         (Tok::Eof, _, _) => Ok(t),
@@ -320,7 +393,7 @@ pub fn parse_tactic(src: &str, notations: &NotationTable) -> PResult<crate::synt
 
 /// Parses every command of a file with a fixed notation table (for tests).
 pub fn parse_commands(src: &str, notations: &NotationTable) -> PResult<Vec<Command>> {
-    let mut p = Parser::new(src, notations.clone());
+    let mut p = Parser::with_table(src, Cow::Borrowed(notations));
     let mut out = Vec::new();
     while let Some(c) = p.next_command()? {
         out.push(c);
@@ -448,7 +521,7 @@ mod tests {
             let m = crate::notation::Mixfix::from_command(&c.kind).expect("a notation");
             p.notations_mut().add_mixfix(m);
         }
-        p.notations
+        p.notations.into_owned()
     }
 
     fn app(t: &Term) -> (String, Vec<Term>) {

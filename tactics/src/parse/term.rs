@@ -20,9 +20,8 @@ impl Parser<'_> {
             // `lhs_prec`: the precedence of what has been read so far, which
             // a trailing notation's first variable may require (`a:51 " ≈ "`).
             let (mut lhs, mut lhs_prec) = p.leading(min)?;
-            loop {
-                let (tok, pos, _) = p.peek()?;
-                let Tok::Sym(s) = tok else { break };
+            // What the operator is, in each position (looked up by the lexer).
+            while let Some((s, pos, info)) = p.peek_op()? {
                 if p.is_closing(s) {
                     break;
                 }
@@ -36,7 +35,7 @@ impl Parser<'_> {
                     lhs_prec = ARROW_PREC;
                     continue;
                 }
-                if let Some(n) = p.notations.infix(s) {
+                if let Some(n) = &info.infix {
                     if n.prec < min {
                         break;
                     }
@@ -51,7 +50,7 @@ impl Parser<'_> {
                     lhs_prec = prec;
                     continue;
                 }
-                if let Some(n) = p.notations.postfix(s) {
+                if let Some(n) = &info.postfix {
                     if n.prec < min {
                         break;
                     }
@@ -62,7 +61,7 @@ impl Parser<'_> {
                     lhs_prec = prec;
                     continue;
                 }
-                if let Some(m) = p.notations.trailing(s).cloned() {
+                if let Some(m) = info.trailing.clone() {
                     if m.prec < min || lhs_prec < m.left_prec().unwrap_or(0) {
                         break;
                     }
@@ -128,13 +127,14 @@ impl Parser<'_> {
             Tok::Sym(s) => matches!(s, "λ" | "∀" | "∃"),
             _ => false,
         };
-        if let Tok::Sym(s) = tok {
-            if let Some(n) = self.notations.prefix(s) {
+        if let (Tok::Sym(_), Some(info)) = (tok, self.peeked_sym()) {
+            if let Some(n) = &info.prefix {
                 let prec = n.prec;
                 return Ok((self.leading_term(min)?, prec));
             }
-            if let Some(m) = self.notations.leading(s).cloned() {
-                if !self.notations.is_argument(&m) {
+            if let Some(m) = &info.leading {
+                if !info.leading_is_argument {
+                    let m = m.clone();
                     let (_, pos, _) = self.peek()?;
                     return Ok((self.mixfix_rest(&m, pos, Vec::new())?, m.prec));
                 }
@@ -210,8 +210,8 @@ impl Parser<'_> {
                 }
                 self.application(min)
             }
-            Tok::Sym(s) => {
-                if let Some(n) = self.notations.prefix(s) {
+            Tok::Sym(_) => {
+                if let Some(n) = self.peeked_sym().and_then(|i| i.prefix.as_ref()) {
                     let prec = n.prec;
                     let f = mk(pos, TermKind::Ident(n.target.clone()));
                     self.bump()?;
@@ -233,15 +233,19 @@ impl Parser<'_> {
         }
         let mut args = Vec::new();
         loop {
-            if let Some((name, val)) = self.try_named_arg()? {
-                args.push(Arg::Named(name, val));
-                continue;
+            // One look at the next token decides (it is read once per argument).
+            let tok = self.peek()?.0;
+            if tok == Tok::Sym("(") {
+                if let Some((name, val)) = self.try_named_arg()? {
+                    args.push(Arg::Named(name, val));
+                    continue;
+                }
             }
-            if self.starts_atom()? {
+            if self.starts_atom(tok) {
                 args.push(Arg::Pos(self.atom()?));
                 continue;
             }
-            if self.is_word("fun") || self.is_sym("λ") || self.is_word("by") {
+            if matches!(tok, Tok::Ident("fun" | "by") | Tok::Sym("λ")) {
                 args.push(Arg::Pos(self.term_prec(0)?));
             }
             break;
@@ -259,19 +263,19 @@ impl Parser<'_> {
         }
     }
 
-    fn starts_atom(&self) -> PResult<bool> {
-        Ok(match self.peek()?.0 {
+    /// Whether `tok`, the next token, starts an argument.
+    fn starts_atom(&self, tok: Tok<'_>) -> bool {
+        match tok {
             Tok::Ident(w) => !is_keyword(w) || w == "Prop" || w == "Type" || w == "Sort",
             Tok::Num(_) => true,
             Tok::Sym(s) => {
                 matches!(s, "(" | "⟨" | "@")
                     || self
-                        .notations
-                        .leading(s)
-                        .is_some_and(|m| self.notations.is_argument(m))
+                        .peeked_sym()
+                        .is_some_and(|i| i.leading.is_some() && i.leading_is_argument)
             }
             _ => false,
-        })
+        }
     }
 
     /// `(x := e)` in argument position.
@@ -363,9 +367,9 @@ impl Parser<'_> {
                 self.expect_sym("⟩")?;
                 mk(pos, TermKind::Anon(items))
             }
-            Tok::Sym(s) if self.notations.leading(s).is_some() => {
-                let m = self.notations.leading(s).cloned().expect("a notation");
-                self.mixfix_rest(&m, pos, Vec::new())?
+            Tok::Sym(_) if self.peeked_sym().is_some_and(|i| i.leading.is_some()) => {
+                let m = self.peeked_sym().and_then(|i| i.leading.clone());
+                self.mixfix_rest(&m.expect("a notation"), pos, Vec::new())?
             }
             _ => return self.error_here("a term"),
         };
@@ -373,37 +377,41 @@ impl Parser<'_> {
         loop {
             let off = self.at_offset();
             let rest = &self.src()[off..];
-            let after = rest.strip_prefix('.').unwrap_or("\n");
-            let digits = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
-            if rest.starts_with('.') && !digits.is_empty() {
-                self.bump()?; // the dot
-                let (_, npos) = self.bump()?;
-                let i: u32 = digits.parse().map_err(|_| ParseError {
-                    pos: npos,
-                    msg: "bad projection index".into(),
-                })?;
-                t = mk(t.pos, TermKind::ProjIdx(Box::new(t), i));
-                continue;
-            }
-            if after
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_')
-            {
-                self.bump()?; // the dot
-                let (field, _) = self.ident("a field name")?;
-                t = match t.kind {
-                    TermKind::Ident(base) => mk(t.pos, TermKind::Ident(format!("{base}.{field}"))),
-                    // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
-                    kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
-                        mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
-                    }),
-                };
-                continue;
+            // Most atoms are followed by no dot: straight to the postfix check.
+            if let Some(after) = rest.strip_prefix('.') {
+                let digits = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
+                if !digits.is_empty() {
+                    self.bump()?; // the dot
+                    let (_, npos) = self.bump()?;
+                    let i: u32 = digits.parse().map_err(|_| ParseError {
+                        pos: npos,
+                        msg: "bad projection index".into(),
+                    })?;
+                    t = mk(t.pos, TermKind::ProjIdx(Box::new(t), i));
+                    continue;
+                }
+                if after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                {
+                    self.bump()?; // the dot
+                    let (field, _) = self.ident("a field name")?;
+                    t = match t.kind {
+                        TermKind::Ident(base) => {
+                            mk(t.pos, TermKind::Ident(format!("{base}.{field}")))
+                        }
+                        // `(e).f.g` is `((e).f).g` (the field reads as one dotted name).
+                        kind => field.split('.').fold(mk(t.pos, kind), |e, f| {
+                            mk(t.pos, TermKind::ProjField(Box::new(e), f.to_string()))
+                        }),
+                    };
+                    continue;
+                }
             }
             // Postfix operators of the highest precedence bind to the atom.
-            if let Ok((Tok::Sym(op), opos, _)) = self.peek() {
-                if let Some(n) = self.notations.postfix(op) {
+            if let Ok((Tok::Sym(_), opos, _)) = self.peek() {
+                if let Some(n) = self.peeked_sym().and_then(|i| i.postfix.as_ref()) {
                     if n.prec >= MAX_PREC {
                         let f = mk(opos, TermKind::Ident(n.target.clone()));
                         self.bump()?;
