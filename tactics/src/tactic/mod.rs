@@ -195,6 +195,28 @@ mod tests {
     }
 
     #[test]
+    fn intro_of_several_binders_builds_the_proof_intro_by_intro_builds() {
+        let src = "axiom R : Type
+theorem t1 : ∀ (a b : R) (h : a = b), b = a := by
+  intro a b h
+  exact Eq.symm h
+theorem t2 : ∀ (a b : R) (h : a = b), b = a := by
+  intro a
+  intro b
+  intro h
+  exact Eq.symm h
+theorem t3 : ∀ (a b : R) (h : a = b), b = a := fun (a b : R) (h : a = b) => Eq.symm h
+";
+        let th = run(src).unwrap();
+        let value = |n: &str| {
+            let c = th.env().get(&proofmill_kernel::Name::from_dotted(n));
+            c.and_then(|c| c.value()).expect("a theorem")
+        };
+        assert_eq!(value("t1"), value("t2"));
+        assert_eq!(value("t1"), value("t3"));
+    }
+
+    #[test]
     fn rw_closes_with_rfl_and_symm_flips() {
         run("axiom R : Type\naxiom f : R → R\ntheorem t (x y : R) (h : x = y) : f y = f x := by\n  symm\n  rw [h]\n").unwrap();
     }
