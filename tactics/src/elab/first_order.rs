@@ -26,11 +26,14 @@
 use super::{EResult, Elab};
 use crate::syntax::{Arg, Term, TermKind};
 use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
+use std::sync::Arc;
 
-/// A constant's type `A₁ → … → Aₙ → B` as above: its binder types and `B`.
+/// A constant's type `A₁ → … → Aₙ → B` as above: its binder types and `B`
+/// (shared, so that taking it from the cache at every application copies
+/// nothing).
 #[derive(Clone, Debug)]
 pub(crate) struct FirstOrderType {
-    doms: Vec<ExprId>,
+    doms: Arc<[ExprId]>,
     cod: ExprId,
 }
 
@@ -176,7 +179,10 @@ impl Elab<'_> {
             doms.push(dom);
             ty = body;
         }
-        (!doms.is_empty() && self.closed(ty)).then_some(FirstOrderType { doms, cod: ty })
+        (!doms.is_empty() && self.closed(ty)).then(|| FirstOrderType {
+            doms: doms.into(),
+            cod: ty,
+        })
     }
 
     /// `ty` has no bound, free or universe variable and is not a function type.
