@@ -344,7 +344,7 @@ impl Elab<'_> {
 
     /// `f args` with as many of `f`'s leading lambdas as there are
     /// arguments instantiated.
-    fn head_beta(&mut self, mut f: ExprId, args: &[ExprId]) -> ExprId {
+    pub(super) fn head_beta(&mut self, mut f: ExprId, args: &[ExprId]) -> ExprId {
         let mut used = 0;
         while used < args.len() {
             let ExprKind::Lam(_, _, _, body) = *self.tc.store_ref().kind(f) else {

@@ -8,6 +8,7 @@
 //! `Env::add`.
 
 mod app;
+mod args_first;
 mod delab;
 mod first_order;
 mod inst;
@@ -295,6 +296,9 @@ pub struct Elab<'e> {
     /// `inst`'s answers, each kept while what can make it wrong does not
     /// happen ([`inst`]).
     inst_cache: inst::InstCache,
+    /// What elaborating applications arguments first keeps while a term
+    /// is elaborated ([`args_first`]).
+    args_first: args_first::Scratch,
 }
 
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
@@ -363,6 +367,10 @@ pub(crate) struct Names {
     /// The first-order types of constants (`None`: not first-order), by
     /// name ([`first_order`]).
     pub(crate) first_order: rustc_hash::FxHashMap<Name, Option<first_order::FirstOrderType>>,
+    /// Constants' types read for elaborating their applications arguments
+    /// first (`None`: not such a type), by name ([`args_first`]).
+    pub(crate) args_first:
+        rustc_hash::FxHashMap<Name, Option<std::sync::Arc<args_first::ArgsFirstType>>>,
     /// No universe levels (a constant without universe parameters).
     pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
     /// The globals `resolved` answers for.
@@ -447,6 +455,7 @@ impl<'e> Elab<'e> {
             names.resolved.clear();
             names.prelude.clear();
             names.first_order.clear();
+            names.args_first.clear();
             names.globals = Some(here);
         }
         Elab {
@@ -464,6 +473,7 @@ impl<'e> Elab<'e> {
             walk_stack,
             visited,
             inst_cache,
+            args_first: args_first::Scratch::default(),
             names,
             epoch: 0,
         }

@@ -111,6 +111,9 @@ impl<'e> Elab<'e> {
                 self.app_core_typed(f, false, Vec::new(), Vec::new(), expected, pos)
             }
             TermKind::App(head, args) => {
+                if let Some(r) = self.args_first(head, args, expected, pos)? {
+                    return Ok(r);
+                }
                 let mut pos_args = Vec::new();
                 let mut named = Vec::new();
                 for a in args {
