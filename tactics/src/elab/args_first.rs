@@ -96,14 +96,16 @@ impl Elab<'_> {
         {
             return Ok(None);
         }
-        let TermKind::Ident(name) = &head.kind else {
-            return Ok(None);
+        let (name, explicit) = match &head.kind {
+            TermKind::Ident(name) => (name, false),
+            TermKind::Explicit(name) => (name, true),
+            _ => return Ok(None),
         };
         let alone = |a: &Arg| matches!(a, Arg::Pos(x) if stands_alone(x));
         if self.args_first.inside == 0 && !args.iter().all(alone) {
             return Ok(None);
         }
-        let Some((c, sig)) = self.args_first_head(name) else {
+        let Some((c, sig)) = self.args_first_head(name, explicit) else {
             return Ok(None);
         };
         if sig.explicit != args.len() {
@@ -117,7 +119,7 @@ impl Elab<'_> {
             return Ok(Some(r));
         }
         let f = self.mk_const_fresh(&c);
-        self.app_core_typed(f, false, done, Vec::new(), expected, pos)
+        self.app_core_typed(f, explicit, done, Vec::new(), expected, pos)
             .map(Some)
     }
 
@@ -347,8 +349,13 @@ impl Elab<'_> {
     }
 
     /// The head of an application, resolved as [`Elab::resolve_head`]
-    /// would resolve it to a constant, with its type read for matching.
-    fn args_first_head(&mut self, name: &str) -> Option<(Name, Arc<ArgsFirstType>)> {
+    /// would resolve it to a constant, with its type read for matching
+    /// (every binder taken as explicit when the head is written `@c`).
+    fn args_first_head(
+        &mut self,
+        name: &str,
+        explicit: bool,
+    ) -> Option<(Name, Arc<ArgsFirstType>)> {
         if self.lookup_local(name).is_some() {
             return None;
         }
@@ -358,30 +365,34 @@ impl Elab<'_> {
             }
         }
         let (c, _) = self.resolve_global(name)?;
-        let sig = match self.names.args_first.get(&c) {
+        let key = (c, explicit);
+        let sig = match self.names.args_first.get(&key) {
             Some(s) => s.clone(),
             None => {
-                let s = self.args_first_type(&c).map(Arc::new);
-                self.names.args_first.insert(c.clone(), s.clone());
+                let s = self.args_first_type(&key.0, explicit).map(Arc::new);
+                self.names.args_first.insert(key.clone(), s.clone());
                 s
             }
         }?;
+        let (c, _) = key;
         Some((c, sig))
     }
 
-    /// Constant `c`'s type read for matching, when its binders are
-    /// explicit or implicit, every
+    /// Constant `c`'s type read for matching (`all_explicit`: as `@c`
+    /// takes it, every binder explicit), when its binders are explicit or
+    /// implicit (or `all_explicit`), every
     /// implicit binder's variable occurs in a later explicit binder's type,
     /// and its type after the binders is not itself a Π (so the general path
     /// would stop there too) and holds only applications, constants, sorts,
     /// binders and variables.
-    fn args_first_type(&self, c: &Name) -> Option<ArgsFirstType> {
+    fn args_first_type(&self, c: &Name, all_explicit: bool) -> Option<ArgsFirstType> {
         let info = self.g.env.get(c)?;
         let st = self.tc.store_ref();
         let mut ty = info.ty;
         let mut binders: Vec<(bool, ExprId, bool)> = Vec::new();
         while let ExprKind::Pi(_, bi, dom, body) = *st.kind(ty) {
             let explicit = match bi {
+                _ if all_explicit => true,
                 BinderInfo::Default => true,
                 BinderInfo::Implicit => false,
                 _ => return None,
@@ -420,14 +431,14 @@ impl Elab<'_> {
 }
 
 /// A term that elaborates to the same thing whatever type is expected of
-/// it: a name, an application of a name to such terms, a numeral, an
+/// it: a name, an application of a name (or `@name`) to such terms, a numeral, an
 /// ascription, or a lambda whose binders all have types and whose body is
 /// such a term.
 fn stands_alone(t: &Term) -> bool {
     match &t.kind {
         TermKind::Ident(_) | TermKind::Num(_) | TermKind::Ascribe(..) => true,
         TermKind::App(head, args) => {
-            matches!(head.kind, TermKind::Ident(_))
+            matches!(head.kind, TermKind::Ident(_) | TermKind::Explicit(_))
                 && args
                     .iter()
                     .all(|a| matches!(a, Arg::Pos(x) if stands_alone(x)))

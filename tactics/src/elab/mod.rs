@@ -368,9 +368,10 @@ pub(crate) struct Names {
     /// name ([`first_order`]).
     pub(crate) first_order: rustc_hash::FxHashMap<Name, Option<first_order::FirstOrderType>>,
     /// Constants' types read for elaborating their applications arguments
-    /// first (`None`: not such a type), by name ([`args_first`]).
+    /// first (`None`: not such a type), by name and whether every binder
+    /// is taken as explicit (`@c`) ([`args_first`]).
     pub(crate) args_first:
-        rustc_hash::FxHashMap<Name, Option<std::sync::Arc<args_first::ArgsFirstType>>>,
+        rustc_hash::FxHashMap<(Name, bool), Option<std::sync::Arc<args_first::ArgsFirstType>>>,
     /// No universe levels (a constant without universe parameters).
     pub(crate) no_levels: Option<std::sync::Arc<[Level]>>,
     /// The globals `resolved` answers for.

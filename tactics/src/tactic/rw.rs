@@ -34,8 +34,11 @@ impl Elab<'_> {
 
     /// Elaborates a rule as an equation `lhs = rhs` with its ∀s as metavariables.
     fn rule_eq(&mut self, r: &RwRule) -> EResult<(ExprId, EqParts)> {
-        let h = self.elab(&r.term, None)?;
-        let mut ty = self.infer(h, r.pos)?;
+        let (h, ty) = self.elab_typed(&r.term, None)?;
+        let mut ty = match ty {
+            Some(ty) => ty,
+            None => self.infer(h, r.pos)?,
+        };
         let mut h = h;
         loop {
             ty = self.inst(ty);
