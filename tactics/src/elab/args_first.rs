@@ -431,12 +431,14 @@ impl Elab<'_> {
 }
 
 /// A term that elaborates to the same thing whatever type is expected of
-/// it: a name, an application of a name (or `@name`) to such terms, a numeral, an
-/// ascription, or a lambda whose binders all have types and whose body is
-/// such a term.
+/// it: a name, an application of a name (or `@name`) to such terms, a
+/// numeral, such a term ascribed a type, or a lambda whose binders all have
+/// such terms as types and whose body is such a term. (Everything inside is checked: an
+/// application inside one is not checked again.)
 fn stands_alone(t: &Term) -> bool {
     match &t.kind {
-        TermKind::Ident(_) | TermKind::Num(_) | TermKind::Ascribe(..) => true,
+        TermKind::Ident(_) | TermKind::Num(_) => true,
+        TermKind::Ascribe(e, _) => stands_alone(e),
         TermKind::App(head, args) => {
             matches!(head.kind, TermKind::Ident(_) | TermKind::Explicit(_))
                 && args
@@ -444,7 +446,10 @@ fn stands_alone(t: &Term) -> bool {
                     .all(|a| matches!(a, Arg::Pos(x) if stands_alone(x)))
         }
         TermKind::Lam(binders, body) => {
-            binders.iter().all(|b| b.ty.is_some()) && stands_alone(body)
+            binders
+                .iter()
+                .all(|b| b.ty.as_ref().is_some_and(stands_alone))
+                && stands_alone(body)
         }
         _ => false,
     }
