@@ -30,10 +30,14 @@
 //! When anything does not match as the very same term (two types equal only
 //! up to reduction, a metavariable left in an argument, a universe
 //! metavariable), the general path takes over with the arguments already
-//! elaborated, so no argument is elaborated twice. The generator's read-back
-//! compares what this builds with the terms the kernel checked, and a unit
-//! test compares it with the general path's terms on generated proofs of
-//! every shipped theory.
+//! elaborated, so no argument is elaborated twice. An explicit argument then
+//! stays as written: the general path alone would make it a metavariable,
+//! assign it from the expected type first and keep that (`Eq.refl 1`
+//! against `Nat.succ 0 = 1` became `Eq.refl (Nat.succ 0)`); here it is
+//! `Eq.refl 1`, as Lean 4 elaborates it. The generator's read-back compares
+//! what this builds with the terms the kernel checked, and a unit test
+//! compares it with the general path's terms on generated proofs of every
+//! shipped theory.
 
 use super::app::EArg;
 use super::{EResult, Elab, FVarInfo};

@@ -331,5 +331,29 @@ pub(super) mod tests {
             "fun (a b : R) => Eq.symm (Eq.symm (by rw [add_comm a b]) : b + a = a + b)",
             true,
         );
+        // Types equal only up to reduction (`Nat.succ 0` and `1`): the
+        // general path takes over with the arguments elaborated.
+        // Here the two paths part: both read the proof, but the general
+        // path puts the expected type's `Nat.succ 0` in place of the
+        // written explicit argument `1` (its metavariable for that argument
+        // was assigned from the expected type first), where arguments first
+        // keeps `Eq.refl 1` as written, as Lean 4 elaborates it.
+        let nat = Theory::shipped("nat").expect("nat checks");
+        let read = |general: bool| {
+            GENERAL_PATH_ONLY.with(|g| g.set(general));
+            let mut r = TheoremReader::new(&nat);
+            let statement = "Nat.succ 0 = 1";
+            let proof = "Eq.trans (Eq.refl (Nat.succ 0)) (Eq.refl 1)";
+            let shown = r.read(statement, proof, |tc, _, p| tc.show(p));
+            GENERAL_PATH_ONLY.with(|g| g.set(false));
+            shown.expect("the proof reads")
+        };
+        let refls = "(Eq.refl.{1} Nat (Nat.succ 0))";
+        let head = "(Eq.trans.{1} Nat (Nat.succ 0) (Nat.succ 0) 1";
+        assert_eq!(
+            read(false),
+            format!("{head} {refls} (Eq.refl.{{1}} Nat 1))")
+        );
+        assert_eq!(read(true), format!("{head} {refls} {refls})"));
     }
 }
