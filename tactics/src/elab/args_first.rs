@@ -116,25 +116,24 @@ impl Elab<'_> {
             return Ok(None);
         }
         self.args_first.inside += 1;
-        let elaborated = self.elab_alone(args);
+        let typed = self.elab_alone(args);
         self.args_first.inside -= 1;
-        let (done, typed) = elaborated?;
+        let typed = typed?;
         if let Some(r) = self.build_args_first(&c, &sig, &typed, pos)? {
             return Ok(Some(r));
         }
+        let done = typed
+            .iter()
+            .zip(args)
+            .map(|(&(v, _), a)| EArg::Done(v, arg_pos(a)))
+            .collect();
         let f = self.mk_const_fresh(&c);
         self.app_core_typed(f, explicit, done, Vec::new(), expected, pos)
             .map(Some)
     }
 
-    /// Each argument elaborated on its own, as an elaborated argument of
-    /// the general path and with its type.
-    #[allow(clippy::type_complexity)]
-    fn elab_alone<'t>(
-        &mut self,
-        args: &'t [Arg],
-    ) -> EResult<(Vec<EArg<'t>>, Vec<(ExprId, ExprId)>)> {
-        let mut done = Vec::with_capacity(args.len());
+    /// Each argument elaborated on its own, with its type.
+    fn elab_alone(&mut self, args: &[Arg]) -> EResult<Vec<(ExprId, ExprId)>> {
         let mut typed = Vec::with_capacity(args.len());
         for a in args {
             let Arg::Pos(a) = a else {
@@ -145,11 +144,9 @@ impl Elab<'_> {
                 Some(ty) => ty,
                 None => self.infer(v, a.pos)?,
             };
-            let (v, ty) = (self.inst(v), self.inst(ty));
-            done.push(EArg::Done(v, a.pos));
-            typed.push((v, ty));
+            typed.push((self.inst(v), self.inst(ty)));
         }
-        Ok((done, typed))
+        Ok(typed)
     }
 
     /// The application of `c` to `typed` (each argument with its type) and
@@ -363,12 +360,7 @@ impl Elab<'_> {
         if self.lookup_local(name).is_some() {
             return None;
         }
-        if let Some((first, _)) = name.split_once('.') {
-            if self.lookup_local(first).is_some() {
-                return None;
-            }
-        }
-        let (c, _) = self.resolve_global(name)?;
+        let (c, _) = self.global_head(name)?;
         let key = (c, explicit);
         let sig = match self.names.args_first.get(&key) {
             Some(s) => s.clone(),
@@ -431,6 +423,13 @@ impl Elab<'_> {
             params: info.level_params.clone(),
             explicit,
         })
+    }
+}
+
+/// Where an argument is written.
+fn arg_pos(a: &Arg) -> Pos {
+    match a {
+        Arg::Pos(t) | Arg::Named(_, t) => t.pos,
     }
 }
 

@@ -156,12 +156,7 @@ impl Elab<'_> {
     /// The constant `name` resolves to when [`Elab::resolve_head`] would
     /// resolve it to a constant without universe parameters.
     fn first_order_global(&mut self, name: &str) -> Option<Name> {
-        if let Some((first, _)) = name.split_once('.') {
-            if self.lookup_local(first).is_some() {
-                return None;
-            }
-        }
-        match self.resolve_global(name)? {
+        match self.global_head(name)? {
             (c, 0) => Some(c),
             _ => None,
         }

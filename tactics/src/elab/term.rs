@@ -281,6 +281,20 @@ impl<'e> Elab<'e> {
         self.store().mk_const(c, ls)
     }
 
+    /// The constant [`Elab::resolve_head`] resolves `name` to, with its
+    /// number of universe parameters, when `name` is not `x.field` for a
+    /// local `x` (the caller has checked that `name` is not a local
+    /// itself): the shortcuts resolve a head exactly as the general path
+    /// does, without building the constant first.
+    pub(super) fn global_head(&mut self, name: &str) -> Option<(Name, usize)> {
+        if let Some((first, _)) = name.split_once('.') {
+            if self.lookup_local(first).is_some() {
+                return None;
+            }
+        }
+        self.resolve_global(name)
+    }
+
     /// [`Globals::resolve`], remembered, with the constant's number of
     /// universe parameters.
     pub(super) fn resolve_global(&mut self, name: &str) -> Option<(Name, usize)> {
