@@ -1168,6 +1168,9 @@ fn rustc_hash_map() -> rustc_hash::FxHashMap<u32, ExprId> {
 /// Reports unsolved metavariables at the position they were made.
 pub(crate) fn check_solved(el: &mut Elab<'_>, e: ExprId, pos: Pos) -> EResult<()> {
     let e = el.inst(e);
+    if el.is_mvar_free(e) {
+        return Ok(());
+    }
     if let Some(&i) = el.unassigned_in(e).first() {
         let m = el.mvars[i].clone();
         let what = match &m.kind {
