@@ -13,11 +13,11 @@
 //! of an earlier theorem are only locals to the next elaborator, and no term
 //! it builds mentions them.
 
-use crate::elab::{Elab, ElabError, ElabMemory, Globals, MVarKind};
+use crate::elab::{Elab, ElabError, ElabMemory, Globals, MVarKind, OpenProof};
 use crate::syntax::{Pos, Tactic, Term};
 use crate::tactic::Goal;
 use crate::theory::{check_solved, Theory, TheoryError};
-use proofmill_kernel::{ExprId, LocalStore, Name, TypeChecker};
+use proofmill_kernel::{ExprId, FVarId, LocalStore, Name, TypeChecker};
 
 /// How many theorems a reader's checker serves before it is reset (its
 /// memory stays bounded).
@@ -67,6 +67,51 @@ impl<'t> TheoremReader<'t> {
             let value = el.inst(value);
             check_solved(el, value, pf.pos).map_err(proof_error)?;
             Ok(f(&mut el.tc, ty, value))
+        })
+    }
+
+    /// [`TheoremReader::read`], except that a proof `fun xs => body` whose
+    /// closing is all that is left is not closed (see
+    /// [`Elab::elab_proof_open`]): `f` gets a [`ReadProof`], for a caller
+    /// that only compares the proof with another term. It is `read`'s
+    /// proof exactly when `read` succeeds.
+    pub fn read_open<R>(
+        &mut self,
+        statement: &str,
+        proof: &str,
+        f: impl FnOnce(&mut TypeChecker<'t>, ExprId, ReadProof) -> R,
+    ) -> Result<R, TheoryError> {
+        let notations = self.theory.notations();
+        let st = crate::parse::parse_term(statement, notations)
+            .map_err(|e| in_text("<statement>", e.pos, e.msg))?;
+        let pf = crate::parse::parse_term(proof, notations)
+            .map_err(|e| in_text("<proof>", e.pos, e.msg))?;
+        self.with_elab(|el| {
+            let statement_error = |e: ElabError| in_text("<statement>", e.pos, e.msg);
+            let proof_error = |e: ElabError| in_text("<proof>", e.pos, e.msg);
+            let ty = el.elab_type(&st).map_err(statement_error)?;
+            check_solved(el, ty, st.pos).map_err(statement_error)?;
+            let ty = el.inst(ty);
+            let proof = match el.elab_proof_open(&pf, ty).map_err(proof_error)? {
+                OpenProof::Closed(value) => {
+                    let value = el.inst(value);
+                    check_solved(el, value, pf.pos).map_err(proof_error)?;
+                    ReadProof::Closed(value)
+                }
+                OpenProof::Open { locals, body } => {
+                    let mut binders = Vec::with_capacity(locals.len());
+                    for &x in &locals {
+                        let ty = el.tc.local_decl(x).expect("a local").ty;
+                        let ty = el.inst(ty);
+                        check_solved(el, ty, pf.pos).map_err(proof_error)?;
+                        let id = el.fvar_id(x).expect("a local is a free variable");
+                        binders.push((id, ty));
+                    }
+                    check_solved(el, body, pf.pos).map_err(proof_error)?;
+                    ReadProof::Open { binders, body }
+                }
+            };
+            Ok(f(&mut el.tc, ty, proof))
         })
     }
 
@@ -171,6 +216,19 @@ impl<'t> TheoremReader<'t> {
         self.spare = Some((tc, mem, served + 1));
         result
     }
+}
+
+/// A proof as [`TheoremReader::read_open`] gives it.
+pub enum ReadProof {
+    /// The proof term.
+    Closed(ExprId),
+    /// The proof term is `fun (x₁ : T₁) … (xₙ : Tₙ) => body`, with
+    /// `binders` the `(xᵢ, Tᵢ)`: each `Tᵢ` and `body` mention the earlier
+    /// `xⱼ` as free variables of the checker's context.
+    Open {
+        binders: Vec<(FVarId, ExprId)>,
+        body: ExprId,
+    },
 }
 
 /// Elaborates a theorem's statement (no metavariable may be left).
@@ -281,5 +339,100 @@ fn in_text(file: &str, pos: Pos, msg: String) -> TheoryError {
         file: file.to_string(),
         pos,
         msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ReadProof, TheoremReader};
+    use crate::theory::Theory;
+    use proofmill_kernel::{abstract_fvars, alpha_eq, BinderInfo, ExprStore, FVarId, Name};
+
+    /// `read` and `read_open` of one theorem: both fail, with the same
+    /// error, or both succeed, and the open proof closed over its binders
+    /// is `read`'s proof. Whether the proof was left open.
+    fn open_is_closed(theory: &Theory, statement: &str, proof: &str) -> bool {
+        let mut closed = TheoremReader::new(theory);
+        let mut open = TheoremReader::new(theory);
+        let read = closed.read(statement, proof, |tc, s, p| {
+            open.read_open(statement, proof, |tc2, s2, p2| {
+                let (a, b) = (tc.store_ref(), tc2.store());
+                let (p2, was_open) = match p2 {
+                    ReadProof::Closed(p2) => (p2, false),
+                    ReadProof::Open { binders, body } => {
+                        let ids: Vec<FVarId> = binders.iter().map(|&(x, _)| x).collect();
+                        let mut r = abstract_fvars(b, body, &ids);
+                        for (i, &(_, ty)) in binders.iter().enumerate().rev() {
+                            let ty = abstract_fvars(b, ty, &ids[..i]);
+                            r = b.mk_lam(Name::anon(), BinderInfo::Default, ty, r);
+                        }
+                        (r, true)
+                    }
+                };
+                let same = alpha_eq(a, s, &*b, s2) && alpha_eq(a, p, &*b, p2);
+                (same, was_open)
+            })
+        });
+        match read {
+            Ok(Ok((same, was_open))) => {
+                assert!(same, "{statement} := {proof}");
+                was_open
+            }
+            Ok(Err(e)) => panic!("only read_open fails on {proof}: {e}"),
+            Err(e) => {
+                let e2 = open
+                    .read_open(statement, proof, |_, _, _| ())
+                    .expect_err("only read fails");
+                assert_eq!(e.to_string(), e2.to_string(), "{statement} := {proof}");
+                false
+            }
+        }
+    }
+
+    /// Generated proofs (left open) and proofs made from them that fail,
+    /// or that `read_open` closes itself.
+    #[test]
+    fn a_proof_read_open_is_the_proof_read() {
+        let cases = include_str!("../tests/data/generated_proofs.tsv");
+        let mut theories: Vec<(String, Theory)> = Vec::new();
+        let mut opened = 0;
+        for line in cases.lines() {
+            let mut f = line.split('\t');
+            let (Some(name), Some(statement), Some(proof)) = (f.next(), f.next(), f.next()) else {
+                panic!("a case is theory, statement and proof: {line}");
+            };
+            if !theories.iter().any(|(t, _)| t == name) {
+                let th = Theory::shipped(name).expect("a shipped theory checks");
+                theories.push((name.to_string(), th));
+            }
+            let (_, theory) = theories.iter().find(|(t, _)| t == name).expect("loaded");
+            opened += usize::from(open_is_closed(theory, statement, proof));
+            if let Some(cut) = proof.rfind(' ') {
+                open_is_closed(theory, statement, &format!("{})", &proof[..cut]));
+            }
+            let swapped = proof.replacen("Eq.trans (", "Eq.trans (Eq.symm (", 1);
+            open_is_closed(theory, statement, &format!("{swapped})"));
+        }
+        assert!(opened >= 40, "most generated proofs are read open");
+        let ring = Theory::shipped("ring").expect("ring checks");
+        let s = "∀ (a b : R), a + b = b + a";
+        for (proof, open) in [
+            ("fun (a b : R) => add_comm a b", true),
+            ("fun (a : R) (b : R) => add_comm a b", true),
+            ("fun a b => add_comm a b", true),
+            ("fun (a : R) => fun (b : R) => add_comm a b", true),
+            ("fun (a b : _) => add_comm a b", true),
+            ("add_comm", false),
+            ("fun (a b : R) => add_comm b a", false),
+            ("fun (a b : R) => add_comm a", false),
+            ("fun (a : R) => add_comm a", true),
+            ("fun (a b c : R) => add_comm a b", false),
+            ("fun (a b : Prop) => add_comm a b", false),
+            ("fun (a b : R) => by rw [add_comm a b]", false),
+            ("fun (a b : R) => (add_comm a b : a + b = b + a)", false),
+            ("fun (a b : R) => _", false),
+        ] {
+            assert_eq!(open_is_closed(&ring, s, proof), open, "{proof}");
+        }
     }
 }

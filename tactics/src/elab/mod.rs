@@ -16,6 +16,7 @@ mod term;
 mod unify;
 
 pub use delab::delab;
+pub use term::OpenProof;
 
 use crate::notation::NotationTable;
 use crate::syntax::Pos;

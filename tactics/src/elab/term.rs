@@ -17,6 +17,24 @@ pub fn binder_info(k: BinderKind) -> BinderInfo {
     }
 }
 
+/// A lambda elaborated up to its closing: its binders (locals of the
+/// context) and its body over them.
+struct OpenLam {
+    xs: Vec<ExprId>,
+    body: ExprId,
+    body_ty: Option<ExprId>,
+}
+
+/// A proof as [`Elab::elab_proof_open`] leaves it.
+pub enum OpenProof {
+    /// The proof term itself.
+    Closed(ExprId),
+    /// `fun locals => body`, not built: `locals` are locals of the
+    /// elaborator's context (their types have no metavariable left) and
+    /// `body` mentions them as free variables.
+    Open { locals: Vec<ExprId>, body: ExprId },
+}
+
 impl<'e> Elab<'e> {
     /// Elaborates `t`, checking it against `expected` when given.
     pub fn elab(&mut self, t: &Term, expected: Option<ExprId>) -> EResult<ExprId> {
@@ -456,24 +474,81 @@ impl<'e> Elab<'e> {
         body: &Term,
         expected: Option<ExprId>,
     ) -> EResult<(ExprId, Option<ExprId>)> {
+        let open = self.elab_lam_open(binders, body, expected)?;
+        let ty = self.open_lam_type(&open);
+        Ok((self.close_lam(&open), ty))
+    }
+
+    /// A lambda's binders and body, elaborated but not yet closed over.
+    fn elab_lam_open(
+        &mut self,
+        binders: &[Binder],
+        body: &Term,
+        expected: Option<ExprId>,
+    ) -> EResult<OpenLam> {
         let (xs, exp) = self.elab_binders(binders, expected)?;
         let b = self.elab_typed(body, exp);
         self.pop_scope(xs.len());
-        let (b, bty) = b?;
-        let b = self.inst(b);
-        let e = self.close_over(&xs, b, false);
-        let ty = match bty {
-            Some(t) => {
-                let t = self.inst(t);
-                if self.is_mvar_free(t) && self.is_mvar_free(b) {
-                    Some(self.close_over(&xs, t, true))
-                } else {
-                    None
-                }
-            }
-            None => None,
+        let (b, body_ty) = b?;
+        let body = self.inst(b);
+        Ok(OpenLam { xs, body, body_ty })
+    }
+
+    /// The lambda's type as [`Elab::elab_lam_typed`] gives it.
+    fn open_lam_type(&mut self, open: &OpenLam) -> Option<ExprId> {
+        let t = self.inst(open.body_ty?);
+        if self.is_mvar_free(t) && self.is_mvar_free(open.body) {
+            Some(self.close_over(&open.xs, t, true))
+        } else {
+            None
+        }
+    }
+
+    fn close_lam(&mut self, open: &OpenLam) -> ExprId {
+        self.close_over(&open.xs, open.body, false)
+    }
+
+    /// [`Elab::elab`] of a proof against its statement, except that a
+    /// top-level `fun` is left open when nothing but its closing is left to
+    /// do: its type is known, the same as `expected`, and nothing in it is a
+    /// metavariable. Closing a whole proof over its variables rebuilds every
+    /// node that mentions them, and a reader that only compares the proof
+    /// with another term need not pay for it. Every check is
+    /// `elab_typed`'s, in the same order, so the proof elaborates
+    /// exactly when `elab` succeeds, and the open proof closed over its
+    /// locals is `elab`'s term.
+    pub fn elab_proof_open(&mut self, t: &Term, expected: ExprId) -> EResult<OpenProof> {
+        let TermKind::Lam(binders, body) = &t.kind else {
+            return Ok(OpenProof::Closed(self.elab(t, Some(expected))?));
         };
-        Ok((e, ty))
+        let open = self.elab_lam_open(binders, body, Some(expected))?;
+        let ty = self.open_lam_type(&open);
+        if let Some(ty) = ty {
+            if !self.unify(ty, expected) {
+                let e = self.close_lam(&open);
+                return Err(self.type_mismatch(e, ty, expected, t.pos));
+            }
+            let body = self.inst(open.body);
+            let types: Vec<ExprId> = open
+                .xs
+                .iter()
+                .map(|&x| {
+                    let d = self.tc.local_decl(x).expect("a local").ty;
+                    self.inst(d)
+                })
+                .collect();
+            if self.is_mvar_free(body) && types.iter().all(|&d| self.is_mvar_free(d)) {
+                return Ok(OpenProof::Open {
+                    locals: open.xs,
+                    body,
+                });
+            }
+            return Ok(OpenProof::Closed(self.close_lam(&open)));
+        }
+        let e = self.close_lam(&open);
+        let ty = self.infer(e, t.pos)?;
+        self.ensure_has_type(e, ty, expected, t.pos)?;
+        Ok(OpenProof::Closed(e))
     }
 
     fn elab_pi(&mut self, binders: &[Binder], body: &Term) -> EResult<ExprId> {

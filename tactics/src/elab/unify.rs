@@ -328,13 +328,24 @@ impl Elab<'_> {
         if self.unify(ty, expected) {
             return Ok(());
         }
+        Err(self.type_mismatch(e, ty, expected, pos))
+    }
+
+    /// The error of `e : ty` where `expected` was wanted.
+    pub(crate) fn type_mismatch(
+        &mut self,
+        e: ExprId,
+        ty: ExprId,
+        expected: ExprId,
+        pos: Pos,
+    ) -> super::ElabError {
         let (se, st, sx) = (self.show(e), self.show(ty), self.show(expected));
-        super::err(
+        super::ElabError {
             pos,
-            format!(
+            msg: format!(
                 "type mismatch\n  {se}\nhas type\n  {st}\nbut is expected to have type\n  {sx}"
             ),
-        )
+        }
     }
 }
 
