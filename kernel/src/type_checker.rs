@@ -312,6 +312,75 @@ impl<'e> TypeChecker<'e> {
         Ok(())
     }
 
+    /// Checks that `fun xs => body : ty` for locals `xs` of this checker,
+    /// without building the lambda: closing a large body over its
+    /// variables rebuilds every node that mentions them, and a caller that
+    /// elaborated the body over the locals need not pay for it. This is
+    /// [`TypeChecker::check_value`] of the lambda with its binders already
+    /// opened, as checking the lambda opens them: each binder is a
+    /// distinct local assumption whose type is a type mentioning no local
+    /// but the binders before it, the body mentions no local but the
+    /// binders, and `ty` is the Π of the binders over the body's type.
+    pub fn check_lambda_value(
+        &mut self,
+        name: &Name,
+        xs: &[ExprId],
+        body: ExprId,
+        ty: ExprId,
+    ) -> Res<()> {
+        let mut ids: Vec<FVarId> = Vec::with_capacity(xs.len());
+        for &x in xs {
+            let ExprKind::FVar(f) = *self.st.kind(x) else {
+                return Err(KernelError::NotClosed(name.clone()));
+            };
+            let d = match self.lctx.get(f.0 as usize) {
+                Some(d) if d.value.is_none() && !ids.contains(&f) => d.ty,
+                _ => return Err(KernelError::NotClosed(name.clone())),
+            };
+            self.ensure_scoped(name, d, &ids)?;
+            self.check_type(d)?;
+            ids.push(f);
+        }
+        self.ensure_scoped(name, body, &ids)?;
+        let vt = self.infer(body)?;
+        let lam_ty = self.mk_pi_over(xs, vt);
+        if !self.is_def_eq(lam_ty, ty)? {
+            return Err(KernelError::DeclTypeMismatch {
+                decl: name.clone(),
+                expected: self.show(ty),
+                got: self.show(lam_ty),
+            });
+        }
+        Ok(())
+    }
+
+    /// `e` has no loose bound variable and no free one but `ids`.
+    fn ensure_scoped(&self, name: &Name, e: ExprId, ids: &[FVarId]) -> Res<()> {
+        if self.st.bvar_range(e) > 0 {
+            return Err(KernelError::NotClosed(name.clone()));
+        }
+        let mut seen = FxHashSet::default();
+        let mut stack = vec![e];
+        while let Some(x) = stack.pop() {
+            if !self.st.has_fvar(x) || !seen.insert(x) {
+                continue;
+            }
+            match *self.st.kind(x) {
+                ExprKind::FVar(f) if !ids.contains(&f) => {
+                    return Err(KernelError::NotClosed(name.clone()));
+                }
+                ExprKind::App(a, b) | ExprKind::Lam(_, _, a, b) | ExprKind::Pi(_, _, a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                ExprKind::Let(_, a, b, c) => stack.extend([a, b, c]),
+                ExprKind::Proj(_, _, a) => stack.push(a),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `e`'s type is `Prop`... i.e. whether `e` is a proposition.
     pub fn is_prop(&mut self, e: ExprId) -> Res<bool> {
         let t = self.infer_only(e)?;

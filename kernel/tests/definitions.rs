@@ -192,3 +192,58 @@ fn a_reused_checker_gives_a_fresh_checkers_verdicts() {
         tc.reset();
     }
 }
+
+/// `check_lambda_value` over locals answers as `check_value` of the closed
+/// lambda, and refuses what would not close: a local that is not a binder,
+/// a binder type mentioning a later binder, a let or repeated binder.
+#[test]
+fn a_lambda_checked_open_is_checked_as_the_closed_lambda() {
+    let mut env = base_env();
+    let a = cnst(&mut env, "A");
+    let pr = prop(&mut env);
+    let a_prop = arrow(&mut env, a, pr);
+    axiom(&mut env, "P", a_prop).unwrap();
+    let p = cnst(&mut env, "P");
+    let b0 = env.arena_mut().mk_bvar(0);
+    let p_b0 = env.arena_mut().mk_app(p, b0);
+    let all_p = env.arena_mut().mk_pi(n("x"), BinderInfo::Default, a, p_b0);
+    axiom(&mut env, "p", all_p).unwrap();
+    let pc = cnst(&mut env, "p");
+    let ac = cnst(&mut env, "a");
+    let name = n("t");
+    let mut tc = env.checker(&[]);
+    let x = tc.mk_local(n("x"), BinderInfo::Default, a);
+    let px = tc.store().mk_app(pc, x);
+    let p_a = tc.store().mk_app(p, ac);
+    let all_p_a = tc.store().mk_pi(n("x"), BinderInfo::Default, a, p_a);
+    // Accepted and refused alike.
+    for (ty, ok) in [(all_p, true), (all_p_a, false)] {
+        let closed = tc.mk_lam_over(&[x], px);
+        let by_value = tc.check_value(&name, closed, ty);
+        let open = tc.check_lambda_value(&name, &[x], px, ty);
+        assert_eq!(by_value.is_ok(), ok);
+        assert_eq!(open, by_value);
+    }
+    // A binder whose type is not a type.
+    let z = tc.mk_local(n("z"), BinderInfo::Default, ac);
+    let z_ty = tc.store().mk_pi(n("z"), BinderInfo::Default, ac, all_p);
+    let closed = tc.mk_lam_over(&[z, x], px);
+    assert!(tc.check_value(&name, closed, z_ty).is_err());
+    assert!(tc.check_lambda_value(&name, &[z, x], px, z_ty).is_err());
+    // A local the lambda does not bind (closing would leave it free).
+    let y = tc.mk_local(n("y"), BinderInfo::Default, a);
+    let py = tc.store().mk_app(pc, y);
+    let not_closed = Err(KernelError::NotClosed(name.clone()));
+    assert_eq!(tc.check_lambda_value(&name, &[x], py, all_p), not_closed);
+    // A binder's type mentioning a later binder, a repeated binder, a let.
+    let h = tc.mk_local(n("h"), BinderInfo::Default, px);
+    let h_ty = tc.store().mk_pi(n("h"), BinderInfo::Default, p_b0, all_p);
+    assert_eq!(tc.check_lambda_value(&name, &[h, x], px, h_ty), not_closed);
+    let xx_ty = tc.store().mk_pi(n("x"), BinderInfo::Default, a, all_p);
+    assert_eq!(tc.check_lambda_value(&name, &[x, x], px, xx_ty), not_closed);
+    let l = tc.mk_let_local(n("l"), a, ac);
+    let pl = tc.store().mk_app(pc, l);
+    assert_eq!(tc.check_lambda_value(&name, &[l], pl, all_p), not_closed);
+    // A body that is not a term of the local context at all.
+    assert_eq!(tc.check_lambda_value(&name, &[x], b0, all_p), not_closed);
+}
