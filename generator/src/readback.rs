@@ -67,15 +67,26 @@ pub fn read_back(
 ) -> Result<(), ReadBackError> {
     let ours = tc.store_ref();
     let (same_statement, same_proof) = reader
-        .read_open(statement, proof, |theirs, s, p| {
-            let theirs = theirs.store_ref();
+        .read_open(statement, proof, |tc, s, p| {
             let same_proof = match p {
-                ReadProof::Closed(p) => alpha_eq(theirs, p, ours, checked.proof),
-                ReadProof::Open { binders, body } => {
-                    same_lambda(theirs, &binders, body, ours, checked.proof)
+                ReadProof::Closed(p) => alpha_eq(tc.store_ref(), p, ours, checked.proof),
+                ReadProof::Open { locals, body } => {
+                    let binders: Vec<(FVarId, ExprId)> = locals
+                        .iter()
+                        .map(|&x| {
+                            let ExprKind::FVar(f) = *tc.store_ref().kind(x) else {
+                                unreachable!("a local is a free variable")
+                            };
+                            (f, tc.local_decl(x).expect("a local").ty)
+                        })
+                        .collect();
+                    same_lambda(tc.store_ref(), &binders, body, ours, checked.proof)
                 }
             };
-            (alpha_eq(theirs, s, ours, checked.statement), same_proof)
+            (
+                alpha_eq(tc.store_ref(), s, ours, checked.statement),
+                same_proof,
+            )
         })
         .map_err(ReadBackError::Unreadable)?;
     if !same_statement {

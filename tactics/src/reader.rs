@@ -17,7 +17,7 @@ use crate::elab::{Elab, ElabError, ElabMemory, Globals, MVarKind, OpenProof};
 use crate::syntax::{Pos, Tactic, Term};
 use crate::tactic::Goal;
 use crate::theory::{check_solved, Theory, TheoryError};
-use proofmill_kernel::{ExprId, FVarId, LocalStore, Name, TypeChecker};
+use proofmill_kernel::{ExprId, LocalStore, Name, TypeChecker};
 
 /// How many theorems a reader's checker serves before it is reset (its
 /// memory stays bounded).
@@ -92,25 +92,7 @@ impl<'t> TheoremReader<'t> {
             let ty = el.elab_type(&st).map_err(statement_error)?;
             check_solved(el, ty, st.pos).map_err(statement_error)?;
             let ty = el.inst(ty);
-            let proof = match el.elab_proof_open(&pf, ty).map_err(proof_error)? {
-                OpenProof::Closed(value) => {
-                    let value = el.inst(value);
-                    check_solved(el, value, pf.pos).map_err(proof_error)?;
-                    ReadProof::Closed(value)
-                }
-                OpenProof::Open { locals, body } => {
-                    let mut binders = Vec::with_capacity(locals.len());
-                    for &x in &locals {
-                        let ty = el.tc.local_decl(x).expect("a local").ty;
-                        let ty = el.inst(ty);
-                        check_solved(el, ty, pf.pos).map_err(proof_error)?;
-                        let id = el.fvar_id(x).expect("a local is a free variable");
-                        binders.push((id, ty));
-                    }
-                    check_solved(el, body, pf.pos).map_err(proof_error)?;
-                    ReadProof::Open { binders, body }
-                }
-            };
+            let proof = read_proof(el, &pf, ty).map_err(proof_error)?;
             Ok(f(&mut el.tc, ty, proof))
         })
     }
@@ -153,22 +135,27 @@ impl<'t> TheoremReader<'t> {
             .map_err(|e| ReplayError::Statement(in_text("<statement>", e.pos, e.msg)))?;
         self.with_elab(|el| {
             let ty = elab_statement(el, &st)?;
-            let proof = run_trace(el, ty, st.pos, tactics, after)?;
+            let ReadProof::Closed(proof) = run_trace(el, ty, st.pos, tactics, after, false)? else {
+                unreachable!("a trace's proof is closed unless asked otherwise")
+            };
             Ok(done(&mut el.tc, ty, proof))
         })
     }
 
-    /// [`TheoremReader::read`] and [`TheoremReader::replay`] of one
+    /// [`TheoremReader::read_open`] and [`TheoremReader::replay`] of one
     /// theorem, its statement elaborated once: `check` gets the proof
     /// term, then (if the proof term elaborated) the proof the tactics
     /// built, and its verdict on the first is returned with the replay's.
+    /// Either proof may be left open (a `fun` over the statement's
+    /// variables, or over the locals of a first `intro`, not closed), for
+    /// [`ReadProof::check`].
     pub fn read_and_replay<R, E>(
         &mut self,
         statement: &str,
         proof: &str,
         tactics: &[Tactic],
         after: impl FnMut(usize, &mut Goals<'_, 't>) -> Result<(), E>,
-        mut check: impl FnMut(&mut TypeChecker<'t>, ExprId, ExprId) -> R,
+        mut check: impl FnMut(&mut TypeChecker<'t>, ExprId, ReadProof) -> R,
     ) -> Result<(R, Result<R, ReplayError<E>>), TheoryError> {
         let notations = self.theory.notations();
         let st = crate::parse::parse_term(statement, notations)
@@ -181,11 +168,10 @@ impl<'t> TheoremReader<'t> {
                 _ => unreachable!("only the statement is elaborated"),
             })?;
             let proof_error = |e: ElabError| in_text("<proof>", e.pos, e.msg);
-            let value = el.elab(&pf, Some(ty)).map_err(proof_error)?;
-            let value = el.inst(value);
-            check_solved(el, value, pf.pos).map_err(proof_error)?;
+            let value = read_proof(el, &pf, ty).map_err(proof_error)?;
             let term = check(&mut el.tc, ty, value);
-            let trace = run_trace(el, ty, st.pos, tactics, after).map(|p| check(&mut el.tc, ty, p));
+            let trace =
+                run_trace(el, ty, st.pos, tactics, after, true).map(|p| check(&mut el.tc, ty, p));
             Ok((term, trace))
         })
     }
@@ -222,13 +208,41 @@ impl<'t> TheoremReader<'t> {
 pub enum ReadProof {
     /// The proof term.
     Closed(ExprId),
-    /// The proof term is `fun (x₁ : T₁) … (xₙ : Tₙ) => body`, with
-    /// `binders` the `(xᵢ, Tᵢ)`: each `Tᵢ` and `body` mention the earlier
-    /// `xⱼ` as free variables of the checker's context.
-    Open {
-        binders: Vec<(FVarId, ExprId)>,
-        body: ExprId,
-    },
+    /// The proof term is `fun locals => body`: `locals` are locals of the
+    /// checker's context (`TypeChecker::local_decl` gives their names and
+    /// types, which hold no metavariable), and `body` mentions them as
+    /// free variables.
+    Open { locals: Vec<ExprId>, body: ExprId },
+}
+
+impl ReadProof {
+    /// Checks with the kernel that the proof proves `ty` (a type already
+    /// checked), the open one without building its lambda.
+    pub fn check(
+        &self,
+        tc: &mut TypeChecker<'_>,
+        name: &Name,
+        ty: ExprId,
+    ) -> Result<(), proofmill_kernel::KernelError> {
+        match self {
+            ReadProof::Closed(p) => tc.check_value(name, *p, ty),
+            ReadProof::Open { locals, body } => tc.check_lambda_value(name, locals, *body, ty),
+        }
+    }
+}
+
+/// [`Elab::elab_proof_open`] of `pf` against the statement `ty`, its
+/// metavariables instantiated and none left.
+fn read_proof(el: &mut Elab<'_>, pf: &Term, ty: ExprId) -> Result<ReadProof, ElabError> {
+    match el.elab_proof_open(pf, ty)? {
+        OpenProof::Closed(value) => {
+            let value = el.inst(value);
+            check_solved(el, value, pf.pos)?;
+            Ok(ReadProof::Closed(value))
+        }
+        // Neither the body nor the locals' types hold a metavariable.
+        OpenProof::Open { locals, body } => Ok(ReadProof::Open { locals, body }),
+    }
 }
 
 /// Elaborates a theorem's statement (no metavariable may be left).
@@ -241,14 +255,16 @@ fn elab_statement<E>(el: &mut Elab<'_>, st: &Term) -> Result<ExprId, ReplayError
 }
 
 /// Runs `tactics` one at a time on a new goal `ty`, showing `after` the
-/// goals left after each; the proof they built.
+/// goals left after each; the proof they built, left open when `open` and
+/// the first tactic was an `intro` (its body over the introduced locals).
 fn run_trace<'t, E>(
     el: &mut Elab<'t>,
     ty: ExprId,
     pos: Pos,
     tactics: &[Tactic],
     mut after: impl FnMut(usize, &mut Goals<'_, 't>) -> Result<(), E>,
-) -> Result<ExprId, ReplayError<E>> {
+    open: bool,
+) -> Result<ReadProof, ReplayError<E>> {
     let goal = el.new_mvar(ty, pos, MVarKind::Goal);
     let mut goals = vec![Goal {
         mvar: goal,
@@ -271,13 +287,24 @@ fn run_trace<'t, E>(
     if !goals.is_empty() {
         return Err(ReplayError::Unsolved(el.show_goals(&goals)));
     }
+    let undetermined =
+        || ReplayError::Unsolved("tactics left parts of the proof undetermined".to_string());
+    // The goal is `fun xs => ?body` once its body is assigned, as `inst`
+    // would close it.
+    if let Some((locals, body)) = el.intro_assignment(goal).filter(|_| open) {
+        let body = el.inst(body);
+        if el.has_unassigned(body) {
+            return Err(undetermined());
+        }
+        if el.is_mvar_free(body) && el.locals_mvar_free(&locals) {
+            return Ok(ReadProof::Open { locals, body });
+        }
+    }
     let proof = el.inst(goal);
     if el.has_unassigned(proof) {
-        return Err(ReplayError::Unsolved(
-            "tactics left parts of the proof undetermined".to_string(),
-        ));
+        return Err(undetermined());
     }
-    Ok(proof)
+    Ok(ReadProof::Closed(proof))
 }
 
 /// The goals a replayed tactic left, as `TheoremReader::replay` shows them.
@@ -346,7 +373,7 @@ fn in_text(file: &str, pos: Pos, msg: String) -> TheoryError {
 mod tests {
     use super::{ReadProof, TheoremReader};
     use crate::theory::Theory;
-    use proofmill_kernel::{abstract_fvars, alpha_eq, BinderInfo, ExprStore, FVarId, Name};
+    use proofmill_kernel::{alpha_eq, Name};
 
     /// `read` and `read_open` of one theorem: both fail, with the same
     /// error, or both succeed, and the open proof closed over its binders
@@ -354,22 +381,19 @@ mod tests {
     fn open_is_closed(theory: &Theory, statement: &str, proof: &str) -> bool {
         let mut closed = TheoremReader::new(theory);
         let mut open = TheoremReader::new(theory);
+        let name = Name::from_dotted("t");
         let read = closed.read(statement, proof, |tc, s, p| {
+            let checks = tc.check_type(s).is_ok() && tc.check_value(&name, p, s).is_ok();
             open.read_open(statement, proof, |tc2, s2, p2| {
-                let (a, b) = (tc.store_ref(), tc2.store());
+                // The kernel's verdict on the proof as read is the same.
+                assert!(tc2.check_type(s2).is_ok());
+                assert_eq!(p2.check(tc2, &name, s2).is_ok(), checks, "{proof}");
                 let (p2, was_open) = match p2 {
                     ReadProof::Closed(p2) => (p2, false),
-                    ReadProof::Open { binders, body } => {
-                        let ids: Vec<FVarId> = binders.iter().map(|&(x, _)| x).collect();
-                        let mut r = abstract_fvars(b, body, &ids);
-                        for (i, &(_, ty)) in binders.iter().enumerate().rev() {
-                            let ty = abstract_fvars(b, ty, &ids[..i]);
-                            r = b.mk_lam(Name::anon(), BinderInfo::Default, ty, r);
-                        }
-                        (r, true)
-                    }
+                    ReadProof::Open { locals, body } => (tc2.mk_lam_over(&locals, body), true),
                 };
-                let same = alpha_eq(a, s, &*b, s2) && alpha_eq(a, p, &*b, p2);
+                let (a, b) = (tc.store_ref(), tc2.store_ref());
+                let same = alpha_eq(a, s, b, s2) && alpha_eq(a, p, b, p2);
                 (same, was_open)
             })
         });
@@ -421,7 +445,7 @@ mod tests {
             ("fun (a : R) (b : R) => add_comm a b", true),
             ("fun a b => add_comm a b", true),
             ("fun (a : R) => fun (b : R) => add_comm a b", true),
-            ("fun (a b : _) => add_comm a b", true),
+            ("fun (a b : _) => add_comm a b", false),
             ("add_comm", false),
             ("fun (a b : R) => add_comm b a", false),
             ("fun (a b : R) => add_comm a", false),

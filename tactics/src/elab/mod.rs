@@ -659,6 +659,21 @@ impl<'e> Elab<'e> {
         self.fvar_infos.get(e).is_some_and(|i| !i.has_mvar)
     }
 
+    /// `xs` and the body metavariable of `e`'s assignment when `e` is a
+    /// metavariable that `intro` assigned (`fun xs => ?body`, not yet
+    /// closed over, applied to nothing).
+    pub(crate) fn intro_assignment(&self, e: ExprId) -> Option<(Vec<ExprId>, ExprId)> {
+        let ExprKind::FVar(f) = *self.tc.store_ref().kind(e) else {
+            return None;
+        };
+        match &self.mvars[self.mvar_of(f)?].val {
+            Some(Assignment::Delayed { xs, body, args }) if args.is_empty() => {
+                Some((xs.clone(), *body))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `e` has no metavariable at all (assigned or not).
     pub fn is_mvar_free(&mut self, e: ExprId) -> bool {
         !self.fvar_info(e).has_mvar

@@ -30,8 +30,8 @@ pub enum OpenProof {
     /// The proof term itself.
     Closed(ExprId),
     /// `fun locals => body`, not built: `locals` are locals of the
-    /// elaborator's context (their types have no metavariable left) and
-    /// `body` mentions them as free variables.
+    /// elaborator's context (their declared types hold no metavariable)
+    /// and `body` (no metavariable either) mentions them as free variables.
     Open { locals: Vec<ExprId>, body: ExprId },
 }
 
@@ -504,6 +504,16 @@ impl<'e> Elab<'e> {
         }
     }
 
+    /// Whether the locals' declared types hold no metavariable, assigned
+    /// or not: a reader of the open proof (the kernel) sees them as they
+    /// are declared.
+    pub(crate) fn locals_mvar_free(&mut self, xs: &[ExprId]) -> bool {
+        xs.iter().all(|&x| {
+            let d = self.tc.local_decl(x).expect("a local").ty;
+            self.is_mvar_free(d)
+        })
+    }
+
     fn close_lam(&mut self, open: &OpenLam) -> ExprId {
         self.close_over(&open.xs, open.body, false)
     }
@@ -529,15 +539,7 @@ impl<'e> Elab<'e> {
                 return Err(self.type_mismatch(e, ty, expected, t.pos));
             }
             let body = self.inst(open.body);
-            let types: Vec<ExprId> = open
-                .xs
-                .iter()
-                .map(|&x| {
-                    let d = self.tc.local_decl(x).expect("a local").ty;
-                    self.inst(d)
-                })
-                .collect();
-            if self.is_mvar_free(body) && types.iter().all(|&d| self.is_mvar_free(d)) {
+            if self.is_mvar_free(body) && self.locals_mvar_free(&open.xs) {
                 return Ok(OpenProof::Open {
                     locals: open.xs,
                     body,

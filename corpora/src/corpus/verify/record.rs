@@ -34,7 +34,7 @@ use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name, TypeChecke
 use proofmill_tactics::parse::parse_tactic;
 use proofmill_tactics::parse::parse_term;
 use proofmill_tactics::print::print_term;
-use proofmill_tactics::reader::{Goals, ReplayError, TheoremReader};
+use proofmill_tactics::reader::{Goals, ReadProof, ReplayError, TheoremReader};
 use proofmill_tactics::syntax::{Arg, Tactic, TacticKind, Term as Syn, TermKind};
 use proofmill_tactics::theory::Theory;
 use std::collections::HashMap;
@@ -831,12 +831,12 @@ pub(super) fn check_proofs(
     // Both proofs are checked against the one statement, in one checker:
     // the kernel checks that the statement is a type once.
     let mut type_checked = false;
-    let kernel_check = |tc: &mut TypeChecker<'_>, ty, proof| -> Result<(), String> {
+    let kernel_check = |tc: &mut TypeChecker<'_>, ty, proof: ReadProof| -> Result<(), String> {
         if !type_checked {
             tc.check_type(ty).map_err(|e| e.to_string())?;
             type_checked = true;
         }
-        tc.check_value(&name, proof, ty).map_err(|e| e.to_string())
+        proof.check(tc, &name, ty).map_err(|e| e.to_string())
     };
     // The tactics in order: `intro` (when there are variables), then the steps.
     let intro = usize::from(!r.intro.is_empty());
