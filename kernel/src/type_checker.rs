@@ -97,6 +97,8 @@ pub struct TypeChecker<'e> {
     /// Set by another worker of a parallel batch that found an error.
     pub(crate) abort: Option<&'e AtomicBool>,
     calls: u64,
+    /// `ensure_scoped`'s memo, kept (empty) between calls with its memory.
+    scoped_seen: FxHashSet<ExprId>,
 }
 
 /// Unwinds the recursion counter on every exit path.
@@ -138,6 +140,7 @@ impl<'e> TypeChecker<'e> {
             visible_below: u32::MAX,
             abort: None,
             calls: 0,
+            scoped_seen: FxHashSet::default(),
         }
     }
 
@@ -355,14 +358,30 @@ impl<'e> TypeChecker<'e> {
     }
 
     /// `e` has no loose bound variable and no free one but `ids`.
-    fn ensure_scoped(&self, name: &Name, e: ExprId, ids: &[FVarId]) -> Res<()> {
+    fn ensure_scoped(&mut self, name: &Name, e: ExprId, ids: &[FVarId]) -> Res<()> {
         if self.st.bvar_range(e) > 0 {
             return Err(KernelError::NotClosed(name.clone()));
         }
-        let mut seen = FxHashSet::default();
+        let mut seen = std::mem::take(&mut self.scoped_seen);
+        let r = self.scoped_walk(name, e, ids, &mut seen);
+        seen.clear();
+        self.scoped_seen = seen;
+        r
+    }
+
+    fn scoped_walk(
+        &self,
+        name: &Name,
+        e: ExprId,
+        ids: &[FVarId],
+        seen: &mut FxHashSet<ExprId>,
+    ) -> Res<()> {
         let mut stack = vec![e];
         while let Some(x) = stack.pop() {
-            if !self.st.has_fvar(x) || !seen.insert(x) {
+            let node = self.st.node(x);
+            // Shared subterms are walked once; shallow ones are cheaper to
+            // walk again than to remember.
+            if !node.has_fvar || (node.depth >= 3 && !seen.insert(x)) {
                 continue;
             }
             match *self.st.kind(x) {
