@@ -73,8 +73,9 @@ impl<'t> TheoremReader<'t> {
     /// [`TheoremReader::read`], except that a proof `fun xs => body` whose
     /// closing is all that is left is not closed (see
     /// [`Elab::elab_proof_open`]): `f` gets a [`ReadProof`], for a caller
-    /// that only compares the proof with another term. It is `read`'s
-    /// proof exactly when `read` succeeds.
+    /// that compares the proof with another term or checks it with
+    /// [`ReadProof::check`]. Closed over its locals, it is `read`'s proof,
+    /// and it reads exactly when `read` succeeds.
     pub fn read_open<R>(
         &mut self,
         statement: &str,
