@@ -111,33 +111,41 @@ fn same_lambda<A: ExprStore + ?Sized, B: ExprStore + ?Sized>(
     mut lam: ExprId,
 ) -> bool {
     let xs: Vec<FVarId> = binders.iter().map(|&(x, _)| x).collect();
+    // One memo for the whole lambda, sized for a generated proof's shared
+    // subterms so that it rarely grows.
+    let mut seen = FxHashSet::with_capacity_and_hasher(1024, Default::default());
     for (i, &(_, ty)) in binders.iter().enumerate() {
         let ExprKind::Lam(_, _, t, b) = *sb.kind(lam) else {
             return false;
         };
-        if !alpha_eq_under(sa, ty, &xs[..i], sb, t) {
+        seen.clear();
+        if !alpha_eq_under(sa, ty, &xs[..i], sb, t, &mut seen) {
             return false;
         }
         lam = b;
     }
-    alpha_eq_under(sa, body, &xs, sb, lam)
+    seen.clear();
+    alpha_eq_under(sa, body, &xs, sb, lam, &mut seen)
 }
+
+/// Pairs already compared (with the depth where it matters).
+type Compared = FxHashSet<(ExprId, ExprId, u32)>;
 
 /// Whether `a` (in `sa`, over the free variables `xs`) is `b` (in `sb`,
 /// under as many binders, the last one bound variable 0) up to the names
 /// of bound variables: [`alpha_eq`] of `a` closed over `xs` with `b` under
-/// its binders.
+/// its binders. `seen` starts empty.
 fn alpha_eq_under<A: ExprStore + ?Sized, B: ExprStore + ?Sized>(
     sa: &A,
     a: ExprId,
     xs: &[FVarId],
     sb: &B,
     b: ExprId,
+    seen: &mut Compared,
 ) -> bool {
     let n = xs.len() as u32;
     // The pairs still to compare, with the number of binders passed inside
     // `a` and `b` (the same on both sides).
-    let mut seen = FxHashSet::default();
     let mut stack = vec![(a, b, 0u32)];
     while let Some((x, y, depth)) = stack.pop() {
         let (nx, ny) = (sa.node(x), sb.node(y));
@@ -208,6 +216,10 @@ mod tests {
     use proofmill_kernel::{Arena, BinderInfo, ExprId, ExprStore, FVarId, Level, Name};
     use std::sync::Arc;
 
+    fn eq_under(sa: &Arena, a: ExprId, xs: &[FVarId], sb: &Arena, b: ExprId) -> bool {
+        alpha_eq_under(sa, a, xs, sb, b, &mut Default::default())
+    }
+
     fn lam(s: &mut Arena, name: &str, ty: ExprId, body: ExprId) -> ExprId {
         s.mk_lam(Name::from_dotted(name), BinderInfo::Default, ty, body)
     }
@@ -229,8 +241,8 @@ mod tests {
         let (b0, b1) = (b.mk_bvar(0), b.mk_bvar(1));
         let good = b.mk_apps(f_b, &[b1, b0]);
         let swapped = b.mk_apps(f_b, &[b0, b1]);
-        assert!(alpha_eq_under(&a, open, &xs, &b, good));
-        assert!(!alpha_eq_under(&a, open, &xs, &b, swapped));
+        assert!(eq_under(&a, open, &xs, &b, good));
+        assert!(!eq_under(&a, open, &xs, &b, swapped));
         // Under one more binder (fun y => f x₀ y) the indices shift by one.
         let y = a.mk_bvar(0);
         let inner = a.mk_apps(f_a, &[v0, y]);
@@ -241,22 +253,22 @@ mod tests {
         let b1 = b.mk_bvar(1);
         let inner_bad = b.mk_apps(f_b, &[b1, b0]);
         let bad_lam = lam(&mut b, "z", ty_b, inner_bad);
-        assert!(alpha_eq_under(&a, open_lam, &xs, &b, good_lam));
-        assert!(!alpha_eq_under(&a, open_lam, &xs, &b, bad_lam));
+        assert!(eq_under(&a, open_lam, &xs, &b, good_lam));
+        assert!(!eq_under(&a, open_lam, &xs, &b, bad_lam));
         // A bound variable beyond the binders, or a free variable that is
         // not one of them, is never the same.
         let b5 = b.mk_bvar(5);
         let far = b.mk_apps(f_b, &[b5, b0]);
-        assert!(!alpha_eq_under(&a, open, &xs, &b, far));
+        assert!(!eq_under(&a, open, &xs, &b, far));
         let stray = a.mk_fvar(FVarId(9));
         let open_stray = a.mk_apps(f_a, &[stray, v1]);
-        assert!(!alpha_eq_under(&a, open_stray, &xs, &b, good));
+        assert!(!eq_under(&a, open_stray, &xs, &b, good));
         // A loose bound variable on the open side is not a binder's.
         let (loose, b1) = (a.mk_bvar(1), b.mk_bvar(1));
-        assert!(!alpha_eq_under(&a, loose, &xs, &b, b1));
+        assert!(!eq_under(&a, loose, &xs, &b, b1));
         // Closed parts compare as they are.
-        assert!(alpha_eq_under(&a, ty_a, &xs, &b, ty_b));
-        assert!(!alpha_eq_under(&a, ty_a, &xs, &b, f_b));
+        assert!(eq_under(&a, ty_a, &xs, &b, ty_b));
+        assert!(!eq_under(&a, ty_a, &xs, &b, f_b));
     }
 
     /// `fun (x₀ : R) (x₁ : P x₀) => body`, binder types included.

@@ -305,8 +305,9 @@ impl<'e> Elab<'e> {
     /// itself): the shortcuts resolve a head exactly as the general path
     /// does, without building the constant first.
     pub(super) fn global_head(&mut self, name: &str) -> Option<(Name, usize)> {
-        if let Some((first, _)) = name.split_once('.') {
-            if self.lookup_local(first).is_some() {
+        // A byte search: `.` is ASCII, and `split_once` costs a char searcher.
+        if let Some(dot) = name.bytes().position(|b| b == b'.') {
+            if self.lookup_local(&name[..dot]).is_some() {
                 return None;
             }
         }
