@@ -144,9 +144,20 @@ impl Elab<'_> {
                 Some(ty) => ty,
                 None => self.infer(v, a.pos)?,
             };
-            typed.push((self.inst(v), self.inst(ty)));
+            typed.push((self.inst_unless_free(v), self.inst_unless_free(ty)));
         }
         Ok(typed)
+    }
+
+    /// `inst` of `e`, found to be `e` itself without a walk when `e` holds
+    /// no metavariable (which `build_args_first` asks of every argument
+    /// and type anyway, and which is remembered).
+    fn inst_unless_free(&mut self, e: ExprId) -> ExprId {
+        if !self.tc.store_ref().node(e).has_level_param && self.is_mvar_free(e) {
+            e
+        } else {
+            self.inst(e)
+        }
     }
 
     /// The application of `c` to `typed` (each argument with its type) and

@@ -112,7 +112,7 @@ impl Elab<'_> {
     /// Replaces every assigned metavariable (and universe metavariable) by its value.
     pub fn inst(&mut self, e: ExprId) -> ExprId {
         let node = self.tc.store_ref().node(e);
-        if !node.has_level_param && !node.has_fvar {
+        if !node.has_level_param && (!node.has_fvar || self.fvar_infos_known_mvar_free(e)) {
             return e;
         }
         if let Some((r, _)) = self.cached_inst(e, &self.inst_cache) {
