@@ -305,6 +305,11 @@ impl<'e> TypeChecker<'e> {
     /// Checks that `value : ty`.
     pub fn check_value(&mut self, name: &Name, value: ExprId, ty: ExprId) -> Res<()> {
         let vt = self.infer(value)?;
+        self.ensure_decl_type(name, vt, ty)
+    }
+
+    /// The value's type `vt` must be the declared `ty`.
+    fn ensure_decl_type(&mut self, name: &Name, vt: ExprId, ty: ExprId) -> Res<()> {
         if !self.is_def_eq(vt, ty)? {
             return Err(KernelError::DeclTypeMismatch {
                 decl: name.clone(),
@@ -347,14 +352,7 @@ impl<'e> TypeChecker<'e> {
         self.ensure_scoped(name, body, &ids)?;
         let vt = self.infer(body)?;
         let lam_ty = self.mk_pi_over(xs, vt);
-        if !self.is_def_eq(lam_ty, ty)? {
-            return Err(KernelError::DeclTypeMismatch {
-                decl: name.clone(),
-                expected: self.show(ty),
-                got: self.show(lam_ty),
-            });
-        }
-        Ok(())
+        self.ensure_decl_type(name, lam_ty, ty)
     }
 
     /// `e` has no loose bound variable and no free one but `ids`.
