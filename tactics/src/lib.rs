@@ -9,4 +9,6 @@ pub mod print;
 pub mod reader;
 pub mod syntax;
 pub mod tactic;
+#[cfg(test)]
+mod test_data;
 pub mod theory;

@@ -292,30 +292,14 @@ pub(super) mod tests {
     /// argument, as Lean 4 often reports it too).
     #[test]
     fn applications_elaborated_arguments_first_are_the_general_paths() {
-        let cases = include_str!("../../tests/data/generated_proofs.tsv");
-        let mut theories: Vec<(String, Theory)> = Vec::new();
-        let mut n = 0;
-        for line in cases.lines() {
-            let mut f = line.split('\t');
-            let (Some(name), Some(statement), Some(proof)) = (f.next(), f.next(), f.next()) else {
-                panic!("a case is theory, statement and proof: {line}");
-            };
-            if !theories.iter().any(|(t, _)| t == name) {
-                let th = Theory::shipped(name).expect("a shipped theory checks");
-                theories.push((name.to_string(), th));
-            }
-            let (_, theory) = theories.iter().find(|(t, _)| t == name).expect("loaded");
-            same_either_way(theory, statement, proof, true);
-            // The same proof with its last rule argument dropped, and with
-            // its first two `Eq.trans` arguments' order changed.
-            if let Some(cut) = proof.rfind(' ') {
-                same_either_way(theory, statement, &format!("{})", &proof[..cut]), false);
-            }
-            let swapped = proof.replacen("Eq.trans (", "Eq.trans (Eq.symm (", 1);
-            same_either_way(theory, statement, &format!("{swapped})"), false);
-            n += 1;
-        }
-        assert_eq!(theories.len(), 6, "every shipped theory but the prelude");
+        let (n, theories) =
+            crate::test_data::for_each_generated_proof(|theory, statement, proof| {
+                same_either_way(theory, statement, proof, true);
+                for broken in crate::test_data::broken_variants(proof) {
+                    same_either_way(theory, statement, &broken, false);
+                }
+            });
+        assert_eq!(theories, 6, "every shipped theory but the prelude");
         assert!(n >= 48);
         // A tactic block needs its expected type, even when an ascription
         // around the application holding it stands alone.
