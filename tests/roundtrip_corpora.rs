@@ -125,7 +125,7 @@ fn one(theory: &str, seed: u64, opts: &[&str], count: u64, dir: &Path) -> Vec<St
         bad.push(format!("{what}: {summary}"));
     }
     if summary.starts_with(&format!("{count} theorems written")) {
-        let v = run(&["verify", out]);
+        let v = run(&["verify", out, "--threads", "1"]);
         let vout = String::from_utf8_lossy(&v.stdout).to_string();
         if !v.status.success() || !vout.contains(&format!("verified {count} records: 0 bad")) {
             bad.push(format!(
