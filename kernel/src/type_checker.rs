@@ -302,8 +302,14 @@ impl<'e> TypeChecker<'e> {
         self.ensure_sort(s, ty)
     }
 
-    /// Checks that `value : ty`.
+    /// Checks that `value : ty`, both closed terms (a local of this
+    /// checker's context in either would be an assumption, not a proof).
     pub fn check_value(&mut self, name: &Name, value: ExprId, ty: ExprId) -> Res<()> {
+        for e in [value, ty] {
+            if self.st.has_fvar(e) || self.st.bvar_range(e) > 0 {
+                return Err(KernelError::NotClosed(name.clone()));
+            }
+        }
         let vt = self.infer(value)?;
         self.ensure_decl_type(name, vt, ty)
     }

@@ -235,6 +235,11 @@ fn a_lambda_checked_open_is_checked_as_the_closed_lambda() {
     let py = tc.store().mk_app(pc, y);
     let not_closed = Err(KernelError::NotClosed(name.clone()));
     assert_eq!(tc.check_lambda_value(&name, &[x], py, all_p), not_closed);
+    // Nor does `check_value` take a proof that mentions a local.
+    let p_y = tc.store().mk_app(p, y);
+    assert_eq!(tc.check_value(&name, py, p_y), not_closed);
+    let open_lam = tc.mk_lam_over(&[x], py);
+    assert_eq!(tc.check_value(&name, open_lam, all_p), not_closed);
     // A binder's type mentioning a later binder, a repeated binder, a let.
     let h = tc.mk_local(n("h"), BinderInfo::Default, px);
     let h_ty = tc.store().mk_pi(n("h"), BinderInfo::Default, p_b0, all_p);
