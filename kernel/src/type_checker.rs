@@ -305,13 +305,18 @@ impl<'e> TypeChecker<'e> {
     /// Checks that `value : ty`, both closed terms (a local of this
     /// checker's context in either would be an assumption, not a proof).
     pub fn check_value(&mut self, name: &Name, value: ExprId, ty: ExprId) -> Res<()> {
-        for e in [value, ty] {
-            if self.st.has_fvar(e) || self.st.bvar_range(e) > 0 {
-                return Err(KernelError::NotClosed(name.clone()));
-            }
-        }
+        self.ensure_closed(name, value)?;
+        self.ensure_closed(name, ty)?;
         let vt = self.infer(value)?;
         self.ensure_decl_type(name, vt, ty)
+    }
+
+    /// `e` mentions no local and no loose bound variable.
+    fn ensure_closed(&self, name: &Name, e: ExprId) -> Res<()> {
+        if self.st.has_fvar(e) || self.st.bvar_range(e) > 0 {
+            return Err(KernelError::NotClosed(name.clone()));
+        }
+        Ok(())
     }
 
     /// The value's type `vt` must be the declared `ty`.
@@ -334,7 +339,8 @@ impl<'e> TypeChecker<'e> {
     /// opened, as checking the lambda opens them: each binder is a
     /// distinct local assumption whose type is a type mentioning no local
     /// but the binders before it, the body mentions no local but the
-    /// binders, and `ty` is the Π of the binders over the body's type.
+    /// binders, and `ty`, a closed term, is the Π of the binders over the
+    /// body's type.
     pub fn check_lambda_value(
         &mut self,
         name: &Name,
@@ -342,6 +348,7 @@ impl<'e> TypeChecker<'e> {
         body: ExprId,
         ty: ExprId,
     ) -> Res<()> {
+        self.ensure_closed(name, ty)?;
         let mut ids: Vec<FVarId> = Vec::with_capacity(xs.len());
         for &x in xs {
             let ExprKind::FVar(f) = *self.st.kind(x) else {

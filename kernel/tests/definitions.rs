@@ -240,6 +240,14 @@ fn a_lambda_checked_open_is_checked_as_the_closed_lambda() {
     assert_eq!(tc.check_value(&name, py, p_y), not_closed);
     let open_lam = tc.mk_lam_over(&[x], py);
     assert_eq!(tc.check_value(&name, open_lam, all_p), not_closed);
+    // Nor a statement that mentions one, even where it reduces away:
+    // `∀ x, (fun z => P x) y`.
+    let b1 = tc.store().mk_bvar(1);
+    let p_b1 = tc.store().mk_app(p, b1);
+    let k = tc.store().mk_lam(n("z"), BinderInfo::Default, a, p_b1);
+    let k_y = tc.store().mk_app(k, y);
+    let all_k_y = tc.store().mk_pi(n("x"), BinderInfo::Default, a, k_y);
+    assert_eq!(tc.check_lambda_value(&name, &[x], px, all_k_y), not_closed);
     // A binder's type mentioning a later binder, a repeated binder, a let.
     let h = tc.mk_local(n("h"), BinderInfo::Default, px);
     let h_ty = tc.store().mk_pi(n("h"), BinderInfo::Default, p_b0, all_p);
