@@ -139,11 +139,7 @@ impl Elab<'_> {
             let Arg::Pos(a) = a else {
                 unreachable!("only positional arguments stand alone")
             };
-            let (v, ty) = self.elab_typed(a, None)?;
-            let ty = match ty {
-                Some(ty) => ty,
-                None => self.infer(v, a.pos)?,
-            };
+            let (v, ty) = self.elab_with_type(a, a.pos)?;
             typed.push((self.inst_unless_free(v), self.inst_unless_free(ty)));
         }
         Ok(typed)

@@ -59,6 +59,17 @@ impl<'e> Elab<'e> {
         Ok((e, ty))
     }
 
+    /// [`Elab::elab`] with no expected type, and the term's type: the one
+    /// `elab_typed` knows, or else the kernel's inference (errors at `pos`).
+    pub(crate) fn elab_with_type(&mut self, t: &Term, pos: Pos) -> EResult<(ExprId, ExprId)> {
+        let (e, ty) = self.elab_typed(t, None)?;
+        let ty = match ty {
+            Some(ty) => ty,
+            None => self.infer(e, pos)?,
+        };
+        Ok((e, ty))
+    }
+
     /// Elaborates a type (something whose type is a sort).
     pub fn elab_type(&mut self, t: &Term) -> EResult<ExprId> {
         let (e, ty) = self.elab_core_typed(t, None)?;
@@ -539,8 +550,10 @@ impl<'e> Elab<'e> {
                 let e = self.close_lam(&open);
                 return Err(self.type_mismatch(e, ty, expected, t.pos));
             }
+            // Universe metavariables the unification assigned; the body
+            // holds no term metavariable (`open_lam_type` asked).
             let body = self.inst(open.body);
-            if self.is_mvar_free(body) && self.locals_mvar_free(&open.xs) {
+            if self.locals_mvar_free(&open.xs) {
                 return Ok(OpenProof::Open {
                     locals: open.xs,
                     body,

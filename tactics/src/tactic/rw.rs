@@ -34,12 +34,7 @@ impl Elab<'_> {
 
     /// Elaborates a rule as an equation `lhs = rhs` with its ∀s as metavariables.
     fn rule_eq(&mut self, r: &RwRule) -> EResult<(ExprId, EqParts)> {
-        let (h, ty) = self.elab_typed(&r.term, None)?;
-        let mut ty = match ty {
-            Some(ty) => ty,
-            None => self.infer(h, r.pos)?,
-        };
-        let mut h = h;
+        let (mut h, mut ty) = self.elab_with_type(&r.term, r.pos)?;
         loop {
             ty = self.inst(ty);
             if self.match_eq(ty).is_some() || self.match_iff(ty).is_some() {
