@@ -135,12 +135,25 @@ impl Elab<'_> {
         h: ExprId,
         pos: Pos,
     ) -> EResult<ExprId> {
-        let u = self.eq_level(p.alpha, pos)?;
-        let c = self.mk_const_named_levels("congrArg", &[("u", u), ("v", Level::one())], pos)?;
         let prop = self.store().mk_sort(Level::zero());
+        self.mk_congr_arg(p, prop, motive, h, pos)
+    }
+
+    /// From `h : a₁ = a₂` and `f : α → β`: `f a₁ = f a₂`.
+    pub fn mk_congr_arg(
+        &mut self,
+        p: EqParts,
+        beta: ExprId,
+        f: ExprId,
+        h: ExprId,
+        pos: Pos,
+    ) -> EResult<ExprId> {
+        let u = self.eq_level(p.alpha, pos)?;
+        let v = self.eq_level(beta, pos)?;
+        let c = self.mk_const_named_levels("congrArg", &[("u", u), ("v", v)], pos)?;
         Ok(self
             .store()
-            .mk_apps(c, &[p.alpha, prop, p.lhs, p.rhs, motive, h]))
+            .mk_apps(c, &[p.alpha, beta, p.lhs, p.rhs, f, h]))
     }
 
     /// From `h : α = β` (propositions) and `b : β`, a proof of `α`.

@@ -6,11 +6,26 @@
 //! motive, and proves the old target from the new one with
 //! `Eq.mpr (congrArg motive h)`. Afterwards it tries to close the goal with
 //! `rfl` (syntactic equality), as Lean's `rw` does.
+//!
+//! A goal `l = r` whose instances are all in `l` is proved the way a chain
+//! of equations is: `Eq.trans (congrArg (fun x => l[x]) h) ?new` (`h` alone
+//! when `l` is the instance), and a last rewrite that makes `l` into `r`
+//! is the proof itself, with no `Eq.refl` after it. A script of such steps
+//! builds `Eq.trans s₁ (Eq.trans s₂ … sₙ)`, the very term the generator
+//! writes as a record's proof, so `verify` checks one term, not two.
 
 use super::{EqParts, Goal, MAX_SIMP_STEPS};
 use crate::elab::{err, Assignment, EResult, Elab};
 use crate::syntax::{Pos, RwRule};
 use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name};
+
+/// What one rule's rewrite left.
+enum Rewritten {
+    /// The goal, rewritten.
+    Goal(Goal),
+    /// Nothing: the rewrite proved the goal.
+    Closed,
+}
 
 impl Elab<'_> {
     pub(crate) fn tac_rw(
@@ -22,9 +37,12 @@ impl Elab<'_> {
         pos: Pos,
     ) -> EResult<Vec<Goal>> {
         let mut g = g.clone();
-        for r in rules {
+        for (i, r) in rules.iter().enumerate() {
             self.set_scope(&g);
-            g = self.rewrite_once(&g, r, at, occ)?;
+            match self.rewrite_once(&g, r, at, occ, i + 1 == rules.len())? {
+                Rewritten::Goal(g2) => g = g2,
+                Rewritten::Closed => return Ok(vec![]),
+            }
         }
         if self.try_close_rfl(&g, pos)? {
             return Ok(vec![]);
@@ -76,13 +94,16 @@ impl Elab<'_> {
         Ok((h, p))
     }
 
+    /// One rule's rewrite (`last`: the script's last, after which `rw`
+    /// tries `rfl`).
     fn rewrite_once(
         &mut self,
         g: &Goal,
         r: &RwRule,
         at: Option<&str>,
         occ: Option<usize>,
-    ) -> EResult<Goal> {
+        last: bool,
+    ) -> EResult<Rewritten> {
         let (h, p) = self.rule_eq(r)?;
         if self.is_unassigned_mvar(p.lhs) {
             return err(r.pos, "rw: the left side of the rule is a metavariable");
@@ -120,6 +141,11 @@ impl Elab<'_> {
             lhs: self.inst(p.lhs),
             rhs: self.inst(p.rhs),
         };
+        if hyp.is_none() {
+            if let Some((goal, left)) = self.left_side_only(target, body) {
+                return self.rewrite_left_side(g, (p, h), goal, left, last, r.pos);
+            }
+        }
         let motive = self.store().mk_lam(
             Name::str(&Name::anon(), "x"),
             BinderInfo::Default,
@@ -136,7 +162,7 @@ impl Elab<'_> {
                 let g2 = self.new_goal(new_target, g.ctx.clone(), r.pos);
                 let proof = self.mk_mpr((target, new_target), cong, g2.mvar, r.pos)?;
                 self.assign(g.mvar, Assignment::Term(proof));
-                Ok(g2)
+                Ok(Rewritten::Goal(g2))
             }
             Some(x) => {
                 let name = self
@@ -158,9 +184,73 @@ impl Elab<'_> {
                         args: vec![proof],
                     },
                 );
-                Ok(g2)
+                Ok(Rewritten::Goal(g2))
             }
         }
+    }
+
+    /// The target `l = r` and `l[x]` when the abstracted target `body` is
+    /// `l[x] = r`: every instance is in the left side.
+    fn left_side_only(&mut self, target: ExprId, body: ExprId) -> Option<(EqParts, ExprId)> {
+        let goal = self.match_eq(target)?;
+        let st = self.tc.store_ref();
+        let (head, args) = st.app_args(body);
+        match args[..] {
+            [alpha, left, right]
+                if alpha == goal.alpha
+                    && right == goal.rhs
+                    && st.is_const_named(head, &Name::from_dotted("Eq")) =>
+            {
+                Some((goal, left))
+            }
+            _ => None,
+        }
+    }
+
+    /// Rewrites the goal `l = r` with `h : a = b`, where `left` is `l` with
+    /// the instances of `a` abstracted: `Eq.trans (congrArg (fun x =>
+    /// left) h) ?new` with `?new : l[b] = r`, or, on the last rule when
+    /// `l[b]` is `r`, the `congrArg` alone.
+    fn rewrite_left_side(
+        &mut self,
+        g: &Goal,
+        (p, h): (EqParts, ExprId),
+        goal: EqParts,
+        left: ExprId,
+        last: bool,
+        pos: Pos,
+    ) -> EResult<Rewritten> {
+        let new_lhs = proofmill_kernel::instantiate1(self.store(), left, p.rhs);
+        let step = if matches!(self.kind(left), ExprKind::BVar(0)) {
+            h
+        } else {
+            let motive = self.store().mk_lam(
+                Name::str(&Name::anon(), "x"),
+                BinderInfo::Default,
+                p.alpha,
+                left,
+            );
+            if self.tc.infer(motive).is_err() {
+                return err(pos, "rw: motive is not type correct");
+            }
+            self.mk_congr_arg(p, goal.alpha, motive, h, pos)?
+        };
+        let st = self.tc.store_ref();
+        if last && proofmill_kernel::alpha_eq(st, new_lhs, st, goal.rhs) {
+            self.assign(g.mvar, Assignment::Term(step));
+            return Ok(Rewritten::Closed);
+        }
+        let new_target = self.mk_eq(goal.alpha, new_lhs, goal.rhs, pos)?;
+        let g2 = self.new_goal(new_target, g.ctx.clone(), pos);
+        let proof = self.mk_trans(
+            goal.alpha,
+            (goal.lhs, new_lhs, goal.rhs),
+            step,
+            g2.mvar,
+            pos,
+        )?;
+        self.assign(g.mvar, Assignment::Term(proof));
+        Ok(Rewritten::Goal(g2))
     }
 
     /// Closes `a = a` or `a ↔ a` (syntactically), `True`; returns whether it did.
@@ -292,12 +382,15 @@ impl Elab<'_> {
             for r in rules {
                 self.set_scope(&g);
                 let snap = self.snapshot();
-                match self.rewrite_once(&g, r, at, None) {
-                    Ok(g2) => {
+                // A rewrite that makes the goal `rfl` proves it, as the
+                // next round's `rfl` would.
+                match self.rewrite_once(&g, r, at, None, true) {
+                    Ok(Rewritten::Goal(g2)) => {
                         g = g2;
                         progressed = true;
                         break;
                     }
+                    Ok(Rewritten::Closed) => return Ok(vec![]),
                     Err(_) => self.rollback(snap),
                 }
             }
