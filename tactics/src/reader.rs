@@ -168,6 +168,11 @@ impl<'t> TheoremReader<'t> {
             })?;
             let proof_error = |e: ElabError| in_text("<proof>", e.pos, e.msg);
             let value = read_proof(el, &pf, ty).map_err(proof_error)?;
+            // The script's `intro` takes the proof term's locals, so that a
+            // script that builds the proof term builds the very same term.
+            if let ReadProof::Open { locals, .. } = &value {
+                el.offer_locals(locals.clone());
+            }
             let term = check(&mut el.tc, ty, value);
             let trace =
                 run_trace(el, ty, st.pos, tactics, after, true).map(|p| check(&mut el.tc, ty, p));
@@ -453,6 +458,105 @@ mod tests {
             ("fun (a b : R) => _", false),
         ] {
             assert_eq!(open_is_closed(&ring, s, proof), open, "{proof}");
+        }
+    }
+
+    /// `read_and_replay` of a theorem: whether both proofs check, and
+    /// whether the script built the proof term itself (the same body over
+    /// the same locals).
+    fn replayed_is_term(
+        theory: &Theory,
+        statement: &str,
+        proof: &str,
+        script: &[&str],
+    ) -> (bool, bool) {
+        let tactics: Vec<_> = script
+            .iter()
+            .map(|t| crate::parse::parse_tactic(t, theory.notations()).expect("a tactic"))
+            .collect();
+        let name = Name::from_dotted("t");
+        let mut reader = TheoremReader::new(theory);
+        let (term, trace) = reader
+            .read_and_replay(
+                statement,
+                proof,
+                &tactics,
+                |_, _| Ok::<(), ()>(()),
+                |tc, ty, p| {
+                    let checks = tc.check_type(ty).is_ok() && p.check(tc, &name, ty).is_ok();
+                    let open = match p {
+                        ReadProof::Open { locals, body } => Some((locals, body)),
+                        ReadProof::Closed(_) => None,
+                    };
+                    (checks, open)
+                },
+            )
+            .expect("the theorem reads");
+        let trace = trace.expect("the script replays");
+        let same = term.1.is_some() && term.1 == trace.1;
+        (term.0 && trace.0, same)
+    }
+
+    /// A script whose rewrites are all in the goal's left side builds the
+    /// generator's proof, `Eq.trans s₁ (… sₙ)`, over the proof term's
+    /// locals: the very term, which the kernel then checks once. Other
+    /// scripts build other proofs, which check as well.
+    #[test]
+    fn left_side_rewrites_build_the_proof_term() {
+        let ring = Theory::shipped("ring").expect("ring checks");
+        let s = "∀ (a b c : R), (a + b) * c = c * (b + a)";
+        let p = "fun (a b c : R) => Eq.trans (congrArg (fun (x : R) => x * c) (add_comm a b)) \
+                 (mul_comm (b + a) c)";
+        let cases: [(&str, &str, &[&str], bool); 5] = [
+            (
+                s,
+                p,
+                &[
+                    "intro a b c",
+                    "rw [add_comm a b]",
+                    "rw [mul_comm (b + a) c]",
+                ],
+                true,
+            ),
+            // Both rules in one `rw`.
+            (
+                s,
+                p,
+                &["intro a b c", "rw [add_comm a b, mul_comm (b + a) c]"],
+                true,
+            ),
+            // Other names: other locals.
+            (
+                s,
+                p,
+                &[
+                    "intro x y z",
+                    "rw [add_comm x y]",
+                    "rw [mul_comm (y + x) z]",
+                ],
+                false,
+            ),
+            // The instance is in both sides: `Eq.mpr`.
+            (
+                "∀ (a b : R), (a + b) * (a + b) = (b + a) * (a + b)",
+                "fun (a b : R) => congrArg (fun (x : R) => x * (a + b)) (add_comm a b)",
+                &["intro a b", "rw [add_comm a b]"],
+                false,
+            ),
+            // A rewrite at the root: the rule's proof itself.
+            (
+                "∀ (a b : R), a + b = b + a",
+                "fun (a b : R) => add_comm a b",
+                &["intro a b", "rw [add_comm a b]"],
+                true,
+            ),
+        ];
+        for (statement, proof, script, same) in cases {
+            assert_eq!(
+                replayed_is_term(&ring, statement, proof, script),
+                (true, same),
+                "{script:?}"
+            );
         }
     }
 }

@@ -300,6 +300,9 @@ pub struct Elab<'e> {
     /// What elaborating applications arguments first keeps while a term
     /// is elaborated ([`args_first`]).
     args_first: args_first::Scratch,
+    /// Locals a caller offers `intro` for the binders of a closed goal
+    /// ([`Elab::offer_locals`]).
+    pub(crate) offered_locals: Vec<ExprId>,
 }
 
 /// `mvar_of`'s entry for a free variable that is not a metavariable.
@@ -476,6 +479,7 @@ impl<'e> Elab<'e> {
             visited,
             inst_cache,
             args_first: args_first::Scratch::default(),
+            offered_locals: Vec::new(),
             names,
             epoch: 0,
         }
@@ -662,6 +666,19 @@ impl<'e> Elab<'e> {
     /// `xs` and the body metavariable of `e`'s assignment when `e` is a
     /// metavariable that `intro` assigned (`fun xs => ?body`, not yet
     /// closed over, applied to nothing).
+    /// Offers `xs`, distinct locals that are no local definitions, to
+    /// `intro` on a goal whose type mentions no local and whose context is
+    /// empty: its `i`-th binder takes `xs[i]` when that local has the
+    /// binder's name, info and type, where it would make a new one. A
+    /// local stands for an arbitrary element of its type and nothing else,
+    /// and nothing in such a goal's scope mentions it, so the proof is the
+    /// same; but a proof built over the same locals as another (the proof
+    /// term [`Elab::elab_proof_open`] read) can be the same term, which the
+    /// kernel then checks once.
+    pub fn offer_locals(&mut self, xs: Vec<ExprId>) {
+        self.offered_locals = xs;
+    }
+
     pub(crate) fn intro_assignment(&self, e: ExprId) -> Option<(Vec<ExprId>, ExprId)> {
         let ExprKind::FVar(f) = *self.tc.store_ref().kind(e) else {
             return None;

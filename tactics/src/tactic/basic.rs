@@ -13,6 +13,7 @@ impl Elab<'_> {
     pub(crate) fn tac_intro(&mut self, g: &Goal, names: &[String], pos: Pos) -> EResult<Goal> {
         let count = names.len().max(1);
         let mut target = self.goal_type(g);
+        let offered = g.ctx.is_empty() && !self.tc.store_ref().has_fvar(target);
         let mut ctx = g.ctx.clone();
         let mut xs = Vec::with_capacity(count);
         for i in 0..count {
@@ -31,7 +32,18 @@ impl Elab<'_> {
                 Some("_") | None => format!("{}✝", n.last_str().unwrap_or("a")),
                 Some(s) => s.to_string(),
             };
-            let x = self.tc.mk_local(Name::str(&Name::anon(), &name), bi, dom);
+            let name = Name::str(&Name::anon(), &name);
+            let reused = self.offered_locals.get(i).copied().filter(|&x| {
+                offered
+                    && !xs.contains(&x)
+                    && self.tc.local_decl(x).is_some_and(|d| {
+                        d.name == name && d.info == bi && d.ty == dom && d.value.is_none()
+                    })
+            });
+            let x = match reused {
+                Some(x) => x,
+                None => self.tc.mk_local(name, bi, dom),
+            };
             target = instantiate1(self.store(), body, x);
             ctx.push(x);
             xs.push(x);
