@@ -497,3 +497,89 @@ fn the_verdict_does_not_depend_on_the_thread_count() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `(s) rest` → `s`, `rest` (at a balanced parenthesis).
+fn parenthesized(t: &str) -> (&str, &str) {
+    let mut depth = 0;
+    for (i, c) in t.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (&t[1..i], &t[i + 1..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced: {t}")
+}
+
+/// A proof term of format 4, `… Eq.trans (s₁) (Eq.trans (s₂) (s₃))`, as
+/// format 3 wrote it: `… Eq.trans (Eq.trans (s₁) (s₂)) (s₃)`.
+fn nested_to_the_left(proof: &str) -> String {
+    let at = proof.find("Eq.trans (").unwrap_or(proof.len());
+    let (head, mut rest) = proof.split_at(at);
+    let mut steps = Vec::new();
+    while let Some(r) = rest.strip_prefix("Eq.trans ") {
+        let (s, r) = parenthesized(r);
+        steps.push(s);
+        rest = parenthesized(r.trim_start()).0;
+    }
+    let (last, tail) = match head.strip_suffix('(') {
+        // `Iff.of_eq (chain)`: the chain ends before the last `)`.
+        Some(_) => rest.split_at(rest.len() - 1),
+        None => (rest, ""),
+    };
+    let mut out = head.to_string() + &"Eq.trans (".repeat(steps.len());
+    for (i, s) in steps.iter().chain([&last]).enumerate() {
+        if i > 0 {
+            out.push_str(") (");
+        }
+        out.push_str(s);
+        if i > 0 {
+            out.push(')');
+        }
+    }
+    out + tail
+}
+
+/// `verify` reads the format it writes and the one before it (whose proofs
+/// nest `Eq.trans` to the left), and refuses the others.
+#[test]
+fn verify_reads_formats_3_and_4() {
+    let d = tmp("formats");
+    generate(&d, &["--count", "200", "--steps", "3..6", "--seed", "4"]);
+    assert_eq!(verify(&d).0, 0);
+    let mp = d.join("manifest.json");
+    assert_eq!(read_json(&mp)["format_version"], 4);
+    let shard = d.join("shard-00000.jsonl");
+    let mut rs = lines(&shard);
+    let mut changed = 0;
+    for r in &mut rs {
+        let p = r["proof_term"].as_str().unwrap().to_string();
+        let left = nested_to_the_left(&p);
+        changed += usize::from(left != p);
+        r["proof_term"] = left.into();
+    }
+    assert!(changed > 150, "{changed} proofs are chains");
+    write_lines(&shard, &rs);
+    rehash(&d);
+    let mut m = read_json(&mp);
+    for (version, ok) in [(3, true), (4, true), (2, false), (5, false)] {
+        m["format_version"] = version.into();
+        std::fs::write(&mp, m.to_string()).unwrap();
+        let (code, out) = verify(&d);
+        assert_eq!(code == 0, ok, "version {version}: {out}");
+        if !ok {
+            assert!(
+                out.contains(&format!(
+                    "format version {version}, this proofmill reads 3 to 4"
+                )),
+                "{out}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

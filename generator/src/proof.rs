@@ -1,7 +1,8 @@
 //! Proof assembly (DESIGN §6): every step becomes
 //! `congrArg (fun x => C[x]) (rule σ)` (with `Eq.symm` for a reversed
 //! direction and `propext` for a `↔` rule), the steps are chained with
-//! `Eq.trans`, and the whole is closed by lambdas over the theorem's
+//! `Eq.trans`, nested to the right (`Eq.trans s₁ (Eq.trans s₂ s₃)`, the
+//! proof `rw` builds, so `verify`'s kernel meets the same term twice), and the whole is closed by lambdas over the theorem's
 //! variables. The kernel checks the closed proof against the statement; there
 //! is no way to skip that check. The same proof is also printed in the theory
 //! language, so a corpus reader can elaborate and re-check it independently.
@@ -173,9 +174,10 @@ pub fn assemble(
         known: Vec::new(),
     };
     let t0 = &chain.terms[0];
-    let tn = chain.terms.last().expect("tn");
     let e0 = b.expr(t0, 0);
-    let mut acc: Option<(ExprId, ExprId)> = None; // (proof of t0 = t_i, t_i)
+    // Each step's proof of `t_i = t_{i+1}`, with `t_i`.
+    let mut steps: Vec<(ExprId, ExprId)> = Vec::with_capacity(chain.steps.len());
+    let mut e_i = e0;
     for (i, s) in chain.steps.iter().enumerate() {
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
@@ -215,18 +217,22 @@ pub fn assemble(
             b.tc.store()
                 .mk_apps(ca, &[alpha, alpha, from, to, motive, h])
         };
-        let e_next = b.expr(&chain.terms[i + 1], 0);
-        acc = Some(match acc {
-            None => (step, e_next),
-            Some((p, e_i)) => {
-                let tr = b.cnst("Eq.trans", vec![uu.clone()]);
-                let q = b.tc.store().mk_apps(tr, &[alpha, e0, e_i, e_next, p, step]);
-                (q, e_next)
-            }
-        });
+        steps.push((step, e_i));
+        e_i = b.expr(&chain.terms[i + 1], 0);
     }
-    let (mut proof, _) = acc.expect("a chain has a step");
-    let en = b.expr(tn, 0);
+    // `t_n`, as the last step left it.
+    let en = e_i;
+    // `Eq.trans s₁ (Eq.trans s₂ (… sₙ))`: each `Eq.trans` proves `t_i = t_n`
+    // from the step `t_i = t_{i+1}` and the rest, the proof `rw` builds
+    // from the goal `t_0 = t_n` one step at a time.
+    let (mut proof, mut e_next) = steps.pop().expect("a chain has a step");
+    for &(step, e_from) in steps.iter().rev() {
+        let tr = b.cnst("Eq.trans", vec![b.u.clone()]);
+        proof =
+            b.tc.store()
+                .mk_apps(tr, &[alpha, e_from, e_next, en, step, proof]);
+        e_next = e_from;
+    }
     let mut stmt = match rs.sig.relation(chain.sort) {
         Relation::Eq => {
             let eq = b.cnst("Eq", vec![b.u.clone()]);
@@ -297,7 +303,7 @@ pub fn print_proof(
         .find(|n| !used.contains(n))
         .unwrap_or("xx");
     let sort = &rs.sig.sorts[chain.sort as usize].name;
-    // `Eq.trans (Eq.trans (s₁) (s₂)) (s₃)`, written left to right.
+    // `Eq.trans (s₁) (Eq.trans (s₂) (s₃))`, written left to right.
     let mut out = String::with_capacity(256 * chain.steps.len());
     if !vars.is_empty() {
         out.push_str("fun ");
@@ -308,12 +314,10 @@ pub fn print_proof(
     if iff {
         out.push_str("Iff.of_eq (");
     }
-    for _ in 1..chain.steps.len() {
-        out.push_str("Eq.trans (");
-    }
+    let last = chain.steps.len() - 1;
     for (i, s) in chain.steps.iter().enumerate() {
-        if i > 0 {
-            out.push_str(") (");
+        if i < last {
+            out.push_str("Eq.trans (");
         }
         let dir = &rs.dirs[s.dir];
         let rule = &rs.rules[dir.rule];
@@ -358,9 +362,12 @@ pub fn print_proof(
         for _ in 0..close {
             out.push(')');
         }
-        if i > 0 {
-            out.push(')');
+        if i < last {
+            out.push_str(") (");
         }
+    }
+    for _ in 0..last {
+        out.push(')');
     }
     if iff {
         out.push(')');

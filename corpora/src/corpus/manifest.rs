@@ -18,7 +18,14 @@ use std::path::Path;
 /// implicit), and a reversed self-symmetric rule is written forwards.
 /// 3: a record's `problem` has a `kind` (`antiderivative`, `derivative`,
 /// `ode_linear`, `ode_separable`), and a step may be `nth_rewrite k [...]`.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: a proof term nests its `Eq.trans` chain to the right
+/// (`Eq.trans s₁ (Eq.trans s₂ s₃)`), as `rw` builds it.
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The oldest format this code still reads: a version 3 record differs
+/// from a version 4 one only in how its proof term nests `Eq.trans`, which
+/// no reader relies on (the proof is read and checked as written).
+pub const OLDEST_FORMAT_READ: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShardInfo {

@@ -10,12 +10,13 @@ pub enum CorpusError {
     #[error("{file}: {msg}")]
     ManifestUnreadable { file: String, msg: String },
     #[error(
-        "{file}: format version {found}, this proofmill reads {expected} (regenerate the corpus)"
+        "{file}: format version {found}, this proofmill reads {oldest} to {newest} (regenerate the corpus)"
     )]
     FormatVersion {
         file: String,
         found: u32,
-        expected: u32,
+        oldest: u32,
+        newest: u32,
     },
     #[error("theory {theory}: {msg}")]
     TheoryUnavailable { theory: String, msg: String },

@@ -17,7 +17,9 @@ mod record;
 
 pub use error::{CorpusError, VerifyError};
 
-use super::manifest::{is_plain_file_name, Manifest, ShardInfo, FORMAT_VERSION};
+use super::manifest::{
+    is_plain_file_name, Manifest, ShardInfo, FORMAT_VERSION, OLDEST_FORMAT_READ,
+};
 use super::model::{first_order_rules, FoRule, ModelError};
 use super::non_theorem::{decode_non_theorems, is_non_theorem_file, NonTheorem};
 use super::record::Record;
@@ -92,11 +94,12 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, CorpusError> {
     let v: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
     let found = v["format_version"].as_u64().unwrap_or(0);
-    if found != u64::from(FORMAT_VERSION) {
+    if !(u64::from(OLDEST_FORMAT_READ)..=u64::from(FORMAT_VERSION)).contains(&found) {
         return Err(CorpusError::FormatVersion {
             file: file.clone(),
             found: u32::try_from(found).unwrap_or(u32::MAX),
-            expected: FORMAT_VERSION,
+            oldest: OLDEST_FORMAT_READ,
+            newest: FORMAT_VERSION,
         });
     }
     serde_json::from_value(v).map_err(|e| unreadable(e.to_string()))
