@@ -111,8 +111,14 @@ impl<'e> Elab<'e> {
         }
     }
 
-    /// Makes the goal's locals the names in scope.
+    /// Makes the goal's locals the names in scope (a local's name is
+    /// its declaration's, so a scope of the same locals is kept as it is).
     pub(crate) fn set_scope(&mut self, g: &Goal) {
+        let same = self.scope.len() == g.ctx.len()
+            && self.scope.iter().zip(&g.ctx).all(|((_, x), y)| x == y);
+        if same {
+            return;
+        }
         self.scope = g
             .ctx
             .iter()
