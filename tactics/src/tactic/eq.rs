@@ -4,7 +4,30 @@
 use crate::elab::{err, EResult, Elab};
 use crate::syntax::Pos;
 use proofmill_kernel::{ExprId, ExprKind, ExprStore, Level, Name};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// The names `match_eq` and `match_iff` look for on every goal of every
+/// step, built once.
+pub(crate) struct Known {
+    pub eq: Name,
+    pub iff: Name,
+}
+
+pub(crate) fn known() -> &'static Known {
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    KNOWN.get_or_init(|| Known {
+        eq: Name::from_dotted("Eq"),
+        iff: Name::from_dotted("Iff"),
+    })
+}
+
+/// `f a` taken apart, or `None`.
+fn app(st: &impl ExprStore, e: ExprId) -> Option<(ExprId, ExprId)> {
+    match *st.kind(e) {
+        ExprKind::App(f, a) => Some((f, a)),
+        _ => None,
+    }
+}
 
 /// `@Eq.{u} α a b`, taken apart.
 #[derive(Clone, Copy, Debug)]
@@ -59,35 +82,21 @@ impl Elab<'_> {
     /// `a = b` (after instantiating metavariables), or `None`.
     pub fn match_eq(&mut self, ty: ExprId) -> Option<EqParts> {
         let ty = self.inst(ty);
-        let (f, args) = self.tc.store_ref().app_args(ty);
-        if args.len() == 3
-            && self
-                .tc
-                .store_ref()
-                .is_const_named(f, &Name::from_dotted("Eq"))
-        {
-            return Some(EqParts {
-                alpha: args[0],
-                lhs: args[1],
-                rhs: args[2],
-            });
-        }
-        None
+        let st = self.tc.store_ref();
+        let (eq_alpha_lhs, rhs) = app(st, ty)?;
+        let (eq_alpha, lhs) = app(st, eq_alpha_lhs)?;
+        let (eq, alpha) = app(st, eq_alpha)?;
+        st.is_const_named(eq, &known().eq)
+            .then_some(EqParts { alpha, lhs, rhs })
     }
 
     /// `a ↔ b`, or `None`.
     pub fn match_iff(&mut self, ty: ExprId) -> Option<(ExprId, ExprId)> {
         let ty = self.inst(ty);
-        let (f, args) = self.tc.store_ref().app_args(ty);
-        if args.len() == 2
-            && self
-                .tc
-                .store_ref()
-                .is_const_named(f, &Name::from_dotted("Iff"))
-        {
-            return Some((args[0], args[1]));
-        }
-        None
+        let st = self.tc.store_ref();
+        let (iff_a, b) = app(st, ty)?;
+        let (iff, a) = app(st, iff_a)?;
+        st.is_const_named(iff, &known().iff).then_some((a, b))
     }
 
     pub fn eq_level(&mut self, alpha: ExprId, pos: Pos) -> EResult<Level> {

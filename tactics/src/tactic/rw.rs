@@ -199,7 +199,7 @@ impl Elab<'_> {
             [alpha, left, right]
                 if alpha == goal.alpha
                     && right == goal.rhs
-                    && st.is_const_named(head, &Name::from_dotted("Eq")) =>
+                    && st.is_const_named(head, &super::eq::known().eq) =>
             {
                 Some((goal, left))
             }
