@@ -99,6 +99,11 @@ pub struct TypeChecker<'e> {
     calls: u64,
     /// `ensure_scoped`'s memo, kept (empty) between calls with its memory.
     scoped_seen: FxHashSet<ExprId>,
+    /// The last `(xs, body, ty)` [`TypeChecker::check_lambda_value`]
+    /// accepted. Terms and local declarations never change until
+    /// [`TypeChecker::reset`], so the same question has the same answer
+    /// (`verify` asks it twice when the script builds the proof term).
+    last_lambda: Option<(Vec<ExprId>, ExprId, ExprId)>,
 }
 
 /// Unwinds the recursion counter on every exit path.
@@ -141,6 +146,7 @@ impl<'e> TypeChecker<'e> {
             abort: None,
             calls: 0,
             scoped_seen: FxHashSet::default(),
+            last_lambda: None,
         }
     }
 
@@ -174,6 +180,7 @@ impl<'e> TypeChecker<'e> {
         self.failures.clear();
         self.depth = 0;
         self.calls = 0;
+        self.last_lambda = None;
     }
 
     /// Gives up the scratch arena, e.g. to copy generated terms into the environment.
@@ -348,6 +355,10 @@ impl<'e> TypeChecker<'e> {
         body: ExprId,
         ty: ExprId,
     ) -> Res<()> {
+        let asked = |(ys, b, t): &(Vec<ExprId>, ExprId, ExprId)| ys == xs && *b == body && *t == ty;
+        if self.last_lambda.as_ref().is_some_and(asked) {
+            return Ok(());
+        }
         self.ensure_closed(name, ty)?;
         let mut ids: Vec<FVarId> = Vec::with_capacity(xs.len());
         for &x in xs {
@@ -365,7 +376,9 @@ impl<'e> TypeChecker<'e> {
         self.ensure_scoped(name, body, &ids)?;
         let vt = self.infer(body)?;
         let lam_ty = self.mk_pi_over(xs, vt);
-        self.ensure_decl_type(name, lam_ty, ty)
+        self.ensure_decl_type(name, lam_ty, ty)?;
+        self.last_lambda = Some((xs.to_vec(), body, ty));
+        Ok(())
     }
 
     /// `e` has no loose bound variable and no free one but `ids`.

@@ -216,8 +216,14 @@ fn a_lambda_checked_open_is_checked_as_the_closed_lambda() {
     let px = tc.store().mk_app(pc, x);
     let p_a = tc.store().mk_app(p, ac);
     let all_p_a = tc.store().mk_pi(n("x"), BinderInfo::Default, a, p_a);
-    // Accepted and refused alike.
-    for (ty, ok) in [(all_p, true), (all_p_a, false)] {
+    // Accepted and refused alike, and asked again, answered alike.
+    let asked = [
+        (all_p, true),
+        (all_p_a, false),
+        (all_p, true),
+        (all_p, true),
+    ];
+    for (ty, ok) in asked.into_iter().chain([(all_p_a, false)]) {
         let closed = tc.mk_lam_over(&[x], px);
         let by_value = tc.check_value(&name, closed, ty);
         let open = tc.check_lambda_value(&name, &[x], px, ty);
