@@ -7,7 +7,10 @@
 //! type is `A₁ → … → Aₙ → B` with every `Aᵢ` and `B` closed (no bound, free
 //! or universe variable: `R → R → R`), every binder explicit and `B` not
 //! itself a function type; a local's type is closed and not a function
-//! type, and a constant has no universe parameters.
+//! type, and a constant has no universe parameters. `B` may also mention
+//! the binders, as a rule's statement does (`∀ (a b : R), a + b = b + a`):
+//! the application's type is then `B` with the arguments in their place,
+//! as the general path instantiates it binder by binder.
 //!
 //! On such a term the general path ([`Elab::app_core_typed`]) creates no
 //! metavariable: each argument's expected type is known in full, so each is
@@ -35,6 +38,8 @@ use std::sync::Arc;
 pub(crate) struct FirstOrderType {
     doms: Arc<[ExprId]>,
     cod: ExprId,
+    /// `B` mentions the binders (`∀ (a b : R), a + b = b + a`, a rule).
+    dependent: bool,
 }
 
 /// A first-order term elaborated: the term, its type, and whether it was
@@ -74,6 +79,9 @@ impl Elab<'_> {
                 };
                 let mut e = self.mk_const_levels(c, 0);
                 let mut pure = true;
+                // The arguments, last first (`#0` is the last binder), when
+                // the result type mentions them.
+                let mut subst = Vec::with_capacity(if sig.dependent { args.len() } else { 0 });
                 for (a, &dom) in args.iter().zip(sig.doms.iter()) {
                     let Arg::Pos(a) = a else {
                         unreachable!("only positional arguments are eligible")
@@ -81,8 +89,12 @@ impl Elab<'_> {
                     let (v, p) = self.first_order_arg(a, dom)?;
                     pure &= p;
                     e = self.store().mk_app(e, v);
+                    if sig.dependent {
+                        subst.insert(0, v);
+                    }
                 }
-                (e, sig.cod, pure)
+                let ty = proofmill_kernel::instantiate(self.store(), sig.cod, &subst);
+                (e, ty, pure)
             }
             _ => return Ok(None),
         };
@@ -174,7 +186,13 @@ impl Elab<'_> {
             doms.push(dom);
             ty = body;
         }
-        (!doms.is_empty() && self.closed(ty)).then(|| FirstOrderType {
+        let n = st.node(ty);
+        let cod_ok = !n.has_fvar
+            && !n.has_level_param
+            && n.bvar_range as usize <= doms.len()
+            && (n.bvar_range == 0 || !matches!(st.kind(ty), ExprKind::Pi(..)));
+        (!doms.is_empty() && cod_ok).then(|| FirstOrderType {
+            dependent: n.bvar_range > 0,
             doms: doms.into(),
             cod: ty,
         })
