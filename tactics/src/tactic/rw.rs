@@ -143,7 +143,7 @@ impl Elab<'_> {
         };
         if hyp.is_none() {
             if let Some((goal, left)) = self.left_side_only(target, body) {
-                return self.rewrite_left_side(g, (p, h), goal, left, last, r.pos);
+                return self.rewrite_left_side(g, (p, h), (target, goal), left, last, r.pos);
             }
         }
         let motive = self.store().mk_lam(
@@ -215,7 +215,7 @@ impl Elab<'_> {
         &mut self,
         g: &Goal,
         (p, h): (EqParts, ExprId),
-        goal: EqParts,
+        (target, goal): (ExprId, EqParts),
         left: ExprId,
         last: bool,
         pos: Pos,
@@ -240,7 +240,16 @@ impl Elab<'_> {
             self.assign(g.mvar, Assignment::Term(step));
             return Ok(Rewritten::Closed);
         }
-        let new_target = self.mk_eq(goal.alpha, new_lhs, goal.rhs, pos)?;
+        // `@Eq α l r` with `l[b]` for `l`: the target's own `@Eq α`.
+        let st = self.tc.store_ref();
+        let eq_alpha = match *st.kind(target) {
+            ExprKind::App(f, _) => match *st.kind(f) {
+                ExprKind::App(eq_alpha, _) => eq_alpha,
+                _ => unreachable!("the target is `@Eq α l r`"),
+            },
+            _ => unreachable!("the target is `@Eq α l r`"),
+        };
+        let new_target = self.store().mk_apps(eq_alpha, &[new_lhs, goal.rhs]);
         let g2 = self.new_goal(new_target, g.ctx.clone(), pos);
         let proof = self.mk_trans(
             goal.alpha,
