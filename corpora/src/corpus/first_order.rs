@@ -9,7 +9,11 @@
 
 use super::canon::{Node, View};
 use proofmill_kernel::{ExprId, ExprKind, ExprStore, Name};
-use proofmill_tactics::syntax::{Arg, Term as Syn, TermKind};
+use proofmill_tactics::notation::{Notation, NotationTable, MAX_PREC};
+use proofmill_tactics::print::prefix_operand_needs_space;
+use proofmill_tactics::syntax::{Arg, NotationKind, Term as Syn, TermKind};
+use std::borrow::Borrow;
+use std::fmt::Write;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FoTerm {
@@ -258,6 +262,174 @@ impl FoTerm {
     }
 }
 
+/// Writes first-order terms in printed form straight from the terms:
+/// the text `print_term` gives for the surface term
+/// [`FoTerm::to_syntax`] reads as them, without building that term.
+/// `verify` prints every goal a trace passes through and every rule
+/// argument (a text is accepted only in printed form, so that two texts
+/// meaning one thing cannot both pass); building and printing surface
+/// terms was most of its cost.
+///
+/// Only the shapes a first-order term prints in are written here: a
+/// symbol by an operator notation (prefix, postfix, infix) of its arity,
+/// or applied as a function; a variable, a constant or a literal. A
+/// symbol with a general (mixfix) notation of its arity is left to
+/// `print_term`: [`Printer::term`] refuses the term.
+pub struct Printer<'a> {
+    notations: &'a NotationTable,
+    vars: &'a [&'a str],
+}
+
+impl<'a> Printer<'a> {
+    /// Prints terms over the variables `vars` with the notation `notations`.
+    pub fn new(notations: &'a NotationTable, vars: &'a [&'a str]) -> Printer<'a> {
+        Printer { notations, vars }
+    }
+
+    /// Appends `print_term(t.to_syntax(vars))`. `false`, with `out` left as
+    /// it was, when `to_syntax` gives no surface term or a symbol of `t`
+    /// prints by a general notation.
+    pub fn term(&self, t: &FoTerm, out: &mut String) -> bool {
+        all_or_nothing(out, |out| self.go(t, 0, None, out))
+    }
+
+    /// Appends `print_term` of the application of the symbol `f` (as
+    /// written, even if it names a variable) to `args` (an equation `l = r`
+    /// is `Eq` applied to its sides); `false` as [`Printer::term`].
+    pub fn app(&self, f: &str, args: &[&FoTerm], out: &mut String) -> bool {
+        all_or_nothing(out, |out| self.app_in(f, args, 0, None, out))
+    }
+
+    /// `t` where a term of precedence `ctx` is wanted, followed by an
+    /// operator of precedence `follow` (as the printer's `go`).
+    fn go(&self, t: &FoTerm, ctx: u32, follow: Option<u32>, out: &mut String) -> Option<()> {
+        match t {
+            FoTerm::Var(k) => atom(ctx, out, |out| {
+                out.push_str(self.vars.get(*k as usize)?);
+                Some(())
+            }),
+            FoTerm::Lit(n) => atom(ctx, out, |out| write!(out, "{n}").ok()),
+            FoTerm::App(f, _) if self.vars.contains(&f.as_str()) => None,
+            FoTerm::App(f, xs) if xs.is_empty() => atom(ctx, out, |out| {
+                out.push_str(f);
+                Some(())
+            }),
+            FoTerm::App(f, xs) => self.app_in(f, xs, ctx, follow, out),
+        }
+    }
+
+    /// `f` applied to `xs` (at least one), by its operator notation if it
+    /// has one of that arity.
+    fn app_in<T: Borrow<FoTerm>>(
+        &self,
+        f: &str,
+        xs: &[T],
+        ctx: u32,
+        follow: Option<u32>,
+        out: &mut String,
+    ) -> Option<()> {
+        let nt = self.notations;
+        if nt
+            .mixfix_for_target(f)
+            .is_some_and(|m| m.arity() == xs.len())
+        {
+            return None;
+        }
+        match nt.for_target(f).filter(|n| n.arity() == xs.len()) {
+            Some(n) => {
+                let p = n.prec_as_operand();
+                let absorbs = follow.is_some_and(|r| n.absorbs(r));
+                // (`print_term` also parenthesizes when `p == 0 < ctx`,
+                // which `p < ctx` says already.)
+                if p < ctx || absorbs {
+                    parenthesized(true, out, |out| self.operator(n, xs, None, out))
+                } else {
+                    self.operator(n, xs, follow, out)
+                }
+            }
+            // An application has precedence `max - 1` and absorbs nothing.
+            None => parenthesized(MAX_PREC - 1 < ctx, out, |out| {
+                out.push_str(f);
+                for x in xs {
+                    out.push(' ');
+                    self.go(x.borrow(), MAX_PREC, None, out)?;
+                }
+                Some(())
+            }),
+        }
+    }
+
+    /// The operands `xs` around the operator of `n`, unparenthesized.
+    fn operator<T: Borrow<FoTerm>>(
+        &self,
+        n: &Notation,
+        xs: &[T],
+        follow: Option<u32>,
+        out: &mut String,
+    ) -> Option<()> {
+        match n.kind {
+            NotationKind::Prefix => {
+                out.push_str(&n.token);
+                let operand = out.len();
+                self.go(xs[0].borrow(), n.prec.max(1), follow, out)?;
+                // `- -a`, not `--a` (as `push_prefix`).
+                if out[operand..]
+                    .chars()
+                    .next()
+                    .is_some_and(prefix_operand_needs_space)
+                {
+                    out.insert(operand, ' ');
+                }
+            }
+            NotationKind::Postfix => {
+                self.go(xs[0].borrow(), n.prec.max(1), Some(n.prec), out)?;
+                out.push_str(&n.token);
+            }
+            NotationKind::Infixl | NotationKind::Infixr | NotationKind::Infix => {
+                let (l, r) = n.operand_precs();
+                self.go(xs[0].borrow(), l, Some(n.prec), out)?;
+                out.push(' ');
+                out.push_str(&n.token);
+                out.push(' ');
+                self.go(xs[1].borrow(), r, follow, out)?;
+            }
+        }
+        Some(())
+    }
+}
+
+/// Runs `write`, undoing what it wrote when it gives up; whether it did not.
+fn all_or_nothing(out: &mut String, write: impl FnOnce(&mut String) -> Option<()>) -> bool {
+    let start = out.len();
+    let done = write(out).is_some();
+    if !done {
+        out.truncate(start);
+    }
+    done
+}
+
+/// An identifier or a literal where a term of precedence `ctx` is wanted:
+/// of precedence `max`, it absorbs nothing.
+fn atom(ctx: u32, out: &mut String, write: impl FnOnce(&mut String) -> Option<()>) -> Option<()> {
+    parenthesized(MAX_PREC < ctx, out, write)
+}
+
+/// `write` between parentheses when `parens`.
+fn parenthesized(
+    parens: bool,
+    out: &mut String,
+    write: impl FnOnce(&mut String) -> Option<()>,
+) -> Option<()> {
+    if parens {
+        out.push('(');
+    }
+    write(out)?;
+    if parens {
+        out.push(')');
+    }
+    Some(())
+}
+
 /// Whether `n` prints as the dotted name `s`.
 fn name_is(n: &Name, s: &str) -> bool {
     let Some(last) = n.last_str() else {
@@ -277,7 +449,266 @@ fn name_is(n: &Name, s: &str) -> bool {
 mod tests {
     use super::*;
     use proofmill_tactics::parse::parse_term;
-    use proofmill_tactics::theory::Theory;
+    use proofmill_tactics::print::print_term;
+    use proofmill_tactics::theory::{Theory, SHIPPED};
+    use std::sync::OnceLock;
+
+    /// The variables the printer tests print terms over.
+    const VARS: [&str; 3] = ["a", "b", "x"];
+
+    /// A shipped theory and the symbols to build terms of: every constant
+    /// its rules apply, at the arity they apply it (so at its operator
+    /// notation's arity), the prelude's operators, each symbol also at one
+    /// argument more (printed as an application), and a symbol named as a
+    /// variable (no surface term reads as it).
+    struct Signature {
+        theory: Theory,
+        symbols: Vec<(String, usize)>,
+    }
+
+    fn signatures() -> &'static [Signature] {
+        static ALL: OnceLock<Vec<Signature>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            SHIPPED
+                .iter()
+                .map(|(name, _)| {
+                    let theory = Theory::shipped(name).unwrap();
+                    let store = theory.env().arena();
+                    let mut symbols = Vec::new();
+                    fn walk(store: &impl ExprStore, e: ExprId, out: &mut Vec<(String, usize)>) {
+                        match store.kind(e) {
+                            ExprKind::App(..) => {
+                                let (head, args) = store.app_args(e);
+                                if let ExprKind::Const(n, _) = store.kind(head) {
+                                    out.push((n.to_string(), args.len()));
+                                }
+                                args.iter().for_each(|&a| walk(store, a, out));
+                            }
+                            ExprKind::Const(n, _) => out.push((n.to_string(), 0)),
+                            ExprKind::Pi(_, _, ty, body) | ExprKind::Lam(_, _, ty, body) => {
+                                walk(store, *ty, out);
+                                walk(store, *body, out);
+                            }
+                            _ => {}
+                        }
+                    }
+                    for r in theory.rules() {
+                        walk(store, r.statement, &mut symbols);
+                    }
+                    for op in ["Eq", "Iff", "And", "Or", "Nat.add", "Nat.mul"] {
+                        symbols.push((op.into(), 2));
+                    }
+                    symbols.push(("Not".into(), 1));
+                    let more: Vec<_> = symbols.iter().map(|(f, k)| (f.clone(), k + 1)).collect();
+                    symbols.extend(more);
+                    symbols.push((VARS[1].into(), 1));
+                    symbols.sort();
+                    symbols.dedup();
+                    Signature { theory, symbols }
+                })
+                .collect()
+        })
+    }
+
+    /// What the printer writes of `f xs…` (the whole term when `f` is
+    /// `None`), after a text already there, against `print_term` of the
+    /// surface term: the same text, or nothing from either.
+    fn assert_prints_as_print_term(nt: &NotationTable, f: Option<&str>, xs: &[&FoTerm]) {
+        let printer = Printer::new(nt, &VARS);
+        let mut out = "⊢ ".to_string();
+        let (printed, syntax) = match f {
+            None => (printer.term(xs[0], &mut out), xs[0].to_syntax(&VARS)),
+            Some(f) => {
+                let args: Option<Vec<Arg>> = xs
+                    .iter()
+                    .map(|x| x.to_syntax(&VARS).map(Arg::Pos))
+                    .collect();
+                let head = Syn {
+                    pos: Default::default(),
+                    kind: TermKind::Ident(f.into()),
+                };
+                let syntax = args.map(|args| Syn {
+                    pos: Default::default(),
+                    kind: TermKind::App(Box::new(head), args),
+                });
+                (printer.app(f, xs, &mut out), syntax)
+            }
+        };
+        let expected = syntax.map(|s| format!("⊢ {}", print_term(&s, nt)));
+        assert_eq!(printed.then_some(&out), expected.as_ref(), "{f:?} {xs:?}");
+        if !printed {
+            assert_eq!(out, "⊢ ");
+        }
+    }
+
+    /// A term of at most `depth` levels of `symbols`, drawn by `next`.
+    fn random_term(
+        symbols: &[(String, usize)],
+        depth: u32,
+        next: &mut impl FnMut() -> u64,
+    ) -> FoTerm {
+        let leaf = depth == 0 || next().is_multiple_of(4);
+        let choices: Vec<&(String, usize)> =
+            symbols.iter().filter(|(_, k)| (*k == 0) == leaf).collect();
+        if leaf {
+            match next() % 100 {
+                0 => FoTerm::Var(3),
+                1..=49 => FoTerm::Var((next() % 3) as u32),
+                50..=59 => FoTerm::Lit((next() % 12) as u32),
+                _ if choices.is_empty() => FoTerm::Lit(0),
+                _ => FoTerm::App(choices[next() as usize % choices.len()].0.clone(), vec![]),
+            }
+        } else {
+            let (f, k) = choices[next() as usize % choices.len()];
+            let xs = (0..*k)
+                .map(|_| random_term(symbols, depth - 1, next))
+                .collect();
+            FoTerm::App(f.clone(), xs)
+        }
+    }
+
+    /// The printer writes what `print_term` prints of the surface term,
+    /// over thousands of terms of every shipped theory, alone and as the
+    /// sides of an equation (and of other applications).
+    #[test]
+    fn printer_writes_what_print_term_prints_in_every_shipped_theory() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            // xorshift64
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut texts = std::collections::HashSet::new();
+        for sig in signatures() {
+            let nt = sig.theory.notations();
+            for _ in 0..3000 {
+                let t = random_term(&sig.symbols, 5, &mut next);
+                assert_prints_as_print_term(nt, None, &[&t]);
+                let u = random_term(&sig.symbols, 3, &mut next);
+                let (f, _) = &sig.symbols[next() as usize % sig.symbols.len()];
+                for rel in ["Eq", "Iff", f] {
+                    assert_prints_as_print_term(nt, Some(rel), &[&t, &u]);
+                }
+                if let Some(s) = t.to_syntax(&VARS) {
+                    texts.insert(print_term(&s, nt));
+                }
+            }
+        }
+        // Every way of printing was met: each notation kind, parentheses
+        // by precedence and by what follows, `- -a`.
+        for part in [
+            " + ", " * ", " ∘ ", "⁻¹", " ∧ ", " ∨ ", "¬", " = ", "(-", "- -", ")⁻¹",
+        ] {
+            assert!(texts.iter().any(|t| t.contains(part)), "{part}");
+        }
+        assert!(texts.len() > 5_000, "{} texts", texts.len());
+    }
+
+    /// A symbol with a general notation of its arity is left to
+    /// `print_term` (refused whole, nothing written); at another arity it is
+    /// an application as any.
+    #[test]
+    fn printer_leaves_general_notations_to_print_term() {
+        use proofmill_tactics::notation::Mixfix;
+        use proofmill_tactics::parse::parse_commands;
+        let t = Theory::shipped("ring").unwrap();
+        let mut nt = t.notations().clone();
+        for c in parse_commands("notation \"‖\" x \"‖\" => R.norm x", &nt).unwrap() {
+            nt.add_mixfix(Mixfix::from_command(&c.kind).unwrap());
+        }
+        let a = FoTerm::Var(0);
+        let norm = |xs: Vec<FoTerm>| FoTerm::App("R.norm".into(), xs);
+        let inside = FoTerm::App("R.add".into(), vec![a.clone(), norm(vec![a.clone()])]);
+        let mut out = "⊢ ".to_string();
+        assert!(!Printer::new(&nt, &VARS).term(&inside, &mut out));
+        assert!(!Printer::new(&nt, &VARS).app("Eq", &[&a, &inside], &mut out));
+        assert!(!Printer::new(&nt, &VARS).app("R.norm", &[&a], &mut out));
+        assert_eq!(out, "⊢ ");
+        let other = FoTerm::App("R.add".into(), vec![a.clone(), norm(vec![a.clone(), a])]);
+        assert_prints_as_print_term(&nt, None, &[&other]);
+    }
+
+    /// Operators at the extremes of precedence (0, which parenthesizes an
+    /// operand always, and `max`, whose operands are parenthesized even as
+    /// identifiers) and operators that take in what follows them print as
+    /// `print_term` prints them.
+    #[test]
+    fn printer_agrees_at_extreme_precedences() {
+        let t = Theory::shipped("ring").unwrap();
+        let mut nt = t.notations().clone();
+        let ops = [
+            (NotationKind::Infixr, 0, "⊕", "R.low"),
+            (NotationKind::Infixl, MAX_PREC, "⊗", "R.high"),
+            (NotationKind::Prefix, 0, "√", "R.root"),
+            (NotationKind::Prefix, MAX_PREC, "∂", "R.diff"),
+            (NotationKind::Postfix, 0, "!", "R.fact"),
+            // At the precedence of `+` (infixl:65): a following `+` is
+            // taken in by `~a` and `a ⊞ b`, and `?` by both.
+            (NotationKind::Prefix, 65, "~", "R.tilde"),
+            (NotationKind::Infixr, 65, "⊞", "R.box"),
+            (NotationKind::Postfix, 65, "?", "R.opt"),
+        ];
+        for (kind, prec, token, target) in ops {
+            nt.add(Notation {
+                kind,
+                prec,
+                token: token.into(),
+                target: target.into(),
+            });
+        }
+        let mut symbols: Vec<(String, usize)> = ops
+            .iter()
+            .map(|&(kind, _, _, f)| {
+                (
+                    f.to_string(),
+                    if matches!(kind, NotationKind::Infixr | NotationKind::Infixl) {
+                        2
+                    } else {
+                        1
+                    },
+                )
+            })
+            .collect();
+        symbols.extend([
+            ("R.add".into(), 2),
+            ("R.neg".into(), 1),
+            ("R.one".into(), 0),
+        ]);
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let l = random_term(&symbols, 4, &mut next);
+            let r = random_term(&symbols, 2, &mut next);
+            assert_prints_as_print_term(&nt, None, &[&l]);
+            assert_prints_as_print_term(&nt, Some("R.low"), &[&l, &r]);
+        }
+    }
+
+    proptest::proptest! {
+        /// The printer writes what `print_term` prints, over random terms
+        /// of random shipped theories.
+        #[test]
+        fn printer_agrees_with_print_term(
+            which in 0..SHIPPED.len(),
+            draws in proptest::collection::vec(proptest::num::u64::ANY, 1..64),
+            depth in 0u32..6,
+        ) {
+            let sig = &signatures()[which];
+            let mut draws = draws.into_iter().cycle();
+            let mut next = || draws.next().unwrap();
+            let l = random_term(&sig.symbols, depth, &mut next);
+            let r = random_term(&sig.symbols, depth, &mut next);
+            assert_prints_as_print_term(sig.theory.notations(), None, &[&l]);
+            assert_prints_as_print_term(sig.theory.notations(), Some("Eq"), &[&l, &r]);
+        }
+    }
 
     #[test]
     fn reads_notation_as_symbols() {

@@ -28,7 +28,7 @@
 
 use super::error::VerifyError;
 use crate::corpus::canon;
-use crate::corpus::first_order::{FoTerm, Plain};
+use crate::corpus::first_order::{FoTerm, Plain, Printer};
 use crate::corpus::record::Record;
 use proofmill_kernel::{BinderInfo, ExprId, ExprKind, ExprStore, Name, TypeChecker};
 use proofmill_tactics::parse::parse_tactic;
@@ -304,6 +304,12 @@ impl Reader<'_> {
     /// text back, and distinct sides are distinct surface terms). `None`
     /// when no surface term reads as them.
     fn printed_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
+        // Written straight from the sides, unless a symbol prints by a
+        // general notation, which only `print_term` writes.
+        let mut text = String::new();
+        if Printer::new(self.theory.notations(), &self.vars).app(rel, &[l, r], &mut text) {
+            return Some(text);
+        }
         let eq = Syn {
             pos: Default::default(),
             kind: TermKind::App(
@@ -335,6 +341,40 @@ struct Rewrite {
     /// Written `@rule`.
     explicit: bool,
     args: Vec<Syn>,
+}
+
+impl Rewrite {
+    /// Its printed form, with `@` when the rule's arguments are `implicit`
+    /// and each argument written by `arg` (by its index), parenthesized
+    /// when it is an application (`sigma` has the arguments read).
+    fn printed(
+        &self,
+        implicit: bool,
+        sigma: &[FoTerm],
+        mut arg: impl FnMut(usize, &mut String),
+    ) -> String {
+        let mut out = match self.occ {
+            Some(k) => format!("nth_rewrite {k} ["),
+            None => "rw [".to_string(),
+        };
+        if self.reversed {
+            out.push_str("← ");
+        }
+        if implicit {
+            out.push('@');
+        }
+        out.push_str(&self.rule);
+        for (k, fo) in sigma.iter().enumerate() {
+            let application = matches!(fo, FoTerm::App(_, xs) if !xs.is_empty());
+            out.push_str(if application { " (" } else { " " });
+            arg(k, &mut out);
+            if application {
+                out.push(')');
+            }
+        }
+        out.push(']');
+        out
+    }
 }
 
 fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), String> {
@@ -693,30 +733,31 @@ fn replay(
                 }
             )));
         }
-        let mut printed = format!(
-            "{} [{}{}{}",
-            match rw.occ {
-                Some(k) => format!("nth_rewrite {k}"),
-                None => "rw".into(),
-            },
-            if rw.reversed { "← " } else { "" },
-            if rule.implicit { "@" } else { "" },
-            rw.rule
-        );
-        for (a, fo) in rw.args.iter().zip(&sigma) {
-            let p = print_term(a, theory.notations());
-            match fo {
-                FoTerm::App(_, xs) if !xs.is_empty() => printed.push_str(&format!(" ({p})")),
-                _ => printed.push_str(&format!(" {p}")),
+        // Each argument must be the text `print_term` gives for it. It is
+        // written straight from its reading where the printer can: a text
+        // that matches is in printed form (`print_term` prints a surface
+        // term as a text that parses back to it, so these arguments parse to
+        // the surface terms of their readings, which print as written). Any
+        // other text is checked, and refused, as `print_term` prints the
+        // arguments.
+        let print_arg = |k: usize, out: &mut String| {
+            out.push_str(&print_term(&rw.args[k], theory.notations()));
+        };
+        let printer = Printer::new(theory.notations(), &rd.vars);
+        let written = rw.printed(rule.implicit, &sigma, |k, out| {
+            if !printer.term(&sigma[k], out) {
+                print_arg(k, out);
             }
-        }
-        printed.push(']');
-        if printed != s.tactic {
-            return Err(VerifyError::NotPrinted {
-                id: id(),
-                field,
-                expected: printed,
-            });
+        });
+        if written != s.tactic {
+            let printed = rw.printed(rule.implicit, &sigma, print_arg);
+            if printed != s.tactic {
+                return Err(VerifyError::NotPrinted {
+                    id: id(),
+                    field,
+                    expected: printed,
+                });
+            }
         }
         let (source, target) = if rw.reversed {
             (&rule.rhs, &rule.lhs)
