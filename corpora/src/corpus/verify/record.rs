@@ -999,3 +999,215 @@ fn goal_is(goals: &mut Goals<'_, '_>, names: &[Name], want: &(FoTerm, FoTerm)) -
     };
     want.0.is_expr(store, l, &var_of) && want.1.is_expr(store, r, &var_of)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::record::{Difficulty, Step, Var};
+
+    /// Addition with a general notation, `‖x‖` for `R.norm`, which only
+    /// `print_term` writes.
+    const NORMED: &str = "axiom R : Type
+axiom R.add : R → R → R
+axiom R.norm : R → R
+infixl:65 \" + \" => R.add
+notation \"‖\" x \"‖\" => R.norm x
+section S
+variable (a b : R)
+@[rule] axiom add_comm : a + b = b + a
+@[rule] axiom norm_norm : ‖‖a‖‖ = ‖a‖
+end S
+";
+
+    fn theory(name: &str) -> Theory {
+        match name {
+            "normed" => Theory::load_source("normed.theory", NORMED, None).unwrap(),
+            _ => Theory::shipped(name).unwrap(),
+        }
+    }
+
+    /// A record of `theory` over the variables `a b : R` stating
+    /// `goals[0]`, whose step `i` is `tactics[i]` from `goals[i]` (to
+    /// `goals[i + 1]`; the last step closes the goal). Its labels and
+    /// metadata are whatever `check_fields` recomputes.
+    fn record(t: &Theory, goals: &[&str], tactics: &[&str]) -> Record {
+        let state = |g: &str| format!("a b : R\n⊢ {g}");
+        let steps = tactics
+            .iter()
+            .enumerate()
+            .map(|(i, tactic)| Step {
+                state_before: state(goals[i]),
+                tactic: tactic.to_string(),
+                rule: String::new(),
+                direction: String::new(),
+                cost: String::new(),
+                position: Vec::new(),
+                state_after: match goals.get(i + 1) {
+                    Some(g) => state(g),
+                    None => "no goals".into(),
+                },
+            })
+            .collect();
+        let var = |name: &str| Var {
+            name: name.into(),
+            ty: "R".into(),
+        };
+        let mut r = Record {
+            id: "t/s1/000000".into(),
+            theory: "t".into(),
+            seed: "1".into(),
+            attempt: "0".into(),
+            statement: format!("∀ (a b : R), {}", goals[0]),
+            vars: vec![var("a"), var("b")],
+            intro: "intro a b".into(),
+            steps,
+            proof_term: String::new(),
+            difficulty: Difficulty {
+                steps: 0,
+                distinct_rules: 0,
+                hard_steps: 0,
+                invent_steps: 0,
+                size: 0,
+                depth: 0,
+            },
+            canonical_hash: String::new(),
+            problem: None,
+        };
+        // Each label and number as check_fields recomputes it.
+        loop {
+            match check(t, &r) {
+                Err(VerifyError::StepLabelMismatch {
+                    step,
+                    field,
+                    expected,
+                    ..
+                }) => {
+                    let s = &mut r.steps[step];
+                    match field {
+                        "rule" => s.rule = expected,
+                        "direction" => s.direction = expected,
+                        "cost" => s.cost = expected,
+                        _ => s.position = serde_json::from_str(&expected).unwrap(),
+                    }
+                }
+                Err(VerifyError::DifficultyMismatch {
+                    field, expected, ..
+                }) => {
+                    let n = expected.parse().unwrap();
+                    let d = &mut r.difficulty;
+                    *match field {
+                        "steps" => &mut d.steps,
+                        "distinct_rules" => &mut d.distinct_rules,
+                        "hard_steps" => &mut d.hard_steps,
+                        "invent_steps" => &mut d.invent_steps,
+                        "size" => &mut d.size,
+                        _ => &mut d.depth,
+                    } = n;
+                }
+                Err(VerifyError::CanonicalHashMismatch { expected, .. }) => {
+                    r.canonical_hash = expected;
+                }
+                _ => return r,
+            }
+        }
+    }
+
+    fn check(t: &Theory, r: &Record) -> Result<Identity, VerifyError> {
+        let x = Expect {
+            theory: "t".into(),
+            seed: "1".into(),
+            id_prefix: "t/s1/".into(),
+            accepted: 1,
+            attempts: 1,
+        };
+        check_fields(t, &Rules::of(t), &x, r)
+    }
+
+    /// `check_fields` of `r` with `edit` applied: `None` when it passes,
+    /// else the field not in printed form and its printed form.
+    fn not_printed(
+        t: &Theory,
+        r: &Record,
+        edit: impl FnOnce(&mut Record),
+    ) -> Option<(String, String)> {
+        let mut r = r.clone();
+        edit(&mut r);
+        match check(t, &r) {
+            Ok(_) => None,
+            Err(VerifyError::NotPrinted {
+                field, expected, ..
+            }) => Some((field, expected)),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Rule arguments and goals pass in printed form only, and one not in
+    /// printed form is refused naming its printed form, with operator
+    /// notations (which the first-order printer writes) and general ones
+    /// (which `print_term` writes).
+    #[test]
+    fn tactics_and_goals_pass_in_printed_form_only() {
+        let ring = theory("ring");
+        let r = record(
+            &ring,
+            &["-a * (b + a) = (a + b) * -a", "-a * (a + b) = (a + b) * -a"],
+            &["rw [add_comm b a]", "rw [mul_comm (-a) (a + b)]"],
+        );
+        check(&ring, &r).unwrap();
+        let field = |i: usize| format!("steps[{i}].tactic");
+        for (i, written, printed) in [
+            (0, "rw [add_comm (b) a]", "rw [add_comm b a]"),
+            (
+                1,
+                "rw [mul_comm (-a) ((a + b))]",
+                "rw [mul_comm (-a) (a + b)]",
+            ),
+            (
+                1,
+                "rw [mul_comm (- a) (a + b)]",
+                "rw [mul_comm (-a) (a + b)]",
+            ),
+            (
+                1,
+                "rw [mul_comm (-a) (R.add a b)]",
+                "rw [mul_comm (-a) (a + b)]",
+            ),
+        ] {
+            let refused = not_printed(&ring, &r, |r| r.steps[i].tactic = written.into());
+            assert_eq!(refused, Some((field(i), printed.into())), "{written}");
+        }
+        let refused = not_printed(&ring, &r, |r| {
+            r.steps[0].state_after = "a b : R\n⊢ -a * (a + b) = (a + b) * (-a)".into();
+            r.steps[1].state_before = r.steps[0].state_after.clone();
+        });
+        let printed = "-a * (a + b) = (a + b) * -a".to_string();
+        assert_eq!(refused, Some(("steps[0].state_after".into(), printed)));
+
+        let normed = theory("normed");
+        let r = record(
+            &normed,
+            &["‖‖a + b‖‖ = ‖b + a‖", "‖a + b‖ = ‖b + a‖"],
+            &["rw [norm_norm (a + b)]", "rw [add_comm a b]"],
+        );
+        check(&normed, &r).unwrap();
+        for (i, written, printed) in [
+            (0, "rw [norm_norm (R.add a b)]", "rw [norm_norm (a + b)]"),
+            (0, "rw [norm_norm ((a + b))]", "rw [norm_norm (a + b)]"),
+        ] {
+            let refused = not_printed(&normed, &r, |r| r.steps[i].tactic = written.into());
+            assert_eq!(refused, Some((field(i), printed.into())), "{written}");
+        }
+        let refused = not_printed(&normed, &r, |r| {
+            r.steps[0].state_after = "a b : R\n⊢ ‖a + b‖ = ‖(b + a)‖".into();
+            r.steps[1].state_before = r.steps[0].state_after.clone();
+        });
+        let printed = "‖a + b‖ = ‖b + a‖".to_string();
+        assert_eq!(refused, Some(("steps[0].state_after".into(), printed)));
+        let r = record(&normed, &["‖a‖ + b = b + ‖a‖"], &["rw [add_comm (‖a‖) b]"]);
+        check(&normed, &r).unwrap();
+        let refused = not_printed(&normed, &r, |r| {
+            r.steps[0].tactic = "rw [add_comm (R.norm a) b]".into()
+        });
+        assert_eq!(refused, Some((field(0), "rw [add_comm (‖a‖) b]".into())));
+    }
+}
