@@ -59,28 +59,31 @@ struct RuleInfo {
     implicit: bool,
     lhs: FoTerm,
     rhs: FoTerm,
-    fwd_hard: bool,
+    /// The cost class of each direction, forwards then reversed (rhs →
+    /// lhs), worked out once rather than at every step.
+    costs: [&'static str; 2],
 }
 
 impl RuleInfo {
-    /// The cost class of the direction (`reversed`: rhs → lhs), as the
-    /// generator assigns it (DESIGN §5).
+    /// The cost class of the direction (`reversed`: rhs → lhs).
     fn cost(&self, reversed: bool) -> &'static str {
-        let (source, target) = if reversed {
-            (&self.rhs, &self.lhs)
-        } else {
-            (&self.lhs, &self.rhs)
-        };
-        let (mut sv, mut tv) = (Vec::new(), Vec::new());
-        source.vars(&mut sv);
-        target.vars(&mut tv);
-        if self.fwd_hard && !reversed {
-            "hard"
-        } else if tv.iter().all(|v| sv.contains(v)) {
-            "easy"
-        } else {
-            "invent"
-        }
+        self.costs[usize::from(reversed)]
+    }
+}
+
+/// The cost class of rewriting `source` to `target`, as the generator
+/// assigns it (DESIGN §5): `hard` for a `@[rule (fwd := hard)]` forwards,
+/// `easy` when `target` has no variable `source` lacks, else `invent`.
+fn cost_class(source: &FoTerm, target: &FoTerm, hard: bool) -> &'static str {
+    let (mut sv, mut tv) = (Vec::new(), Vec::new());
+    source.vars(&mut sv);
+    target.vars(&mut tv);
+    if hard {
+        "hard"
+    } else if tv.iter().all(|v| sv.contains(v)) {
+        "easy"
+    } else {
+        "invent"
     }
 }
 
@@ -138,9 +141,12 @@ impl Rules {
                 RuleInfo {
                     nvars: nvars as usize,
                     implicit,
+                    costs: [
+                        cost_class(&lhs, &rhs, r.fwd_hard),
+                        cost_class(&rhs, &lhs, false),
+                    ],
                     lhs,
                     rhs,
-                    fwd_hard: r.fwd_hard,
                 },
             );
         }
