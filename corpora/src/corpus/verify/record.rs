@@ -338,18 +338,18 @@ fn goal_body<'s>(state: &'s str, lines: &str) -> Option<&'s str> {
     state.strip_prefix(lines)?.strip_prefix("⊢ ")
 }
 
-/// One `rw [← rule args]`, parsed.
-struct Rewrite {
+/// One `rw [← rule args]`, read from its parsed tactic.
+struct Rewrite<'t> {
     reversed: bool,
     /// `nth_rewrite k`: only the k-th instance.
     occ: Option<usize>,
-    rule: String,
+    rule: &'t str,
     /// Written `@rule`.
     explicit: bool,
-    args: Vec<Syn>,
+    args: Vec<&'t Syn>,
 }
 
-impl Rewrite {
+impl<'t> Rewrite<'t> {
     /// Its printed form, with `@` when the rule's arguments are `implicit`
     /// and each argument written by `arg` (by its index), parenthesized
     /// when it is an application (`sigma` has the arguments read).
@@ -369,7 +369,7 @@ impl Rewrite {
         if implicit {
             out.push('@');
         }
-        out.push_str(&self.rule);
+        out.push_str(self.rule);
         for (k, fo) in sigma.iter().enumerate() {
             let application = matches!(fo, FoTerm::App(_, xs) if !xs.is_empty());
             out.push_str(if application { " (" } else { " " });
@@ -381,45 +381,45 @@ impl Rewrite {
         out.push(']');
         out
     }
-}
 
-fn parse_rewrite(theory: &Theory, tactic: &str) -> Result<(Rewrite, Tactic), String> {
-    let tac = parse_tactic(tactic, theory.notations()).map_err(|e| format!(": {}", e.msg))?;
-    let TacticKind::Rw {
-        rules,
-        at: None,
-        occ,
-    } = &tac.kind
-    else {
-        return Err(String::new());
-    };
-    let [rw] = &rules[..] else {
-        return Err(String::new());
-    };
-    let (head, args) = match &rw.term.kind {
-        TermKind::App(f, args) => (f.as_ref(), args.clone()),
-        _ => (&rw.term, Vec::new()),
-    };
-    let (rule, explicit) = match &head.kind {
-        TermKind::Ident(rule) => (rule, false),
-        TermKind::Explicit(rule) => (rule, true),
-        _ => return Err(String::new()),
-    };
-    let args = args
-        .into_iter()
-        .map(|a| match a {
-            Arg::Pos(x) => Ok(x),
-            Arg::Named(..) => Err(": a named argument".to_string()),
+    /// The one rule rewrite `tac` is, or what else it is (a detail of
+    /// [`VerifyError::NotARuleRewrite`]).
+    fn of(tac: &'t Tactic) -> Result<Rewrite<'t>, String> {
+        let TacticKind::Rw {
+            rules,
+            at: None,
+            occ,
+        } = &tac.kind
+        else {
+            return Err(String::new());
+        };
+        let [rw] = &rules[..] else {
+            return Err(String::new());
+        };
+        let (head, args) = match &rw.term.kind {
+            TermKind::App(f, args) => (f.as_ref(), &args[..]),
+            _ => (&rw.term, &[][..]),
+        };
+        let (rule, explicit) = match &head.kind {
+            TermKind::Ident(rule) => (rule, false),
+            TermKind::Explicit(rule) => (rule, true),
+            _ => return Err(String::new()),
+        };
+        let args = args
+            .iter()
+            .map(|a| match a {
+                Arg::Pos(x) => Ok(x),
+                Arg::Named(..) => Err(": a named argument".to_string()),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Rewrite {
+            reversed: rw.reverse,
+            occ: *occ,
+            rule,
+            explicit,
+            args,
         })
-        .collect::<Result<_, _>>()?;
-    let rewrite = Rewrite {
-        reversed: rw.reverse,
-        occ: *occ,
-        rule: rule.clone(),
-        explicit,
-        args,
-    };
-    Ok((rewrite, tac))
+    }
 }
 
 impl FoTerm {
@@ -438,11 +438,11 @@ impl FoTerm {
 
 /// What the trace replays to: the chain t₀ … tₙ (its largest terms), the
 /// rule names and costs of its steps.
-struct Replayed {
+struct Replayed<'r> {
     /// The largest size and depth of t₀ … tₙ₋₁.
     size: usize,
     depth: usize,
-    rules: Vec<String>,
+    rules: Vec<&'r str>,
     costs: Vec<&'static str>,
     /// The goals after each step but the last, and the steps' tactics.
     after: Vec<(FoTerm, FoTerm)>,
@@ -498,8 +498,8 @@ pub(super) fn check_fields(
 
     // Difficulty, from the replayed chain t₀ … tₙ (tₙ the statement's right side).
     let mut distinct: Vec<&str> = Vec::new();
-    for n in &replayed.rules {
-        if !distinct.contains(&n.as_str()) {
+    for &n in &replayed.rules {
+        if !distinct.contains(&n) {
             distinct.push(n);
         }
     }
@@ -667,15 +667,15 @@ fn check_problem(
 }
 
 /// Replays the trace on first-order terms from the statement's goal.
-fn replay(
+fn replay<'r>(
     theory: &Theory,
-    rules: &Rules,
+    rules: &'r Rules,
     rd: &Reader<'_>,
     r: &Record,
     (lines, rel): (&str, &str),
     body: &str,
     first: &(FoTerm, FoTerm),
-) -> Result<Replayed, VerifyError> {
+) -> Result<Replayed<'r>, VerifyError> {
     let id = || r.id.clone();
     let mut out = Replayed {
         size: 0,
@@ -705,9 +705,10 @@ fn replay(
             tactic: s.tactic.clone(),
             detail,
         };
-        let (rw, tactic) = parse_rewrite(theory, &s.tactic).map_err(not_rule)?;
-        out.tactics.push(tactic);
-        let Some(rule) = rules.by_name.get(&rw.rule) else {
+        let tactic = parse_tactic(&s.tactic, theory.notations())
+            .map_err(|e| not_rule(format!(": {}", e.msg)))?;
+        let rw = Rewrite::of(&tactic).map_err(not_rule)?;
+        let Some((name, rule)) = rules.by_name.get_key_value(rw.rule) else {
             return Err(not_rule(format!(
                 ": {} is not a @[rule] of the theory",
                 rw.rule
@@ -747,7 +748,7 @@ fn replay(
         // other text is checked, and refused, as `print_term` prints the
         // arguments.
         let print_arg = |k: usize, out: &mut String| {
-            out.push_str(&print_term(&rw.args[k], theory.notations()));
+            out.push_str(&print_term(rw.args[k], theory.notations()));
         };
         let printer = Printer::new(theory.notations(), &rd.vars);
         let written = rw.printed(rule.implicit, &sigma, |k, out| {
@@ -790,7 +791,7 @@ fn replay(
                 })
             }
         };
-        label("rule", &s.rule, &rw.rule)?;
+        label("rule", &s.rule, rw.rule)?;
         let dir = if rw.reversed { "rev" } else { "fwd" };
         label("direction", &s.direction, dir)?;
         label("cost", &s.cost, cost)?;
@@ -857,7 +858,8 @@ fn replay(
             };
             out.after.push((a, b));
         }
-        out.rules.push(rw.rule);
+        out.rules.push(name);
+        out.tactics.push(tactic);
         out.costs.push(cost);
         expected = &s.state_after;
     }
