@@ -569,7 +569,8 @@ mod tests {
 
     /// The printer writes what `print_term` prints of the surface term,
     /// over thousands of terms of every shipped theory, alone and as the
-    /// sides of an equation (and of other applications).
+    /// sides of an equation (and of other applications); and that text
+    /// reads back as the term.
     #[test]
     fn printer_writes_what_print_term_prints_in_every_shipped_theory() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -591,8 +592,14 @@ mod tests {
                 for rel in ["Eq", "Iff", f] {
                     assert_prints_as_print_term(nt, Some(rel), &[&t, &u]);
                 }
+                // What `verify` relies on besides: the printed text parses
+                // back to the surface term, which reads as the term.
                 if let Some(s) = t.to_syntax(&VARS) {
-                    texts.insert(print_term(&s, nt));
+                    let text = print_term(&s, nt);
+                    let back = parse_term(&text, nt).unwrap();
+                    assert_eq!(back, s, "{text}");
+                    assert_eq!(FoTerm::from_syntax(&back, &VARS).as_ref(), Ok(&t));
+                    texts.insert(text);
                 }
             }
         }

@@ -260,9 +260,19 @@ impl Reader<'_> {
 
     /// Parses `text`, which must be in printed form.
     pub fn syntax(&self, field: &str, text: &str) -> Result<Syn, VerifyError> {
-        let t = parse_term(text, self.theory.notations())
-            .map_err(|e| self.not_fo(field, format!("does not parse: {}", e.msg)))?;
-        let printed = print_term(&t, self.theory.notations());
+        let t = self.parse(field, text)?;
+        self.check_printed(field, text, &t)?;
+        Ok(t)
+    }
+
+    fn parse(&self, field: &str, text: &str) -> Result<Syn, VerifyError> {
+        parse_term(text, self.theory.notations())
+            .map_err(|e| self.not_fo(field, format!("does not parse: {}", e.msg)))
+    }
+
+    /// Whether `text`, which parses to `t`, is what printing `t` gives.
+    fn check_printed(&self, field: &str, text: &str, t: &Syn) -> Result<(), VerifyError> {
+        let printed = print_term(t, self.theory.notations());
         if printed != text {
             return Err(VerifyError::NotPrinted {
                 id: self.id.to_string(),
@@ -270,7 +280,7 @@ impl Reader<'_> {
                 expected: printed,
             });
         }
-        Ok(t)
+        Ok(())
     }
 
     fn term(&self, field: &str, t: &Syn) -> Result<FoTerm, VerifyError> {
@@ -288,20 +298,41 @@ impl Reader<'_> {
         field: &str,
         text: &str,
     ) -> Result<(&'static str, FoTerm, FoTerm), VerifyError> {
-        let t = self.syntax(field, text)?;
-        if let TermKind::App(f, args) = &t.kind {
-            if let (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) = (&f.kind, &args[..]) {
-                let rel = match rel.as_str() {
-                    "Eq" => Some("Eq"),
-                    "Iff" => Some("Iff"),
-                    _ => None,
-                };
-                if let Some(rel) = rel {
-                    return Ok((rel, self.term(field, l)?, self.term(field, r)?));
+        let t = self.parse(field, text)?;
+        let sides = relation_sides(&t);
+        // What the first-order printer writes for the sides read is what
+        // `print_term` prints of the term parsed (the sides' surface terms
+        // are the parsed ones: a parsed first-order term read and written
+        // back is itself), so a text it writes is in printed form without
+        // printing it again. Any other is checked as `print_term` prints it.
+        if let Some((rel, l, r)) = sides {
+            if let (Ok(l), Ok(r)) = (
+                FoTerm::from_syntax(l, &self.vars),
+                FoTerm::from_syntax(r, &self.vars),
+            ) {
+                if self
+                    .written_equation(rel, &l, &r)
+                    .is_some_and(|w| w == text)
+                {
+                    return Ok((rel, l, r));
                 }
             }
         }
-        Err(self.not_fo(field, "not an equation"))
+        self.check_printed(field, text, &t)?;
+        match sides {
+            Some((rel, l, r)) => Ok((rel, self.term(field, l)?, self.term(field, r)?)),
+            None => Err(self.not_fo(field, "not an equation")),
+        }
+    }
+
+    /// The equation `l rel r` as the first-order printer writes it: its
+    /// printed form, or `None` when the printer leaves it to `print_term`
+    /// or no surface term reads as the sides.
+    fn written_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
+        let mut text = String::new();
+        Printer::new(self.theory.notations(), &self.vars)
+            .app(rel, &[l, r], &mut text)
+            .then_some(text)
     }
 
     /// The printed form of the equation `l rel r` over the record's
@@ -310,10 +341,7 @@ impl Reader<'_> {
     /// text back, and distinct sides are distinct surface terms). `None`
     /// when no surface term reads as them.
     fn printed_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
-        // Written straight from the sides, unless a symbol prints by a
-        // general notation, which only `print_term` writes.
-        let mut text = String::new();
-        if Printer::new(self.theory.notations(), &self.vars).app(rel, &[l, r], &mut text) {
+        if let Some(text) = self.written_equation(rel, l, r) {
             return Some(text);
         }
         let eq = Syn {
@@ -331,6 +359,23 @@ impl Reader<'_> {
         };
         Some(print_term(&eq, self.theory.notations()))
     }
+}
+
+/// The relation (`Eq` or `Iff`) and sides of a surface term `l = r` or
+/// `l ↔ r`.
+fn relation_sides(t: &Syn) -> Option<(&'static str, &Syn, &Syn)> {
+    let TermKind::App(f, args) = &t.kind else {
+        return None;
+    };
+    let (TermKind::Ident(rel), [Arg::Pos(l), Arg::Pos(r)]) = (&f.kind, &args[..]) else {
+        return None;
+    };
+    let rel = match rel.as_str() {
+        "Eq" => "Eq",
+        "Iff" => "Iff",
+        _ => return None,
+    };
+    Some((rel, l, r))
 }
 
 /// A goal `lines⊢ eq`, as its equation's text.
@@ -1188,6 +1233,11 @@ end S
             let refused = not_printed(&ring, &r, |r| r.steps[i].tactic = written.into());
             assert_eq!(refused, Some((field(i), printed.into())), "{written}");
         }
+        let refused = not_printed(&ring, &r, |r| {
+            r.statement = "∀ (a b : R), -a * (b + a) = (a + b) * (-a)".into();
+        });
+        let printed = "-a * (b + a) = (a + b) * -a".to_string();
+        assert_eq!(refused, Some(("statement".into(), printed)));
         let refused = not_printed(&ring, &r, |r| {
             r.steps[0].state_after = "a b : R\n⊢ -a * (a + b) = (a + b) * (-a)".into();
             r.steps[1].state_before = r.steps[0].state_after.clone();
