@@ -38,6 +38,7 @@ use proofmill_tactics::reader::{Goals, ReadProof, ReplayError, TheoremReader};
 use proofmill_tactics::syntax::{Arg, Tactic, TacticKind, Term as Syn, TermKind};
 use proofmill_tactics::theory::Theory;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// What the manifest says a record of this corpus must carry.
 pub(super) struct Expect {
@@ -310,10 +311,8 @@ impl Reader<'_> {
                 FoTerm::from_syntax(l, &self.vars),
                 FoTerm::from_syntax(r, &self.vars),
             ) {
-                if self
-                    .written_equation(rel, &l, &r)
-                    .is_some_and(|w| w == text)
-                {
+                let mut written = String::with_capacity(text.len());
+                if self.write_equation(rel, &l, &r, &mut written) && written == text {
                     return Ok((rel, l, r));
                 }
             }
@@ -325,25 +324,25 @@ impl Reader<'_> {
         }
     }
 
-    /// The equation `l rel r` as the first-order printer writes it: its
-    /// printed form, or `None` when the printer leaves it to `print_term`
-    /// or no surface term reads as the sides.
-    fn written_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
-        let mut text = String::new();
-        Printer::new(self.theory.notations(), &self.vars)
-            .app(rel, &[l, r], &mut text)
-            .then_some(text)
+    /// Appends the equation `l rel r` as the first-order printer writes it
+    /// (its printed form); `false`, appending nothing, when the printer
+    /// leaves it to `print_term` or no surface term reads as the sides.
+    fn write_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm, out: &mut String) -> bool {
+        Printer::new(self.theory.notations(), &self.vars).app(rel, &[l, r], out)
     }
 
-    /// The printed form of the equation `l rel r` over the record's
-    /// variables: the one text [`Reader::equation`] reads as these sides
-    /// (it accepts a text only when printing what it parses to gives the
-    /// text back, and distinct sides are distinct surface terms). `None`
-    /// when no surface term reads as them.
-    fn printed_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm) -> Option<String> {
-        if let Some(text) = self.written_equation(rel, l, r) {
-            return Some(text);
+    /// Appends the printed form of the equation `l rel r` over the
+    /// record's variables: the one text [`Reader::equation`] reads as these
+    /// sides (it accepts a text only when printing what it parses to gives
+    /// the text back, and distinct sides are distinct surface terms).
+    /// `false`, appending nothing, when no surface term reads as them.
+    fn printed_equation(&self, rel: &str, l: &FoTerm, r: &FoTerm, out: &mut String) -> bool {
+        if self.write_equation(rel, l, r, out) {
+            return true;
         }
+        let (Some(l), Some(r)) = (l.to_syntax(&self.vars), r.to_syntax(&self.vars)) else {
+            return false;
+        };
         let eq = Syn {
             pos: Default::default(),
             kind: TermKind::App(
@@ -351,13 +350,11 @@ impl Reader<'_> {
                     pos: Default::default(),
                     kind: TermKind::Ident(rel.to_string()),
                 }),
-                vec![
-                    Arg::Pos(l.to_syntax(&self.vars)?),
-                    Arg::Pos(r.to_syntax(&self.vars)?),
-                ],
+                vec![Arg::Pos(l), Arg::Pos(r)],
             ),
         };
-        Some(print_term(&eq, self.theory.notations()))
+        out.push_str(&print_term(&eq, self.theory.notations()));
+        true
     }
 }
 
@@ -395,19 +392,24 @@ struct Rewrite<'t> {
 }
 
 impl<'t> Rewrite<'t> {
-    /// Its printed form, with `@` when the rule's arguments are `implicit`
-    /// and each argument written by `arg` (by its index), parenthesized
-    /// when it is an application (`sigma` has the arguments read).
+    /// Its printed form, in `out` (cleared first), with `@` when the
+    /// rule's arguments are `implicit` and each argument written by `arg`
+    /// (by its index), parenthesized when it is an application (`sigma`
+    /// has the arguments read).
     fn printed(
         &self,
         implicit: bool,
         sigma: &[FoTerm],
+        out: &mut String,
         mut arg: impl FnMut(usize, &mut String),
-    ) -> String {
-        let mut out = match self.occ {
-            Some(k) => format!("nth_rewrite {k} ["),
-            None => "rw [".to_string(),
-        };
+    ) {
+        out.clear();
+        match self.occ {
+            Some(k) => {
+                let _ = write!(out, "nth_rewrite {k} [");
+            }
+            None => out.push_str("rw ["),
+        }
         if self.reversed {
             out.push_str("← ");
         }
@@ -418,13 +420,12 @@ impl<'t> Rewrite<'t> {
         for (k, fo) in sigma.iter().enumerate() {
             let application = matches!(fo, FoTerm::App(_, xs) if !xs.is_empty());
             out.push_str(if application { " (" } else { " " });
-            arg(k, &mut out);
+            arg(k, out);
             if application {
                 out.push(')');
             }
         }
         out.push(']');
-        out
     }
 
     /// The one rule rewrite `tac` is, or what else it is (a detail of
@@ -731,6 +732,9 @@ fn replay<'r>(
         tactics: Vec::new(),
     };
     let first_state = format!("{lines}⊢ {body}");
+    // The text of each step's tactic and goal, as printed from what it
+    // reads as, in one buffer (grown once, not once per text).
+    let mut written = String::new();
     let mut expected: &str = &first_state;
     for (i, s) in r.steps.iter().enumerate() {
         if s.state_before != expected {
@@ -767,12 +771,13 @@ fn replay<'r>(
                 rw.args.len()
             )));
         }
-        let field = format!("steps[{i}].tactic");
+        let field = || format!("steps[{i}].tactic");
         let sigma = rw
             .args
             .iter()
-            .map(|a| rd.term(&field, a))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|a| FoTerm::from_syntax(a, &rd.vars))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| rd.not_fo(&field(), m))?;
         if rw.explicit != rule.implicit {
             return Err(not_rule(format!(
                 ": {} is written {} (its arguments are {})",
@@ -796,17 +801,18 @@ fn replay<'r>(
             out.push_str(&print_term(rw.args[k], theory.notations()));
         };
         let printer = Printer::new(theory.notations(), &rd.vars);
-        let written = rw.printed(rule.implicit, &sigma, |k, out| {
+        rw.printed(rule.implicit, &sigma, &mut written, |k, out| {
             if !printer.term(&sigma[k], out) {
                 print_arg(k, out);
             }
         });
         if written != s.tactic {
-            let printed = rw.printed(rule.implicit, &sigma, print_arg);
+            let mut printed = String::new();
+            rw.printed(rule.implicit, &sigma, &mut printed, print_arg);
             if printed != s.tactic {
                 return Err(VerifyError::NotPrinted {
                     id: id(),
-                    field,
+                    field: field(),
                     expected: printed,
                 });
             }
@@ -883,10 +889,10 @@ fn replay<'r>(
             // relation) passes unread: reading it would give these very
             // sides back. Any other text is read, to pass (the other
             // relation) or to say what is wrong with it.
+            written.clear();
             let printed = t2 != rhs2
-                && rd
-                    .printed_equation(rel, &t2, &rhs2)
-                    .is_some_and(|p| p == after);
+                && rd.printed_equation(rel, &t2, &rhs2, &mut written)
+                && written == after;
             let (a, b) = if printed {
                 (t2, rhs2)
             } else {
