@@ -197,14 +197,15 @@ impl FoTerm {
         }
     }
 
-    /// The first position of `p` in pre-order (the order `rw` searches in).
-    pub fn find(&self, p: &FoTerm) -> Option<Vec<u32>> {
-        if self == p {
+    /// The first position of a subterm that `is` (in pre-order: the order
+    /// `rw` searches in).
+    pub fn find(&self, is: &impl Fn(&FoTerm) -> bool) -> Option<Vec<u32>> {
+        if is(self) {
             return Some(Vec::new());
         }
         if let FoTerm::App(_, xs) = self {
             for (i, x) in xs.iter().enumerate() {
-                if let Some(mut r) = x.find(p) {
+                if let Some(mut r) = x.find(is) {
                     r.insert(0, i as u32);
                     return Some(r);
                 }
@@ -213,18 +214,24 @@ impl FoTerm {
         None
     }
 
-    /// The position of the `k`-th occurrence of `p` (from 1, in pre-order:
+    /// The position of the `k`-th subterm that `is` (from 1, in pre-order:
     /// the order `nth_rewrite` counts in).
-    pub fn find_nth(&self, p: &FoTerm, k: usize) -> Option<Vec<u32>> {
-        fn go(t: &FoTerm, p: &FoTerm, k: usize, seen: &mut usize, pos: &mut Vec<u32>) -> bool {
-            if t == p {
+    pub fn find_nth(&self, is: &impl Fn(&FoTerm) -> bool, k: usize) -> Option<Vec<u32>> {
+        fn go(
+            t: &FoTerm,
+            is: &impl Fn(&FoTerm) -> bool,
+            k: usize,
+            seen: &mut usize,
+            pos: &mut Vec<u32>,
+        ) -> bool {
+            if is(t) {
                 *seen += 1;
                 return *seen == k;
             }
             if let FoTerm::App(_, xs) = t {
                 for (i, x) in xs.iter().enumerate() {
                     pos.push(i as u32);
-                    if go(x, p, k, seen, pos) {
+                    if go(x, is, k, seen, pos) {
                         return true;
                     }
                     pos.pop();
@@ -233,7 +240,7 @@ impl FoTerm {
             false
         }
         let mut pos = Vec::new();
-        go(self, p, k, &mut 0, &mut pos).then_some(pos)
+        go(self, is, k, &mut 0, &mut pos).then_some(pos)
     }
 
     /// The subterm at `pos` replaced by `q`.
@@ -246,6 +253,22 @@ impl FoTerm {
                 FoTerm::App(f.clone(), v)
             }
             _ => self.clone(),
+        }
+    }
+
+    /// Whether this term is `pattern` with every variable `k` replaced by
+    /// `s[k]` (`pattern.instantiate(s) == Some(self)`), without building
+    /// that instance.
+    pub fn is_instance(&self, pattern: &FoTerm, s: &[FoTerm]) -> bool {
+        match (pattern, self) {
+            (FoTerm::Var(v), _) => s.get(*v as usize) == Some(self),
+            (FoTerm::Lit(n), FoTerm::Lit(m)) => n == m,
+            (FoTerm::App(f, ps), FoTerm::App(g, xs)) => {
+                f == g
+                    && ps.len() == xs.len()
+                    && ps.iter().zip(xs).all(|(p, x)| x.is_instance(p, s))
+            }
+            _ => false,
         }
     }
 
@@ -698,6 +721,84 @@ mod tests {
         }
     }
 
+    /// `t` changed at one node drawn by `next`: another symbol of the same
+    /// arity, one argument more, or another leaf.
+    fn perturbed(
+        t: &FoTerm,
+        symbols: &[(String, usize)],
+        next: &mut impl FnMut() -> u64,
+    ) -> FoTerm {
+        match t {
+            FoTerm::App(f, xs) if !xs.is_empty() && !next().is_multiple_of(3) => {
+                let mut xs = xs.clone();
+                let i = next() as usize % xs.len();
+                xs[i] = perturbed(&xs[i], symbols, next);
+                FoTerm::App(f.clone(), xs)
+            }
+            FoTerm::App(f, xs) => {
+                let same: Vec<_> = symbols
+                    .iter()
+                    .filter(|(g, k)| *k == xs.len() && g != f)
+                    .collect();
+                let mut xs = xs.clone();
+                match same.get(next() as usize % same.len().max(1)) {
+                    Some((g, _)) if next().is_multiple_of(2) => FoTerm::App(g.clone(), xs),
+                    _ => {
+                        xs.push(FoTerm::Lit(0));
+                        FoTerm::App(f.clone(), xs)
+                    }
+                }
+            }
+            FoTerm::Lit(n) => FoTerm::Lit(n + 1),
+            FoTerm::Var(v) => FoTerm::Var((v + 1) % 4),
+        }
+    }
+
+    /// `is_instance` says what building the instance and comparing would,
+    /// for instances, near misses (other arguments, a node changed) and
+    /// other terms.
+    #[test]
+    fn is_instance_agrees_with_instantiating() {
+        let mut state = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut yes, mut no) = (0, 0);
+        for k in 0..5000 {
+            let sig = &signatures()[k % signatures().len()];
+            let pattern = random_term(&sig.symbols, 3, &mut next);
+            // (`random_term` draws variables 0 to 3.)
+            let s: Vec<FoTerm> = (0..4)
+                .map(|_| random_term(&sig.symbols, 2, &mut next))
+                .collect();
+            let instance = pattern.instantiate(&s).unwrap();
+            let other = random_term(&sig.symbols, 3, &mut next);
+            let mut near = s.clone();
+            near[(next() % 4) as usize] = random_term(&sig.symbols, 1, &mut next);
+            let near = pattern.instantiate(&near).unwrap();
+            let changed = perturbed(&instance, &sig.symbols, &mut next);
+            for t in [&instance, &other, &near, &pattern, &changed] {
+                let is = t.is_instance(&pattern, &s);
+                assert_eq!(is, *t == instance, "{pattern:?} {s:?} {t:?}");
+                if is {
+                    yes += 1
+                } else {
+                    no += 1
+                }
+            }
+            // Too few arguments: no instance (as `instantiate` gives none).
+            let mut vars = Vec::new();
+            pattern.vars(&mut vars);
+            if vars.contains(&3) {
+                assert!(!instance.is_instance(&pattern, &s[..3]));
+            }
+        }
+        assert!(yes > 5000 && no > 5000, "{yes} {no}");
+    }
+
     proptest::proptest! {
         /// The printer writes what `print_term` prints, over random terms
         /// of random shipped theories.
@@ -729,7 +830,7 @@ mod tests {
         assert!(t.notations().for_target(add).is_some());
         assert_eq!(f.size(), 7);
         assert_eq!(f.depth(), 4);
-        assert_eq!(f.find(&FoTerm::Var(1)), Some(vec![0, 1, 0]));
+        assert_eq!(f.find(&|x| *x == FoTerm::Var(1)), Some(vec![0, 1, 0]));
         // Back to syntax: the very term the text parses to, and none when a
         // symbol bears a variable's name.
         assert_eq!(f.to_syntax(&["a", "b"]), Some(s));

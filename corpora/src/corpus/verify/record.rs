@@ -469,13 +469,14 @@ impl<'t> Rewrite<'t> {
 }
 
 impl FoTerm {
-    fn replace_all(&self, p: &FoTerm, q: &FoTerm) -> FoTerm {
-        if self == p {
+    /// Every subterm that `is` (outermost first) replaced by `q`.
+    fn replace_all(&self, is: &impl Fn(&FoTerm) -> bool, q: &FoTerm) -> FoTerm {
+        if is(self) {
             return q.clone();
         }
         match self {
             FoTerm::App(f, xs) => {
-                FoTerm::App(f.clone(), xs.iter().map(|x| x.replace_all(p, q)).collect())
+                FoTerm::App(f.clone(), xs.iter().map(|x| x.replace_all(is, q)).collect())
             }
             _ => self.clone(),
         }
@@ -822,9 +823,8 @@ fn replay<'r>(
         } else {
             (&rule.lhs, &rule.rhs)
         };
-        let from = source
-            .instantiate(&sigma)
-            .expect("one argument per variable");
+        // The rewritten instance is recognized without being built.
+        let is_from = |x: &FoTerm| x.is_instance(source, &sigma);
         let to = target
             .instantiate(&sigma)
             .expect("one argument per variable");
@@ -850,8 +850,8 @@ fn replay<'r>(
         // places in the left side; `rw` every instance, the first giving the
         // position.
         let found = match rw.occ {
-            Some(k) => t.find_nth(&from, k),
-            None => t.find(&from),
+            Some(k) => t.find_nth(&is_from, k),
+            None => t.find(&is_from),
         };
         let Some(position) = found else {
             return Err(VerifyError::StepDiverges {
@@ -872,7 +872,7 @@ fn replay<'r>(
         }
         let (t2, rhs2) = match rw.occ {
             Some(_) => (t.replace_at(&position, &to), rhs.clone()),
-            None => (t.replace_all(&from, &to), rhs.replace_all(&from, &to)),
+            None => (t.replace_all(&is_from, &to), rhs.replace_all(&is_from, &to)),
         };
         let last = i + 1 == r.steps.len();
         if last {
