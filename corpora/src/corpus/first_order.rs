@@ -56,13 +56,15 @@ impl FoTerm {
                 if vars.contains(&name.as_str()) {
                     return Err(format!("the variable {name} is applied"));
                 }
-                let xs = args
-                    .iter()
-                    .map(|a| match a {
-                        Arg::Pos(x) => FoTerm::from_syntax(x, vars),
-                        Arg::Named(n, _) => Err(format!("a named argument ({n} := …)")),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                // (A loop, not a `collect` into a `Result`: this reads every
+                // rule argument `verify` checks.)
+                let mut xs = Vec::with_capacity(args.len());
+                for a in args {
+                    match a {
+                        Arg::Pos(x) => xs.push(FoTerm::from_syntax(x, vars)?),
+                        Arg::Named(n, _) => return Err(format!("a named argument ({n} := …)")),
+                    }
+                }
                 Ok(FoTerm::App(name.clone(), xs))
             }
             _ => Err("not a first-order term".into()),
@@ -277,10 +279,13 @@ impl FoTerm {
         Some(match self {
             FoTerm::Var(v) => s.get(*v as usize)?.clone(),
             FoTerm::Lit(n) => FoTerm::Lit(*n),
-            FoTerm::App(f, xs) => FoTerm::App(
-                f.clone(),
-                xs.iter().map(|x| x.instantiate(s)).collect::<Option<_>>()?,
-            ),
+            FoTerm::App(f, xs) => {
+                let mut ys = Vec::with_capacity(xs.len());
+                for x in xs {
+                    ys.push(x.instantiate(s)?);
+                }
+                FoTerm::App(f.clone(), ys)
+            }
         })
     }
 }
