@@ -469,15 +469,17 @@ impl<'t> Rewrite<'t> {
 }
 
 impl FoTerm {
-    /// Every subterm that `is` (outermost first) replaced by `q`.
-    fn replace_all(&self, is: &impl Fn(&FoTerm) -> bool, q: &FoTerm) -> FoTerm {
+    /// Every subterm that `is` (outermost first) replaced by what `by`
+    /// builds.
+    fn replace_all(&self, is: &impl Fn(&FoTerm) -> bool, by: &impl Fn() -> FoTerm) -> FoTerm {
         if is(self) {
-            return q.clone();
+            return by();
         }
         match self {
-            FoTerm::App(f, xs) => {
-                FoTerm::App(f.clone(), xs.iter().map(|x| x.replace_all(is, q)).collect())
-            }
+            FoTerm::App(f, xs) => FoTerm::App(
+                f.clone(),
+                xs.iter().map(|x| x.replace_all(is, by)).collect(),
+            ),
             _ => self.clone(),
         }
     }
@@ -825,9 +827,12 @@ fn replay<'r>(
         };
         // The rewritten instance is recognized without being built.
         let is_from = |x: &FoTerm| x.is_instance(source, &sigma);
-        let to = target
-            .instantiate(&sigma)
-            .expect("one argument per variable");
+        // What it is rewritten to, built where it goes (usually once).
+        let to = || {
+            target
+                .instantiate(&sigma)
+                .expect("one argument per variable")
+        };
         let cost = rule.cost(rw.reversed);
         let label = |field: &'static str, found: &str, expected: &str| {
             if found == expected {
@@ -871,7 +876,7 @@ fn replay<'r>(
             )?;
         }
         let (t2, rhs2) = match rw.occ {
-            Some(_) => (t.replace_at(&position, &to), rhs.clone()),
+            Some(_) => (t.replace_at(&position, &to()), rhs.clone()),
             None => (t.replace_all(&is_from, &to), rhs.replace_all(&is_from, &to)),
         };
         let last = i + 1 == r.steps.len();
