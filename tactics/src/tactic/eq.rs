@@ -22,7 +22,7 @@ pub(crate) fn known() -> &'static Known {
 }
 
 /// `f a` taken apart, or `None`.
-fn app(st: &impl ExprStore, e: ExprId) -> Option<(ExprId, ExprId)> {
+pub(crate) fn app(st: &impl ExprStore, e: ExprId) -> Option<(ExprId, ExprId)> {
     match *st.kind(e) {
         ExprKind::App(f, a) => Some((f, a)),
         _ => None,

@@ -14,6 +14,7 @@
 //! builds `Eq.trans s₁ (Eq.trans s₂ … sₙ)`, the very term the generator
 //! writes as a record's proof, so `verify` checks one term, not two.
 
+use super::eq::app;
 use super::{EqParts, Goal, MAX_SIMP_STEPS};
 use crate::elab::{err, Assignment, EResult, Elab};
 use crate::syntax::{Pos, RwRule};
@@ -142,19 +143,11 @@ impl Elab<'_> {
             rhs: self.inst(p.rhs),
         };
         if hyp.is_none() {
-            if let Some((goal, left)) = self.left_side_only(target, body) {
-                return self.rewrite_left_side(g, (p, h), (target, goal), left, last, r.pos);
+            if let Some((goal, left, eq_alpha)) = self.left_side_only(target, body) {
+                return self.rewrite_left_side(g, (p, h), (goal, eq_alpha), left, last, r.pos);
             }
         }
-        let motive = self.store().mk_lam(
-            Name::str(&Name::anon(), "x"),
-            BinderInfo::Default,
-            p.alpha,
-            body,
-        );
-        if self.tc.infer(motive).is_err() {
-            return err(r.pos, "rw: motive is not type correct");
-        }
+        let motive = self.motive(p.alpha, body, r.pos)?;
         let new_target = proofmill_kernel::instantiate1(self.store(), body, p.rhs);
         let cong = self.mk_congr_prop(p, motive, h, r.pos)?;
         match hyp {
@@ -189,22 +182,34 @@ impl Elab<'_> {
         }
     }
 
-    /// The target `l = r` and `l[x]` when the abstracted target `body` is
-    /// `l[x] = r`: every instance is in the left side.
-    fn left_side_only(&mut self, target: ExprId, body: ExprId) -> Option<(EqParts, ExprId)> {
+    /// `fun (x : alpha) => body`, which must be type correct.
+    fn motive(&mut self, alpha: ExprId, body: ExprId, pos: Pos) -> EResult<ExprId> {
+        let motive = self.store().mk_lam(
+            Name::str(&Name::anon(), "x"),
+            BinderInfo::Default,
+            alpha,
+            body,
+        );
+        if self.tc.infer(motive).is_err() {
+            return err(pos, "rw: motive is not type correct");
+        }
+        Ok(motive)
+    }
+
+    /// When the abstracted target `body` is `l[x] = r` (every instance is
+    /// in the left side of the target `l = r`): the target's parts, `l[x]`,
+    /// and the target's own `@Eq α`.
+    fn left_side_only(
+        &mut self,
+        target: ExprId,
+        body: ExprId,
+    ) -> Option<(EqParts, ExprId, ExprId)> {
         let goal = self.match_eq(target)?;
         let st = self.tc.store_ref();
-        let (head, args) = st.app_args(body);
-        match args[..] {
-            [alpha, left, right]
-                if alpha == goal.alpha
-                    && right == goal.rhs
-                    && st.is_const_named(head, &super::eq::known().eq) =>
-            {
-                Some((goal, left))
-            }
-            _ => None,
-        }
+        let (eq_alpha, _) = app(st, app(st, target)?.0)?;
+        let (eq_alpha_left, right) = app(st, body)?;
+        let (body_eq_alpha, left) = app(st, eq_alpha_left)?;
+        (body_eq_alpha == eq_alpha && right == goal.rhs).then_some((goal, left, eq_alpha))
     }
 
     /// Rewrites the goal `l = r` with `h : a = b`, where `left` is `l` with
@@ -215,7 +220,7 @@ impl Elab<'_> {
         &mut self,
         g: &Goal,
         (p, h): (EqParts, ExprId),
-        (target, goal): (ExprId, EqParts),
+        (goal, eq_alpha): (EqParts, ExprId),
         left: ExprId,
         last: bool,
         pos: Pos,
@@ -224,15 +229,7 @@ impl Elab<'_> {
         let step = if matches!(self.kind(left), ExprKind::BVar(0)) {
             h
         } else {
-            let motive = self.store().mk_lam(
-                Name::str(&Name::anon(), "x"),
-                BinderInfo::Default,
-                p.alpha,
-                left,
-            );
-            if self.tc.infer(motive).is_err() {
-                return err(pos, "rw: motive is not type correct");
-            }
+            let motive = self.motive(p.alpha, left, pos)?;
             self.mk_congr_arg(p, goal.alpha, motive, h, pos)?
         };
         let st = self.tc.store_ref();
@@ -241,14 +238,6 @@ impl Elab<'_> {
             return Ok(Rewritten::Closed);
         }
         // `@Eq α l r` with `l[b]` for `l`: the target's own `@Eq α`.
-        let st = self.tc.store_ref();
-        let eq_alpha = match *st.kind(target) {
-            ExprKind::App(f, _) => match *st.kind(f) {
-                ExprKind::App(eq_alpha, _) => eq_alpha,
-                _ => unreachable!("the target is `@Eq α l r`"),
-            },
-            _ => unreachable!("the target is `@Eq α l r`"),
-        };
         let new_target = self.store().mk_apps(eq_alpha, &[new_lhs, goal.rhs]);
         let g2 = self.new_goal(new_target, g.ctx.clone(), pos);
         let proof = self.mk_trans(
