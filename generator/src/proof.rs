@@ -2,10 +2,11 @@
 //! `congrArg (fun x => C[x]) (rule σ)` (with `Eq.symm` for a reversed
 //! direction and `propext` for a `↔` rule), the steps are chained with
 //! `Eq.trans`, nested to the right (`Eq.trans s₁ (Eq.trans s₂ s₃)`, the
-//! proof `rw` builds, so `verify`'s kernel meets the same term twice), and the whole is closed by lambdas over the theorem's
-//! variables. The kernel checks the closed proof against the statement; there
-//! is no way to skip that check. The same proof is also printed in the theory
-//! language, so a corpus reader can elaborate and re-check it independently.
+//! proof `rw` builds, so `verify`'s kernel meets the same term twice), and
+//! the whole is closed by lambdas over the theorem's variables. The kernel
+//! checks the closed proof against the statement; there is no way to skip
+//! that check. The same proof is also printed in the theory language, so a
+//! corpus reader can elaborate and re-check it independently.
 
 use crate::print::TermPrinter;
 use crate::rules::RuleSet;
@@ -226,8 +227,8 @@ pub fn assemble(
     // from the step `t_i = t_{i+1}` and the rest, the proof `rw` builds
     // from the goal `t_0 = t_n` one step at a time.
     let (mut proof, mut e_next) = steps.pop().expect("a chain has a step");
+    let tr = b.cnst("Eq.trans", vec![b.u.clone()]);
     for &(step, e_from) in steps.iter().rev() {
-        let tr = b.cnst("Eq.trans", vec![b.u.clone()]);
         proof =
             b.tc.store()
                 .mk_apps(tr, &[alpha, e_from, e_next, en, step, proof]);

@@ -79,8 +79,7 @@ impl Elab<'_> {
                 };
                 let mut e = self.mk_const_levels(c, 0);
                 let mut pure = true;
-                // The arguments, last first (`#0` is the last binder), when
-                // the result type mentions them.
+                // The arguments, when the result type mentions them.
                 let mut subst = Vec::with_capacity(if sig.dependent { args.len() } else { 0 });
                 for (a, &dom) in args.iter().zip(sig.doms.iter()) {
                     let Arg::Pos(a) = a else {
@@ -90,9 +89,11 @@ impl Elab<'_> {
                     pure &= p;
                     e = self.store().mk_app(e, v);
                     if sig.dependent {
-                        subst.insert(0, v);
+                        subst.push(v);
                     }
                 }
+                // `#0` is the last binder.
+                subst.reverse();
                 let ty = proofmill_kernel::instantiate(self.store(), sig.cod, &subst);
                 (e, ty, pure)
             }
