@@ -569,6 +569,16 @@ mod tests {
         }
     }
 
+    /// A xorshift64 stream from `state` (not 0): the random tests' draws.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// A term of at most `depth` levels of `symbols`, drawn by `next`.
     fn random_term(
         symbols: &[(String, usize)],
@@ -601,14 +611,7 @@ mod tests {
     /// reads back as the term.
     #[test]
     fn printer_writes_what_print_term_prints_in_every_shipped_theory() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            // xorshift64
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut texts = std::collections::HashSet::new();
         for sig in signatures() {
             let nt = sig.theory.notations();
@@ -711,13 +714,7 @@ mod tests {
             ("R.neg".into(), 1),
             ("R.one".into(), 0),
         ]);
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..3000 {
             let l = random_term(&symbols, 4, &mut next);
             let r = random_term(&symbols, 2, &mut next);
@@ -764,13 +761,7 @@ mod tests {
     /// other terms.
     #[test]
     fn is_instance_agrees_with_instantiating() {
-        let mut state = 0x1234_5678_9ABC_DEF1u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x1234_5678_9ABC_DEF1u64);
         let (mut yes, mut no) = (0, 0);
         for k in 0..5000 {
             let sig = &signatures()[k % signatures().len()];
